@@ -1,0 +1,304 @@
+//! `lemma.yaml`: read as a strict raw shape, then validated into [`Config`].
+//!
+//! The raw shape denies unknown keys (a typo like `paginte:` must not be silently ignored);
+//! free-form data belongs under `extra:`. Everything after this module sees parsed values only:
+//! a URL with a known base path, a compiled permalink pattern, a fixed UTC offset.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::FixedOffset;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::diagnostics::Diagnostic;
+use crate::permalink::Permalink;
+
+pub const CONFIG_FILE: &str = "lemma.yaml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: String,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default)]
+    author: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default = "default_permalink")]
+    permalink: String,
+    #[serde(default = "default_paginate")]
+    paginate: usize,
+    #[serde(default = "default_feed_limit")]
+    feed_limit: usize,
+    #[serde(default = "default_timezone")]
+    timezone: String,
+    #[serde(default)]
+    ui: Ui,
+    #[serde(default)]
+    math: MathConfig,
+    #[serde(default)]
+    extra: Option<serde_json::Value>,
+}
+
+fn default_language() -> String {
+    "zh-CN".into()
+}
+fn default_permalink() -> String {
+    "/archives/{id}/".into()
+}
+fn default_paginate() -> usize {
+    10
+}
+fn default_feed_limit() -> usize {
+    20
+}
+fn default_timezone() -> String {
+    "+08:00".into()
+}
+
+/// Interface strings of the theme; Chinese by default, as the archives lemma is built for.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Ui {
+    pub read_more: String,
+    pub home: String,
+    pub archives: String,
+    pub categories: String,
+    pub tags: String,
+    pub series: String,
+    pub previous: String,
+    pub next: String,
+    pub previous_page: String,
+    pub next_page: String,
+    /// `{position}` and `{total}` are filled in per article.
+    pub series_position: String,
+    pub draft: String,
+    pub updated: String,
+    pub not_found: String,
+    pub feed: String,
+    pub redirecting: String,
+}
+
+impl Default for Ui {
+    fn default() -> Self {
+        Ui {
+            read_more: "点击阅读全文...".into(),
+            home: "首页".into(),
+            archives: "归档".into(),
+            categories: "分类".into(),
+            tags: "标签".into(),
+            series: "系列".into(),
+            previous: "上一篇".into(),
+            next: "下一篇".into(),
+            previous_page: "上一页".into(),
+            next_page: "下一页".into(),
+            series_position: "第 {position} 篇 / 共 {total} 篇".into(),
+            draft: "草稿".into(),
+            updated: "更新于".into(),
+            not_found: "页面不存在".into(),
+            feed: "订阅".into(),
+            redirecting: "页面已移至".into(),
+        }
+    }
+}
+
+/// Math settings shared by the whole site.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MathConfig {
+    /// TeX macros available in every formula, e.g. `"\\R": "\\mathbb{R}"`.
+    #[serde(default)]
+    pub macros: BTreeMap<String, String>,
+}
+
+/// Validated site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub root: PathBuf,
+    pub title: String,
+    /// Always ends with `/`.
+    pub base_url: Url,
+    /// The path of `base_url`, starting and ending with `/`.
+    pub base_path: String,
+    pub language: String,
+    pub author: String,
+    pub description: String,
+    pub permalink: Permalink,
+    pub paginate: usize,
+    pub feed_limit: usize,
+    pub timezone: FixedOffset,
+    pub ui: Ui,
+    pub math: MathConfig,
+    pub extra: serde_json::Value,
+}
+
+impl Config {
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+    pub fn templates_dir(&self) -> PathBuf {
+        self.root.join("templates")
+    }
+    pub fn static_dir(&self) -> PathBuf {
+        self.root.join("static")
+    }
+
+    /// Reads `lemma.yaml` under `root`; `base_url_override` is the `--base-url` flag.
+    pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| vec![Diagnostic::error(CONFIG_FILE, 0, 0, format!("cannot read site config: {e}"))])?;
+        Self::parse(root, &text, base_url_override)
+    }
+
+    pub fn parse(root: &Path, text: &str, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
+        let raw: RawConfig = serde_saphyr::from_str(text).map_err(|e| vec![yaml_error(CONFIG_FILE, &e, 0, text)])?;
+        let at_key = |key: &str, message: String| {
+            let line = top_level_key_line(text, key).unwrap_or(0);
+            Diagnostic::error(CONFIG_FILE, line, 1, message).with_snippet(text)
+        };
+        let mut errors = Vec::new();
+        let base_url = base_url_override.unwrap_or(&raw.base_url);
+        let base_url = match parse_base_url(base_url) {
+            Ok(url) => Some(url),
+            Err(message) => {
+                errors.push(at_key("base_url", message));
+                None
+            }
+        };
+        let permalink = Permalink::parse(&raw.permalink).map_err(|m| errors.push(at_key("permalink", m))).ok();
+        let timezone = parse_offset(&raw.timezone).map_err(|m| errors.push(at_key("timezone", m))).ok();
+        if raw.paginate == 0 {
+            errors.push(at_key("paginate", "`paginate` must be at least 1".into()));
+        }
+        let (Some(base_url), Some(permalink), Some(timezone), true) = (base_url, permalink, timezone, errors.is_empty()) else {
+            return Err(errors);
+        };
+        Ok(Config {
+            root: root.to_path_buf(),
+            title: raw.title,
+            base_path: base_url.path().to_string(),
+            base_url,
+            language: raw.language,
+            author: raw.author,
+            description: raw.description,
+            permalink,
+            paginate: raw.paginate,
+            feed_limit: raw.feed_limit,
+            timezone,
+            ui: raw.ui,
+            math: raw.math,
+            extra: raw.extra.unwrap_or(serde_json::Value::Object(Default::default())),
+        })
+    }
+}
+
+fn parse_base_url(text: &str) -> Result<Url, String> {
+    let mut url = Url::parse(text).map_err(|e| format!("`base_url` must be an absolute URL ({e}): {text}"))?;
+    if url.cannot_be_a_base() {
+        return Err(format!("`base_url` must be an http(s) URL: {text}"));
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    url.set_query(None);
+    url.set_fragment(None);
+    Ok(url)
+}
+
+/// Parses `+08:00`, `-05:30`, `Z` or `UTC`.
+pub fn parse_offset(text: &str) -> Result<FixedOffset, String> {
+    let bad = || format!("`timezone` must be a UTC offset such as +08:00, not `{text}`");
+    if text.eq_ignore_ascii_case("utc") || text == "Z" {
+        return FixedOffset::east_opt(0).ok_or_else(bad);
+    }
+    let (sign, rest) = match text.as_bytes().first() {
+        Some(b'+') => (1, &text[1..]),
+        Some(b'-') => (-1, &text[1..]),
+        _ => return Err(bad()),
+    };
+    let (hours, minutes) = rest.split_once(':').ok_or_else(bad)?;
+    let hours: i32 = hours.parse().map_err(|_| bad())?;
+    let minutes: i32 = minutes.parse().map_err(|_| bad())?;
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60)).ok_or_else(bad)
+}
+
+/// A YAML error as a diagnostic. `line_offset` is the file line before the YAML starts
+/// (front matter begins after `---`), and `file_text` is the whole file, for the snippet.
+pub fn yaml_error(path: &str, error: &serde_saphyr::Error, line_offset: usize, file_text: &str) -> Diagnostic {
+    let (line, column) = error
+        .location()
+        .map(|l| (l.line() as usize, l.column() as usize))
+        .filter(|&(line, _)| line > 0)
+        .unwrap_or((1, 1));
+    Diagnostic::error(path, line + line_offset, column, plain_yaml_message(error)).with_snippet(file_text)
+}
+
+/// serde-saphyr's message without its own position suffix and snippet: lemma prints both itself.
+fn plain_yaml_message(error: &serde_saphyr::Error) -> String {
+    let text = error.without_snippet().to_string();
+    let first = text.lines().next().unwrap_or("invalid YAML").trim();
+    let first = match first.rfind(" at line ") {
+        Some(i) => &first[..i],
+        None => first,
+    };
+    format!("YAML: {first}")
+}
+
+/// The line of a top-level `key:` in block-style YAML, for problems found after parsing.
+pub fn top_level_key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines().position(|line| {
+        line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'))
+    }).map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        Config::parse(Path::new("/site"), text, None)
+    }
+
+    #[test]
+    fn defaults_fill_in_and_base_path_is_derived() {
+        let config = parse("title: T\nbase_url: https://x.org/blog\n").unwrap();
+        assert_eq!(config.base_url.as_str(), "https://x.org/blog/");
+        assert_eq!(config.base_path, "/blog/");
+        assert_eq!(config.paginate, 10);
+        assert_eq!(config.ui.read_more, "点击阅读全文...");
+        assert_eq!(config.language, "zh-CN");
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_its_line() {
+        let errors = parse("title: T\nbase_url: https://x.org/\npaginte: 3\n").unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, 3, "{}", errors[0]);
+        assert!(errors[0].message.contains("paginte"), "{}", errors[0]);
+    }
+
+    #[test]
+    fn extra_is_free_form() {
+        let config = parse("title: T\nbase_url: https://x.org/\nextra:\n  anything: [1, 2]\n").unwrap();
+        assert_eq!(config.extra["anything"][1], 2);
+    }
+
+    #[test]
+    fn bad_values_point_at_their_key() {
+        let errors = parse("title: T\nbase_url: not a url\ntimezone: Mars\n").unwrap_err();
+        let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![2, 3]);
+    }
+
+    #[test]
+    fn offsets_parse() {
+        assert_eq!(parse_offset("+08:00").unwrap().local_minus_utc(), 8 * 3600);
+        assert_eq!(parse_offset("-05:30").unwrap().local_minus_utc(), -(5 * 3600 + 1800));
+        assert!(parse_offset("8").is_err());
+    }
+}

@@ -1,0 +1,3 @@
+//! The default theme and assets, built into the binary by `build.rs`.
+
+include!(concat!(env!("OUT_DIR"), "/embedded.rs"));

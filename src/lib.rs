@@ -1,0 +1,19 @@
+//! lemma: a static site generator for math-heavy article archives.
+//!
+//! The stages, in the order data flows through them: [`config`] → [`content`] (files, front
+//! matter) → [`markdown`] → [`math`] → [`site`] → [`render`] (Tera) → [`output`]. The
+//! [`pipeline`] module runs them; the commands in [`cmd`] are thin drivers over it.
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+mod embedded;
+pub mod markdown;
+pub mod math;
+pub mod output;
+pub mod permalink;
+pub mod pipeline;
+pub mod render;
+pub mod site;

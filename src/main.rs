@@ -1,0 +1,10 @@
+use clap::Parser;
+use lemma::cli::{Cli, Command};
+
+fn main() {
+    let cli = Cli::parse();
+    let code = match &cli.command {
+        Command::Build(args) => lemma::cmd::build::run(args),
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,349 @@
+//! The event-stream rewrite behind [`super::render`], and the mode-aware HTML writer.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
+use pulldown_cmark_escape::{escape_href, escape_html};
+
+use super::links::{self, Resolution};
+use super::{heading_id, placeholder, Formula, Input, Mode, RenderedBody};
+use crate::diagnostics::{Diagnostic, LineIndex};
+
+/// The environments that number their equations; a paragraph that is one of these, written
+/// without `$$`, is display math too.
+pub const NUMBERED_ENVIRONMENTS: [&str; 10] =
+    ["equation", "equation*", "align", "align*", "gather", "gather*", "multline", "multline*", "eqnarray", "eqnarray*"];
+
+type Stream<'a> = Vec<(Event<'a>, Range<usize>)>;
+
+/// Walks the event stream once, rewriting it in place and recording what it finds.
+pub struct Rewriter<'i, 'f> {
+    input: &'i Input<'i>,
+    lines: &'i LineIndex,
+    source: &'i str,
+    /// Byte offset of `source` in the file.
+    source_base: usize,
+    formulas: &'f mut Vec<Formula>,
+    in_body: bool,
+    /// Index in the rewritten stream where `<!--more-->` cuts the excerpt.
+    pub more_marker: Option<usize>,
+    pub footnotes: BTreeMap<String, usize>,
+}
+
+impl<'i, 'f> Rewriter<'i, 'f> {
+    pub fn new(input: &'i Input<'i>, lines: &'i LineIndex, source: &'i str, formulas: &'f mut Vec<Formula>, in_body: bool) -> Self {
+        let source_base = if in_body { input.body_offset } else { summary_offset(&input.file.text) };
+        Rewriter { input, lines, source, source_base, formulas, in_body, more_marker: None, footnotes: BTreeMap::new() }
+    }
+
+    fn position(&self, offset_in_source: usize) -> (usize, usize) {
+        self.lines.position(&self.input.file.text, self.source_base + offset_in_source)
+    }
+
+    fn error(&self, offset_in_source: usize, message: String) -> Diagnostic {
+        let (line, column) = self.position(offset_in_source);
+        Diagnostic::error(&self.input.file.path, line, column, message).with_snippet(&self.input.file.text)
+    }
+
+    pub fn rewrite<'a>(&mut self, stream: &mut Stream<'a>, out: &mut RenderedBody) {
+        self.number_footnotes(stream);
+        let original = std::mem::take(stream);
+        let mut rewritten: Stream<'a> = Vec::with_capacity(original.len());
+        let mut depth = 0usize;
+        let mut block_start = 0usize;
+        let mut i = 0;
+        while i < original.len() {
+            let (event, range) = &original[i];
+            if depth == 0 {
+                block_start = rewritten.len();
+            }
+            match event {
+                Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                    let end = matching_end(&original, i);
+                    let text = plain_text(&original[i + 1..end]);
+                    if *level == HeadingLevel::H1 && out.first_heading.is_none() {
+                        out.first_heading = Some(text.clone());
+                        if self.input.drop_first_heading && rewritten.is_empty() {
+                            i = end + 1;
+                            continue;
+                        }
+                    }
+                    let id = self.unique_id(id.as_ref().map_or_else(|| heading_id(&text), |id| id.to_string()), out);
+                    let tag = Tag::Heading { level: *level, id: Some(id.into()), classes: classes.clone(), attrs: attrs.clone() };
+                    rewritten.push((Event::Start(tag), range.clone()));
+                }
+                Event::Start(Tag::Paragraph) if depth == 0 && bare_environment(&self.source[range.clone()]).is_some() => {
+                    let raw = &self.source[range.clone()];
+                    let tex = raw.trim();
+                    let start = range.start + (raw.len() - raw.trim_start().len());
+                    let index = self.push_formula(tex.to_string(), true, start, start);
+                    rewritten.push((Event::Html(format!("<p>{}</p>\n", placeholder(index)).into()), range.clone()));
+                    i = matching_end(&original, i) + 1;
+                    continue;
+                }
+                Event::Start(Tag::Paragraph) => {
+                    if let Some((figure, end)) = self.figure(&original, i, out) {
+                        rewritten.push((Event::Html(figure.into()), range.clone()));
+                        i = end + 1;
+                        continue;
+                    }
+                    rewritten.push((event.clone(), range.clone()));
+                }
+                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                    let dest = self.resolve(dest_url, range.start, out);
+                    let tag = Tag::Link { link_type: *link_type, dest_url: dest, title: title.clone(), id: id.clone() };
+                    rewritten.push((Event::Start(tag), range.clone()));
+                }
+                Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                    let dest = self.resolve(dest_url, range.start, out);
+                    let tag = Tag::Image { link_type: *link_type, dest_url: dest, title: title.clone(), id: id.clone() };
+                    rewritten.push((Event::Start(tag), range.clone()));
+                }
+                Event::InlineMath(tex) | Event::DisplayMath(tex) => {
+                    let display = matches!(event, Event::DisplayMath(_));
+                    let raw = &self.source[range.clone()];
+                    let start = raw.find(tex.as_ref()).map_or(range.start, |at| range.start + at);
+                    let index = self.push_formula(tex.to_string(), display, start, range.start);
+                    rewritten.push((Event::InlineHtml(placeholder(index).into()), range.clone()));
+                }
+                Event::Html(html) | Event::InlineHtml(html) => {
+                    if html.trim() == "<!--more-->" && self.more_marker.is_none() {
+                        // Cut before the block holding the marker, so no tag is left open.
+                        self.more_marker = Some(block_start);
+                    }
+                    collect_html_ids(html, out);
+                    rewritten.push((event.clone(), range.clone()));
+                }
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    out.anchors.insert(footnote_id(label));
+                    rewritten.push((event.clone(), range.clone()));
+                }
+                Event::FootnoteReference(label) => {
+                    if !self.footnotes.contains_key(label.as_ref()) {
+                        out.diagnostics.push(self.error(range.start, format!("footnote `[^{label}]` has no definition")));
+                    }
+                    rewritten.push((event.clone(), range.clone()));
+                }
+                _ => rewritten.push((event.clone(), range.clone())),
+            }
+            match &original[i].0 {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            i += 1;
+        }
+        *stream = rewritten;
+    }
+
+    fn number_footnotes(&mut self, stream: &Stream) {
+        let defined: Vec<&str> = stream
+            .iter()
+            .filter_map(|(e, _)| match e {
+                Event::Start(Tag::FootnoteDefinition(label)) => Some(label.as_ref()),
+                _ => None,
+            })
+            .collect();
+        for (event, _) in stream {
+            if let Event::FootnoteReference(label) = event {
+                if defined.contains(&label.as_ref()) && !self.footnotes.contains_key(label.as_ref()) {
+                    let number = self.footnotes.len() + 1;
+                    self.footnotes.insert(label.to_string(), number);
+                }
+            }
+        }
+        for label in defined {
+            if !self.footnotes.contains_key(label) {
+                let number = self.footnotes.len() + 1;
+                self.footnotes.insert(label.to_string(), number);
+            }
+        }
+    }
+
+    fn unique_id(&self, base: String, out: &mut RenderedBody) -> String {
+        let base = if base.is_empty() { "section".to_string() } else { base };
+        let mut id = base.clone();
+        let mut n = 0;
+        while out.anchors.contains(&id) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        out.anchors.insert(id.clone());
+        id
+    }
+
+    fn push_formula(&mut self, tex: String, display: bool, tex_start: usize, delimiter_start: usize) -> usize {
+        self.formulas.push(Formula {
+            tex,
+            display,
+            offset: self.source_base + tex_start,
+            delimiter_offset: self.source_base + delimiter_start,
+            in_body: self.in_body,
+        });
+        self.formulas.len() - 1
+    }
+
+    fn resolve<'a>(&self, dest: &CowStr<'a>, offset: usize, out: &mut RenderedBody) -> CowStr<'a> {
+        let current = &self.input.file.content_path;
+        match links::resolve(dest, current, self.input.targets) {
+            Resolution::Keep => dest.clone(),
+            Resolution::Rewrite { url, check } => {
+                if let Some(target) = check {
+                    let (line, column) = self.position(offset);
+                    out.checks.push(target.at(line, column));
+                }
+                url.into()
+            }
+            Resolution::Broken(message) => {
+                out.diagnostics.push(self.error(offset, message));
+                dest.clone()
+            }
+        }
+    }
+
+    /// An image alone in its paragraph becomes a figure captioned with its alt text.
+    fn figure(&self, stream: &Stream, start: usize, out: &mut RenderedBody) -> Option<(String, usize)> {
+        let (Event::Start(Tag::Image { dest_url, title, .. }), range) = &stream.get(start + 1)? else { return None };
+        let image_end = matching_end(stream, start + 1);
+        if !matches!(stream.get(image_end + 1), Some((Event::End(TagEnd::Paragraph), _))) {
+            return None;
+        }
+        let alt = plain_text(&stream[start + 2..image_end]);
+        let src = self.resolve(dest_url, range.start, out);
+        let mut html = String::from("<figure><img src=\"");
+        let _ = escape_href(&mut html, &src);
+        html.push_str("\" alt=\"");
+        let _ = escape_html(&mut html, &alt);
+        if !title.is_empty() {
+            html.push_str("\" title=\"");
+            let _ = escape_html(&mut html, title);
+        }
+        html.push_str("\" loading=\"lazy\">");
+        if !alt.is_empty() {
+            html.push_str("<figcaption>");
+            let _ = escape_html(&mut html, &alt);
+            html.push_str("</figcaption>");
+        }
+        html.push_str("</figure>\n");
+        Some((html, image_end + 1))
+    }
+}
+
+/// Byte offset of the `summary:` value in the file, so its formulas report a sensible line.
+fn summary_offset(text: &str) -> usize {
+    text.find("\nsummary:").map_or(0, |at| at + 1)
+}
+
+/// The environment name if `raw` is exactly one `\begin{env}…\end{env}` of a numbered kind.
+pub fn bare_environment(raw: &str) -> Option<&str> {
+    let raw = raw.trim();
+    let name = raw.strip_prefix("\\begin{")?.split('}').next()?;
+    (NUMBERED_ENVIRONMENTS.contains(&name) && raw.ends_with(&format!("\\end{{{name}}}"))).then_some(name)
+}
+
+/// Index of the `End` that closes the `Start` at `start`.
+pub fn matching_end(stream: &[(Event, Range<usize>)], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (i, (event, _)) in stream.iter().enumerate().skip(start) {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+    }
+    stream.len().saturating_sub(1)
+}
+
+/// The text a reader sees in a run of inline events, formulas as their TeX.
+fn plain_text(events: &[(Event, Range<usize>)]) -> String {
+    let mut text = String::new();
+    for (event, _) in events {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// Raw HTML can carry anchors of its own (`<a id="x">`, `<a name="x">`).
+fn collect_html_ids(html: &str, out: &mut RenderedBody) {
+    for attribute in [" id=\"", " name=\"", " id='", " name='"] {
+        let quote = attribute.chars().last().unwrap_or('"');
+        let mut rest = html;
+        while let Some(at) = rest.find(attribute) {
+            rest = &rest[at + attribute.len()..];
+            if let Some(end) = rest.find(quote) {
+                out.anchors.insert(rest[..end].to_string());
+            }
+        }
+    }
+}
+
+pub fn footnote_id(label: &str) -> String {
+    format!("fn-{}", heading_id(label))
+}
+
+/// The range of the first top-level paragraph, for an excerpt.
+pub fn first_paragraph(stream: &[(Event, Range<usize>)]) -> Option<Range<usize>> {
+    let mut i = 0;
+    while i < stream.len() {
+        match &stream[i].0 {
+            Event::Start(Tag::Paragraph) => return Some(i..matching_end(stream, i) + 1),
+            Event::Start(_) => i = matching_end(stream, i) + 1,
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+pub fn has_content_outside(stream: &[(Event, Range<usize>)], excerpt: &Range<usize>) -> bool {
+    stream.iter().enumerate().any(|(i, (event, _))| {
+        !excerpt.contains(&i) && !matches!(event, Event::Html(h) if h.trim().is_empty())
+    })
+}
+
+/// Writes the stream as HTML for `mode`.
+pub fn write(stream: &[(Event, Range<usize>)], mode: Mode, url: &str, footnotes: &BTreeMap<String, usize>) -> String {
+    let mut html = String::with_capacity(stream.len() * 16);
+    let mut seen_refs: BTreeMap<&str, usize> = BTreeMap::new();
+    let events = stream.iter().filter_map(|(event, _)| match event {
+        Event::Start(Tag::Heading { level, classes, attrs, .. }) if mode == Mode::Excerpt => {
+            Some(Event::Start(Tag::Heading { level: *level, id: None, classes: classes.clone(), attrs: attrs.clone() }))
+        }
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) if mode == Mode::Excerpt && dest_url.starts_with('#') => {
+            let dest = format!("{url}{dest_url}");
+            Some(Event::Start(Tag::Link { link_type: *link_type, dest_url: dest.into(), title: title.clone(), id: id.clone() }))
+        }
+        Event::FootnoteReference(_) if mode == Mode::Excerpt => None,
+        Event::FootnoteReference(label) => {
+            let number = footnotes.get(label.as_ref())?;
+            let count = seen_refs.entry(label.as_ref()).or_insert(0);
+            *count += 1;
+            let id = footnote_id(label);
+            let ref_id = if *count == 1 { format!("{id}-ref") } else { format!("{id}-ref-{count}") };
+            Some(Event::InlineHtml(format!("<sup class=\"footnote-ref\"><a href=\"#{id}\" id=\"{ref_id}\">{number}</a></sup>").into()))
+        }
+        Event::Start(Tag::FootnoteDefinition(label)) => {
+            let number = footnotes.get(label.as_ref()).copied().unwrap_or(0);
+            let mut open = String::from("<div class=\"footnote-definition\"");
+            if mode == Mode::Page {
+                let _ = write!(open, " id=\"{}\"", footnote_id(label));
+            }
+            let _ = write!(open, "><sup class=\"footnote-definition-label\">{number}</sup>");
+            Some(Event::Html(open.into()))
+        }
+        Event::End(TagEnd::FootnoteDefinition) => Some(Event::Html("</div>\n".into())),
+        other => Some(other.clone()),
+    });
+    pulldown_cmark::html::push_html(&mut html, events);
+    html
+}

@@ -1,0 +1,206 @@
+//! Where a link in an article points, and what must exist for it not to dangle.
+//!
+//! Links to article files (`../2023/faq.md#小结`, `@/2023/faq.md`) become the article's URL.
+//! Root-relative URLs get the site's base path, so a site deployed under `/blog/` works.
+//! Whether the target exists is only known once every page is rendered, so this module returns
+//! [`LinkCheck`]s that the pipeline verifies at the end.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use percent_encoding::percent_decode_str;
+
+/// The articles a link can point to.
+#[derive(Debug, Clone, Default)]
+pub struct LinkTargets {
+    /// The site's base path, `/` or `/blog/`.
+    pub base_path: String,
+    /// Content path (`2023/a.md`) → (article index, URL path).
+    pub articles: BTreeMap<String, (usize, String)>,
+    /// Content paths of drafts left out of this build.
+    pub drafts: BTreeSet<String>,
+}
+
+/// Something a link needs that only the finished site can confirm.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkCheck {
+    /// An element id in an article's page.
+    Anchor { article: usize, fragment: String, line: usize, column: usize },
+    /// A file of the output, relative to the site root (`images/a.png`, `archives/1/`).
+    Path { path: String, line: usize, column: usize },
+}
+
+/// What to do with one link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// Leave the URL as written (external, mail, empty).
+    Keep,
+    /// Use this URL, and confirm the target once the site is built.
+    Rewrite { url: String, check: Option<Target> },
+    /// The link cannot work; the message says why.
+    Broken(String),
+}
+
+/// A target to confirm, without its source position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Anchor { article: usize, fragment: String },
+    Path(String),
+}
+
+impl Target {
+    pub fn at(self, line: usize, column: usize) -> LinkCheck {
+        match self {
+            Target::Anchor { article, fragment } => LinkCheck::Anchor { article, fragment, line, column },
+            Target::Path(path) => LinkCheck::Path { path, line, column },
+        }
+    }
+}
+
+fn has_scheme(url: &str) -> bool {
+    let Some(colon) = url.find(':') else { return false };
+    let scheme = &url[..colon];
+    !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)) && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+}
+
+/// Resolves `dest`, written in the article at content path `current`.
+pub fn resolve(dest: &str, current: &str, targets: &LinkTargets) -> Resolution {
+    if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
+        return Resolution::Keep;
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (dest, None),
+    };
+    let path = path.split_once('?').map_or(path, |(p, _)| p);
+    let decoded_fragment = fragment.map(|f| percent_decode_str(f).decode_utf8_lossy().into_owned());
+    if path.is_empty() {
+        let Some((article, _)) = targets.articles.get(current) else { return Resolution::Keep };
+        let check = decoded_fragment.filter(|f| !f.is_empty()).map(|fragment| Target::Anchor { article: *article, fragment });
+        return Resolution::Rewrite { url: dest.to_string(), check };
+    }
+    let decoded_path = percent_decode_str(path).decode_utf8_lossy().into_owned();
+    let content_path = if let Some(rooted) = decoded_path.strip_prefix("@/") {
+        Some(normalize(rooted))
+    } else if decoded_path.to_ascii_lowercase().ends_with(".md") && !decoded_path.starts_with('/') {
+        Some(normalize(&join(parent(current), &decoded_path)))
+    } else {
+        None
+    };
+    if let Some(content_path) = content_path {
+        return resolve_article(&content_path, fragment, decoded_fragment, targets);
+    }
+    let site_path = if let Some(rooted) = decoded_path.strip_prefix('/') {
+        normalize(rooted)
+    } else {
+        normalize(&join(parent(current), &decoded_path))
+    };
+    let suffix = &dest[path.len()..];
+    let url = format!("{}{}{}", targets.base_path, site_path, suffix);
+    Resolution::Rewrite { url, check: Some(Target::Path(site_path)) }
+}
+
+fn resolve_article(content_path: &str, raw_fragment: Option<&str>, fragment: Option<String>, targets: &LinkTargets) -> Resolution {
+    let Some((article, url)) = targets.articles.get(content_path) else {
+        if targets.drafts.contains(content_path) {
+            return Resolution::Broken(format!("link to draft `{content_path}`, which is not published (build with --drafts to include drafts)"));
+        }
+        return Resolution::Broken(format!("link to missing article `{content_path}`"));
+    };
+    let url = match raw_fragment {
+        Some(f) => format!("{url}#{f}"),
+        None => url.clone(),
+    };
+    let check = fragment.filter(|f| !f.is_empty()).map(|fragment| Target::Anchor { article: *article, fragment });
+    Resolution::Rewrite { url, check }
+}
+
+fn parent(content_path: &str) -> &str {
+    content_path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+fn join(dir: &str, relative: &str) -> String {
+    if dir.is_empty() { relative.to_string() } else { format!("{dir}/{relative}") }
+}
+
+/// Folds `.` and `..` segments; `..` above the root stays at the root.
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    let mut joined = parts.join("/");
+    if path.ends_with('/') && !joined.is_empty() {
+        joined.push('/');
+    }
+    joined
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn targets() -> LinkTargets {
+        let mut targets = LinkTargets { base_path: "/blog/".into(), ..Default::default() };
+        targets.articles.insert("2022/faq.md".into(), (0, "/blog/archives/1/".into()));
+        targets.articles.insert("2023/new.md".into(), (1, "/blog/archives/2/".into()));
+        targets.drafts.insert("2023/draft.md".into());
+        targets
+    }
+
+    #[test]
+    fn relative_article_link_keeps_its_fragment() {
+        let r = resolve("../2022/faq.md#小结", "2023/new.md", &targets());
+        let expected_check = Some(Target::Anchor { article: 0, fragment: "小结".into() });
+        assert_eq!(r, Resolution::Rewrite { url: "/blog/archives/1/#小结".into(), check: expected_check });
+    }
+
+    #[test]
+    fn root_relative_article_link() {
+        let r = resolve("@/2022/faq.md", "2023/new.md", &targets());
+        assert_eq!(r, Resolution::Rewrite { url: "/blog/archives/1/".into(), check: None });
+    }
+
+    #[test]
+    fn percent_encoded_fragment_is_checked_decoded() {
+        let r = resolve("faq.md#%E5%B0%8F%E7%BB%93", "2022/x.md", &targets());
+        let Resolution::Rewrite { check: Some(Target::Anchor { fragment, .. }), .. } = r else { panic!("{r:?}") };
+        assert_eq!(fragment, "小结");
+    }
+
+    #[test]
+    fn missing_and_draft_articles_are_broken() {
+        assert!(matches!(resolve("nope.md", "2023/new.md", &targets()), Resolution::Broken(m) if m.contains("2023/nope.md")));
+        assert!(matches!(resolve("draft.md", "2023/new.md", &targets()), Resolution::Broken(m) if m.contains("draft")));
+    }
+
+    #[test]
+    fn root_relative_urls_get_the_base_path() {
+        let r = resolve("/images/a.png", "2023/new.md", &targets());
+        assert_eq!(r, Resolution::Rewrite { url: "/blog/images/a.png".into(), check: Some(Target::Path("images/a.png".into())) });
+    }
+
+    #[test]
+    fn relative_assets_resolve_beside_the_article() {
+        let r = resolve("./img/p.png", "2023/new.md", &targets());
+        assert_eq!(r, Resolution::Rewrite { url: "/blog/2023/img/p.png".into(), check: Some(Target::Path("2023/img/p.png".into())) });
+    }
+
+    #[test]
+    fn external_links_are_kept() {
+        for url in ["https://x.org/a.md", "mailto:a@b", "//cdn.x/y", ""] {
+            assert_eq!(resolve(url, "a.md", &targets()), Resolution::Keep);
+        }
+    }
+
+    #[test]
+    fn fragment_only_links_check_this_article() {
+        let r = resolve("#derivation", "2023/new.md", &targets());
+        assert_eq!(r, Resolution::Rewrite { url: "#derivation".into(), check: Some(Target::Anchor { article: 1, fragment: "derivation".into() }) });
+    }
+}

@@ -1,0 +1,136 @@
+//! Markdown → HTML for one article, with formulas left as placeholders for the math stage.
+//!
+//! pulldown-cmark does the parsing and the HTML writing; this module rewrites the event stream in
+//! between: heading ids, article links, figures, footnotes, `<!--more-->`, and math. Formulas are
+//! replaced by a NUL-delimited placeholder. pulldown-cmark turns every NUL of the input into
+//! U+FFFD, as CommonMark requires, so a placeholder can never come from an author's text.
+
+mod events;
+mod links;
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Options, Parser};
+
+use crate::content::SourceFile;
+use crate::diagnostics::{Diagnostic, LineIndex};
+pub use links::{LinkCheck, LinkTargets};
+
+/// One formula as written, before numbering and rendering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Formula {
+    pub tex: String,
+    pub display: bool,
+    /// Byte offset of the TeX in the file.
+    pub offset: usize,
+    /// Byte offset of the opening delimiter in the file.
+    pub delimiter_offset: usize,
+    /// Whether the formula belongs to the article's numbered flow (not to a `summary:`).
+    pub in_body: bool,
+}
+
+/// Where the writer is putting HTML: the article page, or a listing's excerpt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Page,
+    /// Excerpts sit on pages with other excerpts: no element ids, and in-page links go to the
+    /// article's own URL.
+    Excerpt,
+}
+
+/// What the Markdown stage knows of one article.
+#[derive(Debug, Clone, Default)]
+pub struct RenderedBody {
+    /// The article's HTML, with formula placeholders.
+    pub html: String,
+    /// The excerpt's HTML, with formula placeholders; `None` when the article has no text.
+    pub excerpt: Option<String>,
+    /// Whether the article says more than its excerpt.
+    pub has_more: bool,
+    /// Text of the first `# heading`, the title fallback.
+    pub first_heading: Option<String>,
+    /// Element ids the page will have: headings, footnotes, raw HTML ids.
+    pub anchors: BTreeSet<String>,
+    pub checks: Vec<LinkCheck>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What an article gives the Markdown stage.
+pub struct Input<'a> {
+    pub file: &'a SourceFile,
+    /// Byte offset of the Markdown in `file.text`.
+    pub body_offset: usize,
+    /// The URL of the article itself, for links in excerpts.
+    pub url: &'a str,
+    /// Drop the first `# heading`, because it became the page title.
+    pub drop_first_heading: bool,
+    pub targets: &'a LinkTargets,
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_MATH
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// The placeholder for formula number `index` of an article.
+pub fn placeholder(index: usize) -> String {
+    format!("\0{index}\0")
+}
+
+/// Renders an article body; its formulas are appended to `formulas`.
+pub fn render(input: &Input, formulas: &mut Vec<Formula>) -> RenderedBody {
+    let body = &input.file.text[input.body_offset..];
+    let lines = LineIndex::new(&input.file.text);
+    let mut stream: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let mut out = RenderedBody::default();
+    let mut state = events::Rewriter::new(input, &lines, body, formulas, true);
+    state.rewrite(&mut stream, &mut out);
+    let footnotes = std::mem::take(&mut state.footnotes);
+    let more_marker = state.more_marker;
+    out.html = events::write(&stream, Mode::Page, input.url, &footnotes);
+    let (cut, has_more) = match more_marker {
+        Some(marker) if marker > 0 => (Some(0..marker), true),
+        _ => match events::first_paragraph(&stream) {
+            Some(paragraph) => {
+                let more = more_marker.is_some() || events::has_content_outside(&stream, &paragraph);
+                (Some(paragraph), more)
+            }
+            None => (None, false),
+        },
+    };
+    out.excerpt = cut.map(|range| events::write(&stream[range], Mode::Excerpt, input.url, &footnotes));
+    out.has_more = has_more;
+    out
+}
+
+/// Renders a `summary:` front-matter field as an excerpt.
+pub fn render_summary(input: &Input, summary: &str, formulas: &mut Vec<Formula>) -> String {
+    let mut stream: Vec<(Event, Range<usize>)> = Parser::new_ext(summary, options()).into_offset_iter().collect();
+    let lines = LineIndex::new(&input.file.text);
+    let mut scratch = RenderedBody::default();
+    let mut state = events::Rewriter::new(input, &lines, summary, formulas, false);
+    state.rewrite(&mut stream, &mut scratch);
+    let footnotes = std::mem::take(&mut state.footnotes);
+    events::write(&stream, Mode::Excerpt, input.url, &footnotes)
+}
+
+/// GitHub's heading ids: lower case, punctuation dropped, spaces to `-`, CJK kept.
+pub fn heading_id(text: &str) -> String {
+    let mut id = String::with_capacity(text.len());
+    for c in text.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() || c == '-' || c == '_' {
+            id.push(c);
+        } else if c == ' ' {
+            id.push('-');
+        }
+    }
+    id
+}
+
+#[cfg(test)]
+mod tests;

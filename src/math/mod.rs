@@ -1,0 +1,347 @@
+//! The math stage: number, label and reference an article's formulas, render every distinct
+//! formula of the site once, and put the HTML back in place of the Markdown stage's placeholders.
+
+pub mod engine;
+mod macros;
+pub mod numbering;
+mod texmap;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::content::SourceFile;
+use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::markdown::{Formula, Mode};
+use numbering::Label;
+use texmap::TexMap;
+
+/// Commands that could make a formula reach outside the page; formulas are untrusted input.
+const FORBIDDEN: [&str; 7] = ["\\href", "\\url", "\\includegraphics", "\\htmlClass", "\\htmlId", "\\htmlStyle", "\\htmlData"];
+
+/// Identity of a rendering: KaTeX version, options, macros in effect, display flag and TeX.
+pub type JobKey = [u8; 32];
+
+/// One KaTeX call to make.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub key: JobKey,
+    pub tex: String,
+    pub display: bool,
+    pub trust: bool,
+    pub macros: Arc<BTreeMap<String, String>>,
+}
+
+/// One formula of an article, ready for rendering.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// `None` when the formula was already rejected (a diagnostic says why).
+    pub job: Option<Job>,
+    /// Element ids of the equations' labels, placed before the formula on the article page.
+    pub anchors: Vec<String>,
+    /// From the TeX sent to KaTeX back to the TeX as written (applied last to first).
+    maps: Vec<TexMap>,
+    /// The TeX as written, and its byte offset in the file.
+    original: String,
+    offset: usize,
+    delimiter_offset: usize,
+}
+
+/// An article's formulas after numbering.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleMath {
+    pub formulas: Vec<Prepared>,
+    /// Ids of every labelled equation (`eq-<label>`).
+    pub anchors: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The element id of equation label `key`.
+pub fn anchor_id(key: &str) -> String {
+    format!("eq-{key}")
+}
+
+/// Numbers an article's formulas, resolves its references and fixes the macros for each.
+pub fn prepare(file: &SourceFile, formulas: &[Formula], site_macros: &BTreeMap<String, String>, article_macros: &BTreeMap<String, String>) -> ArticleMath {
+    let lines = LineIndex::new(&file.text);
+    let mut math = ArticleMath::default();
+    let report = |math: &mut ArticleMath, formula: &Formula, tex_offset: usize, message: String, error: bool| {
+        let offset = source_offset(file, formula, tex_offset);
+        let (line, column) = lines.position(&file.text, offset);
+        let d = if error { Diagnostic::error(&file.path, line, column, message) } else { Diagnostic::warning(&file.path, line, column, message) };
+        math.diagnostics.push(d.with_snippet(&file.text));
+    };
+    let mut next_number = 1;
+    let mut numbered = Vec::with_capacity(formulas.len());
+    let mut labels: BTreeMap<String, Label> = BTreeMap::new();
+    for formula in formulas {
+        let result = if formula.in_body {
+            numbering::number(&formula.tex, formula.display, &mut next_number)
+        } else {
+            let mut unused = 1;
+            numbering::number(&formula.tex, false, &mut unused)
+        };
+        for (offset, problem) in &result.problems {
+            report(&mut math, formula, *offset, problem.clone(), true);
+        }
+        for label in &result.labels {
+            if let Some(first) = labels.get(&label.key) {
+                let message = format!("duplicate label `{}` (first used for equation ({}))", label.key, first.tag);
+                report(&mut math, formula, label.offset, message, true);
+            } else {
+                labels.insert(label.key.clone(), label.clone());
+            }
+        }
+        if !formula.display {
+            for (offset, warning) in cjk_pitfalls(&formula.tex) {
+                report(&mut math, formula, offset, warning, false);
+            }
+        }
+        numbered.push(result);
+    }
+    math.anchors = labels.keys().map(|k| anchor_id(k)).collect();
+    let mut macros = Arc::new(site_macros.iter().chain(article_macros).map(|(k, v)| (k.clone(), v.clone())).collect::<BTreeMap<_, _>>());
+    for (formula, result) in formulas.iter().zip(numbered) {
+        let refs = references::resolve(&result.tex, &labels);
+        for (offset, key) in &refs.missing {
+            let original = result.map.to_original(*offset);
+            report(&mut math, formula, original, format!("reference to unknown label `{key}`"), true);
+        }
+        let forbidden = FORBIDDEN.iter().find(|command| mentions(&formula.tex, command) || macros.values().any(|body| mentions(body, command)));
+        if let Some(command) = forbidden {
+            let at = formula.tex.find(command).unwrap_or(0);
+            report(&mut math, formula, at, format!("`{command}` is not allowed in math: formulas are rendered untrusted"), true);
+        }
+        let ok = result.problems.is_empty() && refs.missing.is_empty() && forbidden.is_none();
+        let job = ok.then(|| make_job(refs.tex, formula.display, refs.linked, Arc::clone(&macros)));
+        let anchors = if formula.in_body {
+            result.labels.iter().filter(|l| labels.get(&l.key).is_some_and(|first| first.offset == l.offset && first.tag == l.tag)).map(|l| anchor_id(&l.key)).collect()
+        } else {
+            Vec::new()
+        };
+        math.formulas.push(Prepared {
+            job,
+            anchors,
+            maps: vec![result.map, refs.map],
+            original: formula.tex.clone(),
+            offset: formula.offset,
+            delimiter_offset: formula.delimiter_offset,
+        });
+        let defined = macros::definitions(&formula.tex);
+        if !defined.is_empty() {
+            let mut next = (*macros).clone();
+            next.extend(defined);
+            macros = Arc::new(next);
+        }
+    }
+    math
+}
+
+mod references {
+    //! `\eqref{key}` and `\ref{key}` become links to the labelled equation.
+    use super::numbering::{braced, Label};
+    use super::texmap::TexMap;
+    use std::collections::BTreeMap;
+
+    pub struct Resolved {
+        pub tex: String,
+        pub map: TexMap,
+        /// Whether a link was inserted (the formula must be rendered with `trust`).
+        pub linked: bool,
+        pub missing: Vec<(usize, String)>,
+    }
+
+    pub fn resolve(tex: &str, labels: &BTreeMap<String, Label>) -> Resolved {
+        let mut out = Resolved { tex: String::with_capacity(tex.len()), map: TexMap::default(), linked: false, missing: Vec::new() };
+        let mut copied_to = 0;
+        let mut search = 0;
+        while let Some(found) = tex[search..].find("\\eqref").map(|i| (i, "\\eqref")).into_iter().chain(tex[search..].find("\\ref").map(|i| (i, "\\ref"))).min() {
+            let (relative, command) = found;
+            let at = search + relative;
+            let after_name = at + command.len();
+            if tex[after_name..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+                search = after_name;
+                continue;
+            }
+            let (key, after) = braced(tex, after_name);
+            let Some(key) = key else {
+                search = after_name;
+                continue;
+            };
+            let key = key.trim();
+            match labels.get(key) {
+                Some(label) => {
+                    let text = if command == "\\eqref" { format!("({})", label.tag) } else { label.tag.clone() };
+                    let link = format!("\\href{{#{}}}{{\\text{{{}}}}}", super::anchor_id(key), escape_text(&text));
+                    out.tex.push_str(&tex[copied_to..at]);
+                    out.map.copy(copied_to, at - copied_to);
+                    out.map.skip(after - at);
+                    out.map.insert(link.len());
+                    out.tex.push_str(&link);
+                    copied_to = after;
+                    out.linked = true;
+                }
+                None => out.missing.push((at, key.to_string())),
+            }
+            search = after;
+        }
+        out.tex.push_str(&tex[copied_to..]);
+        out.map.copy(copied_to, tex.len() - copied_to);
+        out
+    }
+
+    fn escape_text(text: &str) -> String {
+        text.chars().flat_map(|c| if "#$%&_{}".contains(c) { vec!['\\', c] } else { vec![c] }).collect()
+    }
+}
+
+/// Whether `tex` uses the control sequence `command` (not just a longer one starting with it).
+fn mentions(tex: &str, command: &str) -> bool {
+    tex.match_indices(command).any(|(at, _)| !tex[at + command.len()..].starts_with(|c: char| c.is_ascii_alphabetic()))
+}
+
+/// Inline math that probably is not math: pulldown-cmark pairs any two `$`, so
+/// `这本书$5，那本$10` becomes a formula `5，那本`.
+fn cjk_pitfalls(tex: &str) -> Vec<(usize, String)> {
+    let mut warnings = Vec::new();
+    if let Some(at) = tex.find('\n') {
+        warnings.push((at, "inline math spans a line break; if the `$` were meant as dollar signs, escape them as `\\$`".to_string()));
+    }
+    if let Some(at) = cjk_outside_text(tex) {
+        warnings.push((at, "inline math holds CJK text outside `\\text{}`; if the `$` were meant as dollar signs, escape them as `\\$`".to_string()));
+    }
+    warnings
+}
+
+fn cjk_outside_text(tex: &str) -> Option<usize> {
+    let mut depth_in_text: Vec<usize> = Vec::new();
+    let mut depth = 0usize;
+    let mut chars = tex.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '\\' => {
+                let rest = &tex[at + 1..];
+                let name: String = rest.chars().take_while(char::is_ascii_alphabetic).collect();
+                if ["text", "textrm", "textbf", "textit", "mbox", "textsf", "texttt", "hbox", "textnormal"].contains(&name.as_str()) {
+                    depth_in_text.push(depth + 1);
+                }
+                for _ in 0..name.chars().count().max(1) {
+                    chars.next();
+                }
+            }
+            '{' => depth += 1,
+            '}' => {
+                if depth_in_text.last() == Some(&depth) {
+                    depth_in_text.pop();
+                }
+                depth = depth.saturating_sub(1);
+            }
+            c if is_cjk(c) && depth_in_text.is_empty() => return Some(at),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0x3000..=0x303F | 0xFF00..=0xFFEF | 0xF900..=0xFAFF)
+}
+
+fn make_job(tex: String, display: bool, trust: bool, macros: Arc<BTreeMap<String, String>>) -> Job {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(katex::KATEX_VERSION.as_bytes());
+    hasher.update(&[0, display as u8, trust as u8]);
+    hasher.update(&engine::MAX_EXPAND.to_le_bytes());
+    for (name, body) in macros.iter() {
+        for part in [name, body] {
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
+    }
+    hasher.update(&[1]);
+    hasher.update(tex.as_bytes());
+    Job { key: *hasher.finalize().as_bytes(), tex, display, trust, macros }
+}
+
+/// KaTeX's answer for every job, each distinct formula rendered once, on all cores.
+pub type Rendered = HashMap<JobKey, Result<String, engine::Failure>>;
+
+pub fn render_all<'a>(jobs: impl Iterator<Item = &'a Job>) -> Rendered {
+    let mut distinct: BTreeMap<JobKey, &Job> = BTreeMap::new();
+    for job in jobs {
+        distinct.entry(job.key).or_insert(job);
+    }
+    distinct
+        .into_par_iter()
+        .map(|(key, job)| (key, engine::render(&job.tex, job.display, &job.macros, job.trust)))
+        .collect()
+}
+
+/// Replaces the placeholders of `html` with rendered formulas.
+pub fn stitch(html: &str, math: &ArticleMath, rendered: &Rendered, mode: Mode, url: &str) -> String {
+    let mut out = String::with_capacity(html.len() * 2);
+    let mut rest = html;
+    while let Some(open) = rest.find('\0') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('\0') else { break };
+        let index: Option<usize> = after[..close].parse().ok();
+        if let Some(prepared) = index.and_then(|i| math.formulas.get(i)) {
+            push_formula(&mut out, prepared, rendered, mode, url);
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn push_formula(out: &mut String, prepared: &Prepared, rendered: &Rendered, mode: Mode, url: &str) {
+    if mode == Mode::Page {
+        for anchor in &prepared.anchors {
+            out.push_str(&format!("<span id=\"{anchor}\" class=\"eq-anchor\"></span>"));
+        }
+    }
+    match prepared.job.as_ref().and_then(|job| rendered.get(&job.key)) {
+        Some(Ok(html)) if mode == Mode::Excerpt && prepared.job.as_ref().is_some_and(|j| j.trust) => {
+            out.push_str(&html.replace("href=\"#eq-", &format!("href=\"{url}#eq-")));
+        }
+        Some(Ok(html)) => out.push_str(html),
+        _ => {
+            // A failed formula stays readable as its source; the build fails anyway.
+            out.push_str("<code class=\"math-error\">");
+            let _ = pulldown_cmark_escape::escape_html(&mut *out, &prepared.original);
+            out.push_str("</code>");
+        }
+    }
+}
+
+/// KaTeX's rejections as diagnostics at the formulas' places in the file.
+pub fn failures(file: &SourceFile, math: &ArticleMath, rendered: &Rendered) -> Vec<Diagnostic> {
+    let lines = LineIndex::new(&file.text);
+    math.formulas
+        .iter()
+        .filter_map(|prepared| {
+            let job = prepared.job.as_ref()?;
+            let failure = rendered.get(&job.key)?.as_ref().err()?;
+            let edited = failure.position.map(|p| engine::byte_offset(&job.tex, p));
+            let original = edited.map(|e| prepared.maps.iter().rev().fold(e, |at, map| map.to_original(at)));
+            let offset = match original {
+                Some(at) if file.text.get(prepared.offset..prepared.offset + prepared.original.len()) == Some(prepared.original.as_str()) => prepared.offset + at.min(prepared.original.len()),
+                _ => prepared.delimiter_offset,
+            };
+            let (line, column) = lines.position(&file.text, offset);
+            Some(Diagnostic::error(&file.path, line, column, format!("KaTeX: {}", failure.message)).with_snippet(&file.text))
+        })
+        .collect()
+}
+
+/// File offset of `tex_offset` in `formula`, or the formula's start when the TeX is not a
+/// verbatim slice of the file (inside a blockquote, pulldown-cmark strips the `>` markers).
+fn source_offset(file: &SourceFile, formula: &Formula, tex_offset: usize) -> usize {
+    let verbatim = file.text.get(formula.offset..formula.offset + formula.tex.len()) == Some(formula.tex.as_str());
+    if verbatim { formula.offset + tex_offset.min(formula.tex.len()) } else { formula.delimiter_offset }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,298 @@
+//! Equation numbers, labels and references, decided at build time for one article.
+//!
+//! KaTeX numbers equations with a CSS counter, which restarts per page and never reaches feeds;
+//! it has no `\label`, `\ref` or `\eqref`. lemma walks an article's formulas in order, gives each
+//! numbered row an explicit `\tag{n}`, removes `\label{…}` (remembering which number it names),
+//! and turns references into links. Every edit is recorded in a [`TexMap`] so a KaTeX error
+//! position in the edited TeX can be mapped back to the author's source.
+
+use std::collections::BTreeMap;
+
+use super::texmap::TexMap;
+
+/// Where numbered equations live: one number per environment, or one per row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Numbering {
+    Whole,
+    PerRow,
+    None,
+}
+
+fn numbering_of(environment: &str) -> Numbering {
+    match environment {
+        "equation" | "multline" => Numbering::Whole,
+        "align" | "gather" | "eqnarray" | "alignat" | "flalign" => Numbering::PerRow,
+        _ => Numbering::None,
+    }
+}
+
+/// One `\label` found while numbering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub key: String,
+    /// The text of the equation's tag, e.g. `3` or `*`.
+    pub tag: String,
+    /// Byte offset of `\label` in the original TeX.
+    pub offset: usize,
+}
+
+/// A formula after numbering: the TeX to send to KaTeX and what it defines.
+#[derive(Debug, Clone)]
+pub struct Numbered {
+    pub tex: String,
+    pub map: TexMap,
+    pub labels: Vec<Label>,
+    /// Problems with byte offsets into the original TeX.
+    pub problems: Vec<(usize, String)>,
+}
+
+/// Numbers the rows of `tex`, continuing from `next_number`.
+pub fn number(tex: &str, display: bool, next_number: &mut usize) -> Numbered {
+    let mut out = Numbered { tex: String::with_capacity(tex.len() + 16), map: TexMap::default(), labels: Vec::new(), problems: Vec::new() };
+    let mut copied_to = 0;
+    // The formula itself is the outermost frame, so `$$x\tag{A}\label{k}$$` works too.
+    let mut stack: Vec<(Numbering, RowState)> = vec![(Numbering::None, RowState::default())];
+    let mut cursor = 0;
+    let bytes = tex.as_bytes();
+    while cursor < tex.len() {
+        if bytes[cursor] == b'%' && !is_escaped(tex, cursor) {
+            cursor = tex[cursor..].find('\n').map_or(tex.len(), |n| cursor + n + 1);
+            continue;
+        }
+        if bytes[cursor] != b'\\' {
+            cursor += 1;
+            continue;
+        }
+        let name_end = command_end(tex, cursor);
+        let command = &tex[cursor..name_end];
+        match command {
+            "\\begin" => {
+                let (environment, after) = braced(tex, name_end);
+                let numbering = if display { environment.map_or(Numbering::None, numbering_of) } else { Numbering::None };
+                stack.push((numbering, RowState::default()));
+                cursor = after;
+            }
+            "\\end" => {
+                let (_, after) = braced(tex, name_end);
+                if stack.len() > 1 {
+                    if let Some((numbering, row)) = stack.pop() {
+                        match (numbering, stack.last_mut()) {
+                            // An inner `aligned` or `split` belongs to the equation around it.
+                            (Numbering::None, Some((_, parent))) => parent.absorb(row),
+                            _ => finish_row(&mut out, tex, &mut copied_to, cursor, numbering, row, next_number),
+                        }
+                    }
+                }
+                cursor = after;
+            }
+            "\\\\" | "\\cr" if stack.last().is_some_and(|(n, _)| *n == Numbering::PerRow) => {
+                if let Some((numbering, row)) = stack.pop() {
+                    finish_row(&mut out, tex, &mut copied_to, cursor, numbering, row, next_number);
+                    stack.push((numbering, RowState::default()));
+                }
+                cursor = name_end;
+            }
+            "\\tag" | "\\tag*" => {
+                let (text, after) = braced(tex, name_end);
+                if let Some((_, row)) = stack.last_mut() {
+                    row.own_tag = Some(text.unwrap_or("").to_string());
+                }
+                cursor = after;
+            }
+            "\\nonumber" | "\\notag" => {
+                if let Some((_, row)) = stack.last_mut() {
+                    row.unnumbered = true;
+                }
+                cursor = name_end;
+            }
+            "\\label" => {
+                let (key, after) = braced(tex, name_end);
+                out.tex.push_str(&tex[copied_to..cursor]);
+                out.map.copy(copied_to, cursor - copied_to);
+                out.map.skip(after - cursor);
+                copied_to = after;
+                let key = key.unwrap_or("").trim().to_string();
+                if let Some((_, row)) = stack.last_mut() {
+                    row.labels.push((key, cursor));
+                }
+                cursor = after;
+            }
+            _ => cursor = name_end,
+        }
+    }
+    while let Some((numbering, row)) = stack.pop() {
+        finish_row(&mut out, tex, &mut copied_to, tex.len(), numbering, row, next_number);
+    }
+    out.tex.push_str(&tex[copied_to..]);
+    out.map.copy(copied_to, tex.len() - copied_to);
+    out
+}
+
+#[derive(Debug, Default, Clone)]
+struct RowState {
+    own_tag: Option<String>,
+    unnumbered: bool,
+    labels: Vec<(String, usize)>,
+}
+
+impl RowState {
+    fn absorb(&mut self, inner: RowState) {
+        self.own_tag = self.own_tag.take().or(inner.own_tag);
+        self.unnumbered |= inner.unnumbered;
+        self.labels.extend(inner.labels);
+    }
+}
+
+/// Closes a row (or a whole environment) at `at`: inserts its `\tag{n}` and names its labels.
+fn finish_row(out: &mut Numbered, tex: &str, copied_to: &mut usize, at: usize, numbering: Numbering, row: RowState, next_number: &mut usize) {
+    let row_text = &tex[row_start(tex, at)..at];
+    let empty_last_row = numbering == Numbering::PerRow && row_text.trim().is_empty() && row.labels.is_empty();
+    let tag = match (&row.own_tag, numbering, row.unnumbered || empty_last_row) {
+        (Some(own), _, _) => Some(own.clone()),
+        (None, Numbering::None, _) | (None, _, true) => None,
+        (None, _, false) => {
+            let n = next_number.to_string();
+            *next_number += 1;
+            out.tex.push_str(&tex[*copied_to..at]);
+            out.map.copy(*copied_to, at - *copied_to);
+            let inserted = format!("\\tag{{{n}}}");
+            out.map.insert(inserted.len());
+            out.tex.push_str(&inserted);
+            *copied_to = at;
+            Some(n)
+        }
+    };
+    for (key, offset) in row.labels {
+        match &tag {
+            Some(tag) => out.labels.push(Label { key, tag: tag.clone(), offset }),
+            None => out.problems.push((offset, format!("\\label{{{key}}} is on an equation without a number"))),
+        }
+    }
+}
+
+/// Start of the row that ends at `at`: after the previous `\\` or `\begin{…}`.
+fn row_start(tex: &str, at: usize) -> usize {
+    let before = &tex[..at];
+    let row_break = before.rfind("\\\\").map(|i| i + 2);
+    let begin = before.rfind("\\begin{").and_then(|i| before[i..].find('}').map(|j| i + j + 1));
+    row_break.into_iter().chain(begin).max().unwrap_or(0)
+}
+
+fn is_escaped(tex: &str, at: usize) -> bool {
+    tex[..at].bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 1
+}
+
+/// End of the control sequence starting at `start` (a `\`); `\tag*` counts as one.
+fn command_end(tex: &str, start: usize) -> usize {
+    let rest = &tex[start + 1..];
+    let letters = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let mut end = start + 1 + if letters == 0 { rest.chars().next().map_or(0, char::len_utf8) } else { letters };
+    if &tex[start..end] == "\\tag" && tex[end..].starts_with('*') {
+        end += 1;
+    }
+    end
+}
+
+/// The content of a `{…}` group after optional spaces at `from`, and the offset after it.
+pub fn braced(tex: &str, from: usize) -> (Option<&str>, usize) {
+    let skipped = tex[from..].len() - tex[from..].trim_start().len();
+    let open = from + skipped;
+    if !tex[open..].starts_with('{') {
+        return (None, from);
+    }
+    let mut depth = 0usize;
+    for (i, c) in tex[open..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return (Some(&tex[open + 1..open + i]), open + i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    (None, from)
+}
+
+/// Label key → tag text, across one article.
+pub type LabelTable = BTreeMap<String, String>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(tex: &str, start: usize) -> (Numbered, usize) {
+        let mut next = start;
+        let numbered = number(tex, true, &mut next);
+        (numbered, next)
+    }
+
+    #[test]
+    fn equation_gets_one_tag_and_its_label() {
+        let (n, next) = run("\\begin{equation}x=1\\label{eq:a}\\end{equation}", 1);
+        assert_eq!(n.tex, "\\begin{equation}x=1\\tag{1}\\end{equation}");
+        assert_eq!(n.labels, vec![Label { key: "eq:a".into(), tag: "1".into(), offset: 19 }]);
+        assert_eq!(next, 2);
+    }
+
+    #[test]
+    fn align_numbers_each_row_except_notag_and_own_tags() {
+        let tex = "\\begin{align}a&=b\\\\c&=d\\nonumber\\\\e&=f\\tag{*}\\\\g&=h\\end{align}";
+        let (n, next) = run(tex, 4);
+        assert_eq!(n.tex, "\\begin{align}a&=b\\tag{4}\\\\c&=d\\nonumber\\\\e&=f\\tag{*}\\\\g&=h\\tag{5}\\end{align}");
+        assert_eq!(next, 6);
+    }
+
+    #[test]
+    fn starred_environments_take_no_number() {
+        let (n, next) = run("\\begin{align*}a\\\\b\\end{align*}", 1);
+        assert_eq!(n.tex, "\\begin{align*}a\\\\b\\end{align*}");
+        assert_eq!(next, 1);
+    }
+
+    #[test]
+    fn label_on_unnumbered_row_is_a_problem() {
+        let (n, _) = run("\\begin{equation*}x\\label{k}\\end{equation*}", 1);
+        assert_eq!(n.problems.len(), 1);
+        assert!(n.labels.is_empty());
+    }
+
+    #[test]
+    fn label_with_own_tag_names_that_tag() {
+        let (n, next) = run("\\begin{equation*}x\\tag{A}\\label{k}\\end{equation*}", 1);
+        assert_eq!(n.labels[0].tag, "A");
+        assert_eq!(next, 1);
+    }
+
+    #[test]
+    fn trailing_row_break_adds_no_empty_number() {
+        let (n, next) = run("\\begin{align}a\\\\b\\\\\n\\end{align}", 1);
+        assert_eq!(n.tex, "\\begin{align}a\\tag{1}\\\\b\\tag{2}\\\\\n\\end{align}");
+        assert_eq!(next, 3);
+    }
+
+    #[test]
+    fn nested_aligned_inside_equation_is_one_number() {
+        let (n, next) = run("\\begin{equation}\\begin{aligned}a\\\\b\\end{aligned}\\end{equation}", 1);
+        assert_eq!(n.tex, "\\begin{equation}\\begin{aligned}a\\\\b\\end{aligned}\\tag{1}\\end{equation}");
+        assert_eq!(next, 2);
+    }
+
+    #[test]
+    fn inline_math_is_never_numbered() {
+        let mut next = 1;
+        let n = number("\\begin{equation}x\\end{equation}", false, &mut next);
+        assert_eq!(n.tex, "\\begin{equation}x\\end{equation}");
+        assert_eq!(next, 1);
+    }
+
+    #[test]
+    fn map_points_back_past_insertions() {
+        let (n, _) = run("\\begin{equation}x\\label{k}\\end{equation}+\\frac", 1);
+        let edited = n.tex.find("+").unwrap();
+        let original = "\\begin{equation}x\\label{k}\\end{equation}+\\frac".find('+').unwrap();
+        assert_eq!(n.map.to_original(edited), original);
+    }
+}

@@ -1,0 +1,310 @@
+//! The build pipeline, the only orchestrator of the stages:
+//! discover → front matter → permalinks → Markdown → math → site → templates → link checks.
+//!
+//! It never writes to disk: it returns the output files and every diagnostic of the run, and
+//! the `build`, `check` and `serve` commands decide what to do with them.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::frontmatter::{self, Parsed};
+use crate::content::{discover, Asset, SourceFile};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::{self, Formula, LinkCheck, LinkTargets, Mode, RenderedBody};
+use crate::math::{self, ArticleMath};
+use crate::output::OutputFile;
+use crate::permalink::{slugify, PermalinkFields};
+use crate::render::{self, Theme};
+use crate::site::{Article, Site};
+
+/// What a build may vary beyond the config.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub drafts: bool,
+    /// The live-reload endpoint `serve` puts into pages.
+    pub live_reload: Option<String>,
+}
+
+/// Counts for the one-line summary.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    pub articles: usize,
+    pub pages: usize,
+    pub formulas: usize,
+    pub distinct_formulas: usize,
+    pub seconds: f64,
+}
+
+/// The result of a build: files (unless an error makes the site unusable) and all diagnostics.
+pub struct Build {
+    pub files: Vec<OutputFile>,
+    pub diagnostics: Diagnostics,
+    pub stats: Stats,
+}
+
+/// An article between the front-matter and Markdown stages.
+struct Loaded {
+    file: SourceFile,
+    parsed: Parsed,
+    path: String,
+}
+
+/// An article after the Markdown and math stages, before the site is assembled.
+struct Rendered {
+    loaded: Loaded,
+    body: RenderedBody,
+    summary_html: Option<String>,
+    math: ArticleMath,
+}
+
+pub fn build(config: &Config, options: &BuildOptions) -> Build {
+    let started = Instant::now();
+    let mut diagnostics = Diagnostics::new();
+    let theme = Theme::load(&config.root, &config.templates_dir());
+    let (files, assets, found) = discover(&config.root, &config.content_dir());
+    diagnostics.extend(found);
+    let (loaded, drafts) = load_front_matter(config, files, options.drafts, &mut diagnostics);
+    let loaded = assign_permalinks(config, loaded, &mut diagnostics);
+    let targets = link_targets(config, &loaded, drafts);
+    let mut rendered = render_markdown(config, loaded, &targets, &mut diagnostics);
+    let formulas = rendered.iter().map(|r| r.math.formulas.len()).sum();
+    let katex = math::render_all(rendered.iter().flat_map(|r| r.math.formulas.iter().filter_map(|f| f.job.as_ref())));
+    let articles = finish_articles(&config.base_path, &mut rendered, &katex, &mut diagnostics);
+    check_anchors(&rendered, &mut diagnostics);
+    let site = Site::new(config.clone(), articles);
+    let mut stats = Stats { articles: site.articles.len(), formulas, distinct_formulas: katex.len(), ..Stats::default() };
+    let theme = match theme {
+        Ok(theme) => theme,
+        Err(errors) => {
+            diagnostics.extend(errors);
+            stats.seconds = started.elapsed().as_secs_f64();
+            return Build { files: Vec::new(), diagnostics, stats };
+        }
+    };
+    let (mut output, failures) = render::render_site(&site, &theme, options.live_reload.as_deref());
+    diagnostics.extend(failures);
+    stats.pages = output.len();
+    output.extend(static_files(config, &assets, &mut diagnostics));
+    check_output(&mut output, &rendered, &mut diagnostics);
+    stats.seconds = started.elapsed().as_secs_f64();
+    Build { files: output, diagnostics, stats }
+}
+
+fn load_front_matter(config: &Config, files: Vec<SourceFile>, drafts: bool, diagnostics: &mut Diagnostics) -> (Vec<Loaded>, BTreeSet<String>) {
+    let parsed: Vec<(SourceFile, Option<Parsed>, Vec<Diagnostic>)> = files
+        .into_par_iter()
+        .map(|file| {
+            let (parsed, found) = frontmatter::parse(&file, config.timezone);
+            (file, parsed, found)
+        })
+        .collect();
+    let mut loaded = Vec::with_capacity(parsed.len());
+    let mut left_out = BTreeSet::new();
+    for (file, parsed, found) in parsed {
+        diagnostics.extend(found);
+        let Some(parsed) = parsed else { continue };
+        if parsed.front.draft && !drafts {
+            left_out.insert(file.content_path.clone());
+            continue;
+        }
+        if parsed.front.date.is_none() {
+            diagnostics.push(Diagnostic::warning(&file.path, 1, 1, "no `date` in front matter: the article is listed after all dated ones"));
+        }
+        loaded.push(Loaded { file, parsed, path: String::new() });
+    }
+    (loaded, left_out)
+}
+
+/// The slug when the front matter gives none: the content path without `.md`
+/// (`algebra/fft.md` → `algebra/fft`), so articles in different folders never collide.
+fn default_slug(content_path: &str) -> String {
+    let stem = content_path.strip_suffix(".md").unwrap_or(content_path);
+    let stem = stem.strip_suffix("/index").or_else(|| stem.strip_suffix("/README")).unwrap_or(stem);
+    stem.split('/').map(slugify).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("/")
+}
+
+fn assign_permalinks(config: &Config, mut loaded: Vec<Loaded>, diagnostics: &mut Diagnostics) -> Vec<Loaded> {
+    let mut taken: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    let mut keep = vec![true; loaded.len()];
+    for (index, article) in loaded.iter_mut().enumerate() {
+        let front = &article.parsed.front;
+        let slug = front.slug.clone().unwrap_or_else(|| default_slug(&article.file.content_path));
+        let date = front.date.map(|d| (d.format("%Y").to_string(), d.format("%m").to_string(), d.format("%d").to_string()));
+        let fields = PermalinkFields { id: front.id.as_ref().map(|id| id.value), slug: &slug, date };
+        let line = front.id.as_ref().map_or(1, |id| id.line);
+        match config.permalink.expand(&fields) {
+            Ok(path) => {
+                if let Some((other, other_line)) = taken.get(&path) {
+                    let message = format!("permalink /{path} is already used by {other}:{other_line}");
+                    diagnostics.push(Diagnostic::error(&article.file.path, line, 1, message).with_snippet(&article.file.text));
+                    keep[index] = false;
+                } else {
+                    taken.insert(path.clone(), (article.file.path.clone(), line));
+                    article.path = path;
+                }
+            }
+            Err(message) => {
+                diagnostics.push(Diagnostic::error(&article.file.path, 1, 1, message));
+                keep[index] = false;
+            }
+        }
+    }
+    let mut flags = keep.into_iter();
+    loaded.retain(|_| flags.next().unwrap_or(false));
+    loaded
+}
+
+fn link_targets(config: &Config, loaded: &[Loaded], drafts: BTreeSet<String>) -> LinkTargets {
+    let articles = loaded
+        .iter()
+        .enumerate()
+        .map(|(index, a)| (a.file.content_path.clone(), (index, format!("{}{}", config.base_path, a.path))))
+        .collect();
+    LinkTargets { base_path: config.base_path.clone(), articles, drafts }
+}
+
+fn render_markdown(config: &Config, loaded: Vec<Loaded>, targets: &LinkTargets, diagnostics: &mut Diagnostics) -> Vec<Rendered> {
+    let rendered: Vec<Rendered> = loaded
+        .into_par_iter()
+        .map(|loaded| {
+            let url = format!("{}{}", config.base_path, loaded.path);
+            let input = markdown::Input {
+                file: &loaded.file,
+                body_offset: loaded.parsed.body_offset,
+                url: &url,
+                drop_first_heading: loaded.parsed.front.title.is_none(),
+                targets,
+            };
+            let mut formulas: Vec<Formula> = Vec::new();
+            let body = markdown::render(&input, &mut formulas);
+            let summary_html = loaded.parsed.front.summary.as_ref().map(|s| markdown::render_summary(&input, s, &mut formulas));
+            let math = math::prepare(&loaded.file, &formulas, &config.math.macros, &loaded.parsed.front.macros);
+            Rendered { loaded, body, summary_html, math }
+        })
+        .collect();
+    for r in &rendered {
+        diagnostics.extend(r.body.diagnostics.iter().cloned());
+        diagnostics.extend(r.math.diagnostics.iter().cloned());
+    }
+    rendered
+}
+
+fn finish_articles(base_path: &str, rendered: &mut [Rendered], katex: &math::Rendered, diagnostics: &mut Diagnostics) -> Vec<Article> {
+    let results: Vec<(Article, Vec<Diagnostic>)> = rendered
+        .par_iter_mut()
+        .map(|r| {
+            let file = &r.loaded.file;
+            let url = format!("{base_path}{}", r.loaded.path);
+            let content_html = math::stitch(&r.body.html, &r.math, katex, Mode::Page, &url);
+            let excerpt_source = r.summary_html.as_ref().or(r.body.excerpt.as_ref());
+            let excerpt_html = excerpt_source.map(|html| math::stitch(html, &r.math, katex, Mode::Excerpt, &url)).unwrap_or_default();
+            let front = &r.loaded.parsed.front;
+            let title = front.title.clone().or_else(|| r.body.first_heading.clone()).unwrap_or_else(|| title_from_path(&file.content_path));
+            let article = Article {
+                source_path: file.path.clone(),
+                content_path: file.content_path.clone(),
+                title,
+                date: front.date,
+                updated: front.updated,
+                id: front.id.as_ref().map(|id| id.value),
+                path: r.loaded.path.clone(),
+                categories: front.categories.clone(),
+                tags: front.tags.clone(),
+                series: front.series.clone(),
+                draft: front.draft,
+                aliases: front.aliases.iter().map(|a| alias_path(&a.value)).collect(),
+                extra: front.extra.clone(),
+                content_html,
+                excerpt_html,
+                has_more: r.body.has_more || r.summary_html.is_some(),
+            };
+            (article, math::failures(file, &r.math, katex))
+        })
+        .collect();
+    let mut articles = Vec::with_capacity(results.len());
+    for (article, failures) in results {
+        diagnostics.extend(failures);
+        articles.push(article);
+    }
+    articles
+}
+
+fn title_from_path(content_path: &str) -> String {
+    let stem = content_path.strip_suffix(".md").unwrap_or(content_path);
+    stem.rsplit('/').next().unwrap_or(stem).to_string()
+}
+
+/// `/archives/old-1/` → `archives/old-1/`; `old.html` stays a file.
+fn alias_path(alias: &str) -> String {
+    let trimmed = alias.trim().trim_start_matches('/');
+    let last = trimmed.rsplit('/').next().unwrap_or("");
+    if trimmed.is_empty() || trimmed.ends_with('/') || last.contains('.') { trimmed.to_string() } else { format!("{trimmed}/") }
+}
+
+fn check_anchors(rendered: &[Rendered], diagnostics: &mut Diagnostics) {
+    for r in rendered {
+        for check in &r.body.checks {
+            let LinkCheck::Anchor { article, fragment, line, column } = check else { continue };
+            let Some(target) = rendered.get(*article) else { continue };
+            let exists = target.body.anchors.contains(fragment) || target.math.anchors.contains(fragment);
+            if !exists {
+                let message = format!("link to missing anchor `#{fragment}` in {}", target.loaded.file.path);
+                diagnostics.push(Diagnostic::error(&r.loaded.file.path, *line, *column, message).with_snippet(&r.loaded.file.text));
+            }
+        }
+    }
+}
+
+/// Built-in assets, then the site's `static/` (winning by path), then assets beside articles.
+fn static_files(config: &Config, assets: &[Asset], diagnostics: &mut Diagnostics) -> Vec<OutputFile> {
+    let mut files: BTreeMap<String, OutputFile> = crate::embedded::STATIC_FILES
+        .iter()
+        .map(|(path, bytes)| (path.to_string(), OutputFile::embedded(path.to_string(), bytes)))
+        .collect();
+    let static_dir = config.static_dir();
+    if static_dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&static_dir).sort_by_file_name() {
+            match entry {
+                Ok(entry) if entry.file_type().is_file() => {
+                    let path = crate::diagnostics::display_path(&static_dir, entry.path());
+                    files.insert(path.clone(), OutputFile::copy(path, entry.into_path()));
+                }
+                Ok(_) => {}
+                Err(e) => diagnostics.push(Diagnostic::error("static", 0, 0, format!("cannot read: {e}"))),
+            }
+        }
+    }
+    for asset in assets {
+        files.insert(asset.content_path.clone(), OutputFile::copy(asset.content_path.clone(), asset.source.clone()));
+    }
+    files.into_values().collect()
+}
+
+/// Two pages at one path, and links to files the site does not have.
+fn check_output(output: &mut Vec<OutputFile>, rendered: &[Rendered], diagnostics: &mut Diagnostics) {
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut duplicates = Vec::new();
+    for file in output.iter() {
+        if !seen.insert(file.path.clone()) {
+            duplicates.push(file.path.clone());
+        }
+    }
+    for path in duplicates {
+        diagnostics.push(Diagnostic::error(&path, 0, 0, format!("two pages would be written to /{path} (an alias, term or permalink collides with another page)")));
+    }
+    output.sort_by(|a, b| a.path.cmp(&b.path));
+    output.dedup_by(|a, b| a.path == b.path);
+    for r in rendered {
+        for check in &r.body.checks {
+            let LinkCheck::Path { path, line, column } = check else { continue };
+            let candidates = [path.clone(), format!("{path}index.html"), format!("{path}/index.html")];
+            if !candidates.iter().any(|c| seen.contains(c.trim_start_matches('/'))) {
+                let message = format!("link to /{path}, which the site does not have (not a page, a static file or a content asset)");
+                diagnostics.push(Diagnostic::error(&r.loaded.file.path, *line, *column, message).with_snippet(&r.loaded.file.text));
+            }
+        }
+    }
+}

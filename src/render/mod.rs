@@ -1,0 +1,289 @@
+//! The rendering stage: the [`Site`] through Tera templates into output files.
+//!
+//! The theme is the built-in `templates/` with the site's own `templates/` laid over it by file
+//! name. Every page is independent, so pages render in parallel.
+
+pub mod view;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+use walkdir::WalkDir;
+
+use crate::diagnostics::{display_path, Diagnostic};
+use crate::output::OutputFile;
+use crate::site::{Site, TaxonomyKind};
+use view::*;
+
+/// The loaded templates, ready to render.
+pub struct Theme {
+    tera: Tera,
+    /// Template name → the path shown in diagnostics.
+    origins: BTreeMap<String, String>,
+}
+
+impl Theme {
+    /// Built-in templates, overridden by name by the files in `templates_dir`.
+    pub fn load(root: &Path, templates_dir: &Path) -> Result<Theme, Vec<Diagnostic>> {
+        let mut sources: BTreeMap<String, (String, String)> = crate::embedded::TEMPLATES
+            .iter()
+            .map(|(name, text)| (name.to_string(), (format!("<built-in>/templates/{name}"), text.to_string())))
+            .collect();
+        let mut errors = Vec::new();
+        if templates_dir.is_dir() {
+            for entry in WalkDir::new(templates_dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+                let name = display_path(templates_dir, entry.path());
+                if !entry.file_type().is_file() || crate::content::discover::is_ignored_name(&entry.file_name().to_string_lossy()) {
+                    continue;
+                }
+                let shown = display_path(root, entry.path());
+                match std::fs::read_to_string(entry.path()) {
+                    Ok(text) => {
+                        sources.insert(name, (shown, text));
+                    }
+                    Err(e) => errors.push(Diagnostic::error(shown, 0, 0, format!("cannot read template: {e}"))),
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let origins: BTreeMap<String, String> = sources.iter().map(|(name, (shown, _))| (name.clone(), shown.clone())).collect();
+        tera.add_raw_templates(sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str())))
+            .map_err(|e| vec![template_error(&e, &origins, None)])?;
+        Ok(Theme { tera, origins })
+    }
+}
+
+/// A Tera error as a diagnostic at the template's line and column.
+fn template_error(error: &tera::Error, origins: &BTreeMap<String, String>, page: Option<&str>) -> Diagnostic {
+    let during = page.map(|p| format!(" (rendering /{p})")).unwrap_or_default();
+    match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let shown = origins.get(report.filename()).cloned().unwrap_or_else(|| format!("templates/{}", report.filename()));
+            let span = report.span();
+            Diagnostic::error(shown, span.start_line, span.start_col + 1, format!("template: {}{during}", report.message()))
+        }
+        other => Diagnostic::error("templates", 0, 0, format!("template: {other}{during}")),
+    }
+}
+
+/// One page to render: its template, output path and the variables beyond `site` and `page`.
+struct PageJob<'a> {
+    template: &'static str,
+    path: String,
+    page: PageView<'a>,
+    extra: Context,
+}
+
+fn context_with<T: Serialize + ?Sized>(name: &'static str, value: &T) -> Context {
+    let mut context = Context::new();
+    context.insert(name, value);
+    context
+}
+
+/// Renders every page of `site`. `live_reload` is the endpoint `serve` injects, if any.
+pub fn render_site(site: &Site, theme: &Theme, live_reload: Option<&str>) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let site_view = SiteView::new(site);
+    let jobs = page_jobs(site);
+    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .into_par_iter()
+        .map(|job| {
+            let mut context = job.extra;
+            context.insert("site", &site_view);
+            context.insert("page", &job.page);
+            context.insert("live_reload", &live_reload);
+            let file_path = if job.path.is_empty() || job.path.ends_with('/') { format!("{}index.html", job.path) } else { job.path.clone() };
+            theme
+                .tera
+                .render(job.template, &context)
+                .map(|html| OutputFile::bytes(file_path, html.into_bytes()))
+                .map_err(|e| template_error(&e, &theme.origins, Some(&job.path)))
+        })
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    let mut diagnostics = Vec::new();
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    (files, diagnostics)
+}
+
+fn page_jobs(site: &Site) -> Vec<PageJob<'_>> {
+    let mut jobs = home_pages(site);
+    for index in 0..site.articles.len() {
+        let article = &site.articles[index];
+        let page = PageView::new(site, "article", article.title.clone(), &article.path);
+        jobs.push(PageJob { template: "article.html", path: article.path.clone(), page, extra: context_with("article", &ArticleView::new(site, index)) });
+        for alias in &article.aliases {
+            let target_url = site.permalink(&article.path);
+            let page = PageView::new(site, "redirect", article.title.clone(), alias);
+            jobs.push(PageJob { template: "redirect.html", path: alias.clone(), page, extra: context_with("target_url", &target_url) });
+        }
+    }
+    for kind in TaxonomyKind::ALL {
+        jobs.extend(taxonomy_pages(site, kind));
+    }
+    jobs.push(archive_page(site));
+    jobs.push(PageJob { template: "404.html", path: "404.html".into(), page: PageView::new(site, "404", site.config.ui.not_found.clone(), "404.html"), extra: Context::new() });
+    jobs.push(feed_page(site));
+    jobs.push(PageJob { template: "sitemap.xml", path: "sitemap.xml".into(), page: PageView::new(site, "sitemap", "", "sitemap.xml"), extra: context_with("entries", &sitemap_entries(site)) });
+    jobs.push(PageJob { template: "robots.txt", path: "robots.txt".into(), page: PageView::new(site, "robots", "", "robots.txt"), extra: Context::new() });
+    jobs
+}
+
+fn page_path(number: usize) -> String {
+    if number == 1 { String::new() } else { format!("page/{number}/") }
+}
+
+fn home_pages(site: &Site) -> Vec<PageJob<'_>> {
+    let per_page = site.config.paginate.max(1);
+    let total = site.articles.len().div_ceil(per_page).max(1);
+    (1..=total)
+        .map(|number| {
+            let start = (number - 1) * per_page;
+            let end = (start + per_page).min(site.articles.len());
+            let articles: Vec<SummaryView> = (start..end).map(|i| SummaryView::new(site, i)).collect();
+            let paginator = PaginatorView {
+                current: number,
+                total,
+                previous_url: (number > 1).then(|| site.url(&page_path(number - 1))),
+                next_url: (number < total).then(|| site.url(&page_path(number + 1))),
+                pages: (1..=total).map(|n| PageNumber { number: n, url: site.url(&page_path(n)) }).collect(),
+            };
+            let title = if number == 1 { String::new() } else { format!("{} {number}", site.config.ui.home) };
+            let path = page_path(number);
+            let mut extra = context_with("articles", &articles);
+            extra.insert("paginator", &paginator);
+            PageJob { template: "index.html", page: PageView::new(site, "home", title, &path), path, extra }
+        })
+        .collect()
+}
+
+fn taxonomy_pages(site: &Site, kind: TaxonomyKind) -> Vec<PageJob<'_>> {
+    let ui = &site.config.ui;
+    let title = match kind {
+        TaxonomyKind::Categories => &ui.categories,
+        TaxonomyKind::Tags => &ui.tags,
+        TaxonomyKind::Series => &ui.series,
+    };
+    let terms = site.terms(kind);
+    let index = TaxonomyView {
+        kind: kind.key(),
+        title,
+        terms: terms.iter().map(|t| TermCount { name: &t.name, url: site.url(&t.path), count: t.articles.len() }).collect(),
+    };
+    let index_path = format!("{}/", kind.key());
+    let mut jobs = vec![PageJob {
+        template: "taxonomy.html",
+        page: PageView::new(site, "taxonomy", title.clone(), &index_path),
+        path: index_path,
+        extra: context_with("taxonomy", &index),
+    }];
+    let (template, page_kind) = if kind == TaxonomyKind::Series { ("series.html", "series") } else { ("term.html", "term") };
+    for term in terms {
+        let page = PageView::new(site, page_kind, term.name.clone(), &term.path);
+        jobs.push(PageJob { template, path: term.path.clone(), page, extra: context_with("term", &TermView::new(site, term)) });
+    }
+    jobs
+}
+
+fn archive_page(site: &Site) -> PageJob<'_> {
+    let mut years: Vec<YearView> = Vec::new();
+    for (index, article) in site.articles.iter().enumerate() {
+        let Some(date) = article.date.as_ref().map(DateView::new) else { continue };
+        if years.last().is_none_or(|y| y.year != date.year) {
+            years.push(YearView { year: date.year.clone(), count: 0, months: Vec::new() });
+        }
+        let Some(year) = years.last_mut() else { continue };
+        year.count += 1;
+        if year.months.last().is_none_or(|m| m.month != date.month) {
+            year.months.push(MonthView { month: date.month.clone(), month_abbr: date.month_abbr, articles: Vec::new() });
+        }
+        if let Some(month) = year.months.last_mut() {
+            month.articles.push(SummaryView::new(site, index));
+        }
+    }
+    let path = "archives/".to_string();
+    PageJob { template: "archive.html", page: PageView::new(site, "archive", site.config.ui.archives.clone(), &path), path, extra: context_with("years", &years) }
+}
+
+fn feed_page(site: &Site) -> PageJob<'_> {
+    let base_path = &site.config.base_path;
+    let base_url = site.config.base_url.as_str();
+    let entries: Vec<FeedEntry> = (0..site.articles.len().min(site.config.feed_limit))
+        .map(|index| {
+            let article = &site.articles[index];
+            let permalink = site.permalink(&article.path);
+            let mut summary = SummaryView::new(site, index);
+            summary.excerpt_html = absolutize(&article.excerpt_html, base_path, base_url, &permalink).into();
+            FeedEntry { summary, content_html: absolutize(&article.content_html, base_path, base_url, &permalink) }
+        })
+        .collect();
+    let updated = site.articles.iter().filter_map(|a| a.updated.max(a.date)).max().map(|d| d.to_rfc3339()).unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
+    let mut extra = context_with("articles", &entries);
+    extra.insert("updated", &updated);
+    PageJob { template: "atom.xml", path: "atom.xml".into(), page: PageView::new(site, "feed", "", "atom.xml"), extra }
+}
+
+/// Feed readers show content away from the site: every link must be absolute.
+pub fn absolutize(html: &str, base_path: &str, base_url: &str, page_url: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(at) = ["href=\"", "src=\""].iter().filter_map(|a| rest.find(a).map(|i| (i, a.len()))).min() {
+        let (index, len) = at;
+        out.push_str(&rest[..index + len]);
+        rest = &rest[index + len..];
+        if rest.starts_with('#') {
+            out.push_str(page_url);
+        } else if rest.starts_with(base_path) && !rest.starts_with("//") {
+            out.push_str(base_url);
+            rest = &rest[base_path.len()..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
+    let newest = site.articles.iter().filter_map(|a| a.updated.max(a.date)).max().map(|d| d.format("%Y-%m-%d").to_string());
+    let mut entries = vec![SitemapEntry { loc: site.permalink(""), lastmod: newest }];
+    for article in &site.articles {
+        let lastmod = article.updated.max(article.date).map(|d| d.format("%Y-%m-%d").to_string());
+        entries.push(SitemapEntry { loc: site.permalink(&article.path), lastmod });
+    }
+    for kind in TaxonomyKind::ALL {
+        entries.push(SitemapEntry { loc: site.permalink(&format!("{}/", kind.key())), lastmod: None });
+        for term in site.terms(kind) {
+            entries.push(SitemapEntry { loc: site.permalink(&term.path), lastmod: None });
+        }
+    }
+    entries.push(SitemapEntry { loc: site.permalink("archives/"), lastmod: None });
+    entries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolutize_rewrites_site_links_and_fragments_only() {
+        let html = r##"<a href="/blog/a/">a</a><img src="/blog/i.png"><a href="#x">x</a><a href="https://o.org/">o</a>"##;
+        let out = absolutize(html, "/blog/", "https://x.org/blog/", "https://x.org/blog/p/");
+        assert_eq!(out, r##"<a href="https://x.org/blog/a/">a</a><img src="https://x.org/blog/i.png"><a href="https://x.org/blog/p/#x">x</a><a href="https://o.org/">o</a>"##);
+    }
+
+    #[test]
+    fn absolutize_leaves_protocol_relative_urls_alone() {
+        let out = absolutize(r#"<img src="//cdn.x/a.png">"#, "/", "https://x.org/", "https://x.org/p/");
+        assert_eq!(out, r#"<img src="//cdn.x/a.png">"#);
+    }
+}

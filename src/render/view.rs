@@ -1,0 +1,264 @@
+//! What templates see: borrowed, serializable views over the [`Site`], as documented in
+//! `docs/templates.md`. Nothing here is computed twice: each view is a projection of plain data.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, Datelike, FixedOffset};
+use serde::Serialize;
+
+use crate::config::Ui;
+use crate::site::{Article, Site, TaxonomyKind, Term};
+
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub author: &'a str,
+    pub language: &'a str,
+    pub base_url: &'a str,
+    pub base_path: &'a str,
+    pub feed_url: String,
+    pub ui: &'a Ui,
+    pub extra: &'a serde_json::Value,
+}
+
+impl<'a> SiteView<'a> {
+    pub fn new(site: &'a Site) -> Self {
+        let config = &site.config;
+        SiteView {
+            title: &config.title,
+            description: &config.description,
+            author: &config.author,
+            language: &config.language,
+            base_url: config.base_url.as_str(),
+            base_path: &config.base_path,
+            feed_url: site.permalink("atom.xml"),
+            ui: &config.ui,
+            extra: &config.extra,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    pub kind: &'a str,
+    pub title: String,
+    pub url: String,
+    pub permalink: String,
+}
+
+impl<'a> PageView<'a> {
+    pub fn new(site: &Site, kind: &'a str, title: impl Into<String>, path: &str) -> Self {
+        PageView { kind, title: title.into(), url: site.url(path), permalink: site.permalink(path) }
+    }
+}
+
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+#[derive(Serialize, Clone)]
+pub struct DateView {
+    pub iso: String,
+    pub ymd: String,
+    pub year: String,
+    pub month: String,
+    pub month_abbr: &'static str,
+    pub day: String,
+}
+
+impl DateView {
+    pub fn new(date: &DateTime<FixedOffset>) -> Self {
+        DateView {
+            iso: date.to_rfc3339(),
+            ymd: date.format("%Y-%m-%d").to_string(),
+            year: date.format("%Y").to_string(),
+            month: date.format("%m").to_string(),
+            month_abbr: MONTHS[date.month0() as usize],
+            day: date.format("%d").to_string(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct LinkView<'a> {
+    pub title: &'a str,
+    pub url: String,
+}
+
+impl<'a> LinkView<'a> {
+    pub fn article(site: &Site, article: &'a Article) -> Self {
+        LinkView { title: &article.title, url: site.url(&article.path) }
+    }
+}
+
+#[derive(Serialize)]
+pub struct TermRef<'a> {
+    pub name: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct SeriesView<'a> {
+    pub name: &'a str,
+    pub url: String,
+    pub position: usize,
+    pub total: usize,
+    pub position_label: String,
+    pub previous: Option<LinkView<'a>>,
+    pub next: Option<LinkView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct SummaryView<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub date: Option<DateView>,
+    pub updated: Option<DateView>,
+    pub draft: bool,
+    pub categories: Vec<TermRef<'a>>,
+    pub tags: Vec<TermRef<'a>>,
+    pub series: Option<SeriesView<'a>>,
+    pub excerpt_html: Cow<'a, str>,
+    pub has_more: bool,
+}
+
+impl<'a> SummaryView<'a> {
+    pub fn new(site: &'a Site, index: usize) -> Self {
+        let article = &site.articles[index];
+        let term_refs = |kind: TaxonomyKind, names: &'a [String]| -> Vec<TermRef<'a>> {
+            names
+                .iter()
+                .filter_map(|name| site.terms(kind).iter().find(|t| &t.name == name))
+                .map(|term| TermRef { name: &term.name, url: site.url(&term.path) })
+                .collect()
+        };
+        SummaryView {
+            title: &article.title,
+            url: site.url(&article.path),
+            permalink: site.permalink(&article.path),
+            date: article.date.as_ref().map(DateView::new),
+            updated: article.updated.as_ref().map(DateView::new),
+            draft: article.draft,
+            categories: term_refs(TaxonomyKind::Categories, &article.categories),
+            tags: term_refs(TaxonomyKind::Tags, &article.tags),
+            series: series_view(site, index),
+            excerpt_html: Cow::Borrowed(&article.excerpt_html),
+            has_more: article.has_more,
+        }
+    }
+}
+
+fn series_view(site: &Site, index: usize) -> Option<SeriesView<'_>> {
+    let (term, position) = site.series_of(index)?;
+    let total = term.articles.len();
+    let neighbour = |at: Option<usize>| at.and_then(|i| term.articles.get(i)).map(|&a| LinkView::article(site, &site.articles[a]));
+    Some(SeriesView {
+        name: &term.name,
+        url: site.url(&term.path),
+        position,
+        total,
+        position_label: site.config.ui.series_position.replace("{position}", &position.to_string()).replace("{total}", &total.to_string()),
+        previous: neighbour(position.checked_sub(2)),
+        next: neighbour(Some(position)),
+    })
+}
+
+#[derive(Serialize)]
+pub struct ArticleView<'a> {
+    #[serde(flatten)]
+    pub summary: SummaryView<'a>,
+    pub content_html: &'a str,
+    pub previous: Option<LinkView<'a>>,
+    pub next: Option<LinkView<'a>>,
+    pub extra: &'a serde_json::Value,
+}
+
+impl<'a> ArticleView<'a> {
+    pub fn new(site: &'a Site, index: usize) -> Self {
+        let article = &site.articles[index];
+        let link = |i: usize| site.articles.get(i).map(|a| LinkView::article(site, a));
+        ArticleView {
+            summary: SummaryView::new(site, index),
+            content_html: &article.content_html,
+            // The list is newest first: the previous (older) article comes after.
+            previous: link(index + 1),
+            next: index.checked_sub(1).and_then(link),
+            extra: &article.extra,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct PageNumber {
+    pub number: usize,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct PaginatorView {
+    pub current: usize,
+    pub total: usize,
+    pub previous_url: Option<String>,
+    pub next_url: Option<String>,
+    pub pages: Vec<PageNumber>,
+}
+
+#[derive(Serialize)]
+pub struct TermCount<'a> {
+    pub name: &'a str,
+    pub url: String,
+    pub count: usize,
+}
+
+#[derive(Serialize)]
+pub struct TaxonomyView<'a> {
+    pub kind: &'static str,
+    pub title: &'a str,
+    pub terms: Vec<TermCount<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct TermView<'a> {
+    pub kind: &'static str,
+    pub name: &'a str,
+    pub url: String,
+    pub articles: Vec<SummaryView<'a>>,
+}
+
+impl<'a> TermView<'a> {
+    pub fn new(site: &'a Site, term: &'a Term) -> Self {
+        TermView {
+            kind: term.kind.key(),
+            name: &term.name,
+            url: site.url(&term.path),
+            articles: term.articles.iter().map(|&i| SummaryView::new(site, i)).collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct MonthView<'a> {
+    pub month: String,
+    pub month_abbr: &'static str,
+    pub articles: Vec<SummaryView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct YearView<'a> {
+    pub year: String,
+    pub count: usize,
+    pub months: Vec<MonthView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct FeedEntry<'a> {
+    #[serde(flatten)]
+    pub summary: SummaryView<'a>,
+    pub content_html: String,
+}
+
+#[derive(Serialize)]
+pub struct SitemapEntry {
+    pub loc: String,
+    pub lastmod: Option<String>,
+}

@@ -1,0 +1,149 @@
+//! The assembled site: finished articles in listing order, and the taxonomies over them.
+//!
+//! Plain data, built once per build and read by the rendering stage; articles refer to each
+//! other by index into [`Site::articles`].
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::config::Config;
+use crate::permalink::slugify;
+
+/// One article, rendered, ready for templates.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// Relative to the site root: `content/2023/a.md`.
+    pub source_path: String,
+    /// Relative to `content/`: `2023/a.md`.
+    pub content_path: String,
+    pub title: String,
+    pub date: Option<DateTime<FixedOffset>>,
+    pub updated: Option<DateTime<FixedOffset>>,
+    pub id: Option<u64>,
+    /// Output directory relative to the site root: `archives/12/`.
+    pub path: String,
+    pub categories: Vec<String>,
+    pub tags: Vec<String>,
+    pub series: Option<String>,
+    pub draft: bool,
+    pub aliases: Vec<String>,
+    pub extra: serde_json::Value,
+    pub content_html: String,
+    pub excerpt_html: String,
+    pub has_more: bool,
+}
+
+/// Which taxonomy a term belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TaxonomyKind {
+    Categories,
+    Tags,
+    Series,
+}
+
+impl TaxonomyKind {
+    pub const ALL: [TaxonomyKind; 3] = [TaxonomyKind::Categories, TaxonomyKind::Tags, TaxonomyKind::Series];
+
+    /// The URL segment and the template context name.
+    pub fn key(self) -> &'static str {
+        match self {
+            TaxonomyKind::Categories => "categories",
+            TaxonomyKind::Tags => "tags",
+            TaxonomyKind::Series => "series",
+        }
+    }
+}
+
+/// A category, tag or series, with its articles in the order its page lists them.
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub kind: TaxonomyKind,
+    pub name: String,
+    /// Output directory: `categories/数学研究/`.
+    pub path: String,
+    pub articles: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    /// Newest first; undated articles last.
+    pub articles: Vec<Article>,
+    /// Per kind, sorted by name.
+    pub taxonomies: BTreeMap<TaxonomyKind, Vec<Term>>,
+}
+
+impl Site {
+    pub fn new(config: Config, mut articles: Vec<Article>) -> Site {
+        articles.sort_by(listing_order);
+        let taxonomies = TaxonomyKind::ALL.iter().map(|&kind| (kind, collect_terms(kind, &articles))).collect();
+        Site { config, articles, taxonomies }
+    }
+
+    pub fn terms(&self, kind: TaxonomyKind) -> &[Term] {
+        self.taxonomies.get(&kind).map_or(&[], Vec::as_slice)
+    }
+
+    /// The series an article is in, with its place (1-based).
+    pub fn series_of(&self, article: usize) -> Option<(&Term, usize)> {
+        let name = self.articles[article].series.as_ref()?;
+        let term = self.terms(TaxonomyKind::Series).iter().find(|t| &t.name == name)?;
+        let position = term.articles.iter().position(|&a| a == article)?;
+        Some((term, position + 1))
+    }
+
+    /// The URL path of a site-relative output path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.config.base_path, path)
+    }
+
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.config.base_url, path)
+    }
+}
+
+/// Newest first, undated last; ties broken by id, then source path, so order is total.
+fn listing_order(a: &Article, b: &Article) -> std::cmp::Ordering {
+    match (a.date, b.date) {
+        (Some(x), Some(y)) => y.cmp(&x),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    }
+    .then_with(|| b.id.cmp(&a.id))
+    .then_with(|| a.content_path.cmp(&b.content_path))
+}
+
+fn collect_terms(kind: TaxonomyKind, articles: &[Article]) -> Vec<Term> {
+    let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (index, article) in articles.iter().enumerate() {
+        let names: Vec<&str> = match kind {
+            TaxonomyKind::Categories => article.categories.iter().map(String::as_str).collect(),
+            TaxonomyKind::Tags => article.tags.iter().map(String::as_str).collect(),
+            TaxonomyKind::Series => article.series.iter().map(String::as_str).collect(),
+        };
+        for name in names {
+            let list = by_name.entry(name).or_default();
+            if list.last() != Some(&index) {
+                list.push(index);
+            }
+        }
+    }
+    by_name
+        .into_iter()
+        .map(|(name, mut list)| {
+            if kind == TaxonomyKind::Series {
+                // A series reads from its first article on.
+                list.reverse();
+            }
+            Term { kind, name: name.to_string(), path: format!("{}/{}/", kind.key(), term_slug(name)), articles: list }
+        })
+        .collect()
+}
+
+/// The URL segment of a term; falls back to the name itself when it has no letters.
+pub fn term_slug(name: &str) -> String {
+    let slug = slugify(name);
+    if slug.is_empty() { "_".to_string() } else { slug }
+}
