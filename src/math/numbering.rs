@@ -68,12 +68,13 @@ pub fn number(tex: &str, display: bool, next_number: &mut usize) -> Numbered {
         match command {
             "\\begin" => {
                 let (environment, after) = braced(tex, name_end);
+                rename_eqnarray(&mut out, tex, &mut copied_to, name_end, after, environment);
                 let numbering = if display { environment.map_or(Numbering::None, numbering_of) } else { Numbering::None };
                 stack.push((numbering, RowState::default()));
                 cursor = after;
             }
             "\\end" => {
-                let (_, after) = braced(tex, name_end);
+                let (environment, after) = braced(tex, name_end);
                 if stack.len() > 1 {
                     if let Some((numbering, row)) = stack.pop() {
                         match (numbering, stack.last_mut()) {
@@ -83,6 +84,7 @@ pub fn number(tex: &str, display: bool, next_number: &mut usize) -> Numbered {
                         }
                     }
                 }
+                rename_eqnarray(&mut out, tex, &mut copied_to, name_end, after, environment);
                 cursor = after;
             }
             "\\\\" | "\\cr" if stack.last().is_some_and(|(n, _)| *n == Numbering::PerRow) => {
@@ -126,6 +128,21 @@ pub fn number(tex: &str, display: bool, next_number: &mut usize) -> Numbered {
     out.tex.push_str(&tex[copied_to..]);
     out.map.copy(copied_to, tex.len() - copied_to);
     out
+}
+
+/// KaTeX has no `eqnarray`; `align` is its closest relative and numbers rows the same way.
+fn rename_eqnarray(out: &mut Numbered, tex: &str, copied_to: &mut usize, from: usize, to: usize, environment: Option<&str>) {
+    let replacement = match environment {
+        Some("eqnarray") => "{align}",
+        Some("eqnarray*") => "{align*}",
+        _ => return,
+    };
+    out.tex.push_str(&tex[*copied_to..from]);
+    out.map.copy(*copied_to, from - *copied_to);
+    out.map.skip(to - from);
+    out.map.insert(replacement.len());
+    out.tex.push_str(replacement);
+    *copied_to = to;
 }
 
 #[derive(Debug, Default, Clone)]
@@ -278,6 +295,13 @@ mod tests {
         let (n, next) = run("\\begin{equation}\\begin{aligned}a\\\\b\\end{aligned}\\end{equation}", 1);
         assert_eq!(n.tex, "\\begin{equation}\\begin{aligned}a\\\\b\\end{aligned}\\tag{1}\\end{equation}");
         assert_eq!(next, 2);
+    }
+
+    #[test]
+    fn eqnarray_becomes_a_numbered_align() {
+        let (n, next) = run("\\begin{eqnarray}a&=&b\\\\c&=&d\\end{eqnarray}", 1);
+        assert_eq!(n.tex, "\\begin{align}a&=&b\\tag{1}\\\\c&=&d\\tag{2}\\end{align}");
+        assert_eq!(next, 3);
     }
 
     #[test]
