@@ -31,4 +31,7 @@ pub struct BuildArgs {
     /// Override `base_url` of lemma.yaml (for preview deployments).
     #[arg(long)]
     pub base_url: Option<String>,
+    /// Render every formula afresh instead of using the formula cache (.lemma-cache/).
+    #[arg(long)]
+    pub no_cache: bool,
 }

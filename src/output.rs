@@ -4,8 +4,10 @@
 //! so a failed or interrupted build leaves the previously published output exactly as it was.
 
 use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -69,46 +71,122 @@ pub fn check_output_location(root: &Path, output: &Path) -> Result<(), WriteErro
     if unsafe_location { Err(WriteError::UnsafeOutput(output)) } else { Ok(()) }
 }
 
-/// Writes `files` as the new content of `output`, atomically replacing the old content.
-pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(io_error(parent))?;
-    let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    let staging = parent.join(format!(".{name}.lemma-staging-{}", std::process::id()));
-    let retired = parent.join(format!(".{name}.lemma-old-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-    let written = write_files(&staging, files);
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if output.exists() {
-        std::fs::rename(output, &retired).map_err(io_error(output))?;
-    }
-    if let Err(source) = std::fs::rename(&staging, output) {
-        // Put the old site back rather than leave nothing published.
-        let _ = std::fs::rename(&retired, output);
-        return Err(WriteError::Io { path: output.to_path_buf(), source });
-    }
-    let _ = std::fs::remove_dir_all(&retired);
-    Ok(())
+/// Where the pipeline puts the files it produces.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> Result<(), WriteError>;
 }
 
-fn write_files(staging: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    std::fs::create_dir_all(staging).map_err(io_error(staging))?;
-    let mut dirs: Vec<PathBuf> = files.iter().filter_map(|f| Path::new(&f.path).parent().map(|d| staging.join(d))).collect();
-    dirs.sort();
-    dirs.dedup();
-    for dir in &dirs {
-        std::fs::create_dir_all(dir).map_err(io_error(dir))?;
+/// Writes files straight into a folder, as they are produced.
+pub struct DirSink {
+    dir: PathBuf,
+    created: Mutex<HashSet<PathBuf>>,
+}
+
+impl DirSink {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        DirSink { dir: dir.into(), created: Mutex::new(HashSet::new()) }
     }
-    files.par_iter().try_for_each(|file| {
-        let target = staging.join(&file.path);
+
+    fn ensure_parent(&self, target: &Path) -> Result<(), WriteError> {
+        let Some(parent) = target.parent() else { return Ok(()) };
+        let known = self.created.lock().map(|set| set.contains(parent)).unwrap_or(false);
+        if !known {
+            std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+            if let Ok(mut set) = self.created.lock() {
+                set.insert(parent.to_path_buf());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Sink for DirSink {
+    fn put(&self, file: OutputFile) -> Result<(), WriteError> {
+        let target = self.dir.join(&file.path);
+        self.ensure_parent(&target)?;
         match &file.contents {
             Contents::Bytes(bytes) => std::fs::write(&target, bytes).map_err(io_error(&target)),
             Contents::Copy(source) => std::fs::copy(source, &target).map(drop).map_err(io_error(source)),
         }
-    })
+    }
+}
+
+/// Keeps files in memory (for `serve`, and for tests).
+#[derive(Default)]
+pub struct MemorySink {
+    files: Mutex<BTreeMap<String, OutputFile>>,
+}
+
+impl MemorySink {
+    pub fn into_files(self) -> BTreeMap<String, OutputFile> {
+        self.files.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Sink for MemorySink {
+    fn put(&self, file: OutputFile) -> Result<(), WriteError> {
+        if let Ok(mut files) = self.files.lock() {
+            files.insert(file.path.clone(), file);
+        }
+        Ok(())
+    }
+}
+
+/// A build's output folder in the making, beside the published one.
+pub struct Staging {
+    output: PathBuf,
+    staging: PathBuf,
+    published: bool,
+}
+
+impl Staging {
+    /// Creates an empty staging folder next to `output`.
+    pub fn new(output: &Path) -> Result<Staging, WriteError> {
+        let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+        let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let staging = parent.join(format!(".{name}.lemma-staging-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&staging);
+        std::fs::create_dir_all(&staging).map_err(io_error(&staging))?;
+        Ok(Staging { output: output.to_path_buf(), staging, published: false })
+    }
+
+    pub fn sink(&self) -> DirSink {
+        DirSink::new(&self.staging)
+    }
+
+    /// Swaps the staging folder in as the output; the old output is removed afterwards.
+    pub fn publish(mut self) -> Result<(), WriteError> {
+        let retired = self.staging.with_file_name(format!(".lemma-retired-{}", std::process::id()));
+        if self.output.exists() {
+            std::fs::rename(&self.output, &retired).map_err(io_error(&self.output))?;
+        }
+        if let Err(source) = std::fs::rename(&self.staging, &self.output) {
+            // Put the old site back rather than leave nothing published.
+            let _ = std::fs::rename(&retired, &self.output);
+            return Err(WriteError::Io { path: self.output.clone(), source });
+        }
+        self.published = true;
+        let _ = std::fs::remove_dir_all(&retired);
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    /// An abandoned build leaves no trace: the published output was never touched.
+    fn drop(&mut self) {
+        if !self.published {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+/// Writes `files` as the new content of `output`, atomically replacing the old content.
+pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
+    let staging = Staging::new(output)?;
+    let sink = staging.sink();
+    files.par_iter().try_for_each(|file| sink.put(file.clone()))?;
+    staging.publish()
 }
 
 #[cfg(test)]

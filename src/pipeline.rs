@@ -5,6 +5,7 @@
 //! the `build`, `check` and `serve` commands decide what to do with them.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -14,8 +15,9 @@ use crate::content::frontmatter::{self, Parsed};
 use crate::content::{discover, Asset, SourceFile};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Formula, LinkCheck, LinkTargets, Mode, RenderedBody};
-use crate::math::{self, ArticleMath};
-use crate::output::OutputFile;
+use crate::math::cache::DiskCache;
+use crate::math::{self, ArticleMath, FormulaStore, RenderStats};
+use crate::output::{OutputFile, Sink};
 use crate::permalink::{slugify, PermalinkFields};
 use crate::render::{self, Theme};
 use crate::site::{Article, Site};
@@ -26,6 +28,13 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// The live-reload endpoint `serve` puts into pages.
     pub live_reload: Option<String>,
+    /// The formula cache folder; `None` renders every formula afresh.
+    pub cache_dir: Option<PathBuf>,
+}
+
+/// The default formula cache of a site.
+pub fn default_cache_dir(config: &Config) -> PathBuf {
+    config.root.join(".lemma-cache").join("katex")
 }
 
 /// Counts for the one-line summary.
@@ -34,13 +43,14 @@ pub struct Stats {
     pub articles: usize,
     pub pages: usize,
     pub formulas: usize,
-    pub distinct_formulas: usize,
+    pub math: RenderStats,
     pub seconds: f64,
 }
 
-/// The result of a build: files (unless an error makes the site unusable) and all diagnostics.
+/// The result of a build: what was written to the sink, and every diagnostic.
 pub struct Build {
-    pub files: Vec<OutputFile>,
+    /// Output paths, sorted.
+    pub paths: Vec<String>,
     pub diagnostics: Diagnostics,
     pub stats: Stats,
 }
@@ -60,7 +70,8 @@ struct Rendered {
     math: ArticleMath,
 }
 
-pub fn build(config: &Config, options: &BuildOptions) -> Build {
+/// Runs every stage; pages go to `sink` as they are rendered.
+pub fn build(config: &Config, options: &BuildOptions, sink: &dyn Sink) -> Build {
     let started = Instant::now();
     let mut diagnostics = Diagnostics::new();
     let theme = Theme::load(&config.root, &config.templates_dir());
@@ -69,28 +80,28 @@ pub fn build(config: &Config, options: &BuildOptions) -> Build {
     let (loaded, drafts) = load_front_matter(config, files, options.drafts, &mut diagnostics);
     let loaded = assign_permalinks(config, loaded, &mut diagnostics);
     let targets = link_targets(config, &loaded, drafts);
-    let mut rendered = render_markdown(config, loaded, &targets, &mut diagnostics);
+    let rendered = render_markdown(config, loaded, &targets, &mut diagnostics);
     let formulas = rendered.iter().map(|r| r.math.formulas.len()).sum();
-    let katex = math::render_all(rendered.iter().flat_map(|r| r.math.formulas.iter().filter_map(|f| f.job.as_ref())));
-    let articles = finish_articles(&config.base_path, &mut rendered, &katex, &mut diagnostics);
+    let cache = options.cache_dir.as_ref().map(DiskCache::new);
+    let (store, math_stats) = math::render_all(rendered.iter().flat_map(|r| r.math.formulas.iter().filter_map(|f| f.job.as_ref())), cache.as_ref());
     check_anchors(&rendered, &mut diagnostics);
-    let site = Site::new(config.clone(), articles);
-    let mut stats = Stats { articles: site.articles.len(), formulas, distinct_formulas: katex.len(), ..Stats::default() };
-    let theme = match theme {
-        Ok(theme) => theme,
-        Err(errors) => {
-            diagnostics.extend(errors);
-            stats.seconds = started.elapsed().as_secs_f64();
-            return Build { files: Vec::new(), diagnostics, stats };
+    let (articles, checks) = finish_articles(&config.base_path, rendered, &store, &mut diagnostics);
+    let site = Site::new(config.clone(), articles, store);
+    let mut stats = Stats { articles: site.articles.len(), formulas, math: math_stats, ..Stats::default() };
+    let mut paths = Vec::new();
+    match theme {
+        Ok(theme) => {
+            let (written, failures) = render::render_site(&site, &theme, options.live_reload.as_deref(), sink);
+            diagnostics.extend(failures);
+            stats.pages = written.len();
+            paths = written;
         }
-    };
-    let (mut output, failures) = render::render_site(&site, &theme, options.live_reload.as_deref());
-    diagnostics.extend(failures);
-    stats.pages = output.len();
-    output.extend(static_files(config, &assets, &mut diagnostics));
-    check_output(&mut output, &rendered, &mut diagnostics);
+        Err(errors) => diagnostics.extend(errors),
+    }
+    paths.extend(copy_static_files(config, &assets, sink, &mut diagnostics));
+    check_output(&mut paths, &checks, &mut diagnostics);
     stats.seconds = started.elapsed().as_secs_f64();
-    Build { files: output, diagnostics, stats }
+    Build { paths, diagnostics, stats }
 }
 
 fn load_front_matter(config: &Config, files: Vec<SourceFile>, drafts: bool, diagnostics: &mut Diagnostics) -> (Vec<Loaded>, BTreeSet<String>) {
@@ -192,44 +203,73 @@ fn render_markdown(config: &Config, loaded: Vec<Loaded>, targets: &LinkTargets, 
     rendered
 }
 
-fn finish_articles(base_path: &str, rendered: &mut [Rendered], katex: &math::Rendered, diagnostics: &mut Diagnostics) -> Vec<Article> {
-    let results: Vec<(Article, Vec<Diagnostic>)> = rendered
-        .par_iter_mut()
+/// A link to a file of the output, with the article it is written in.
+struct PathCheck {
+    path: String,
+    line: usize,
+    column: usize,
+    source_path: String,
+    snippet: Option<String>,
+}
+
+fn finish_articles(base_path: &str, rendered: Vec<Rendered>, store: &FormulaStore, diagnostics: &mut Diagnostics) -> (Vec<Article>, Vec<PathCheck>) {
+    let results: Vec<(Article, Vec<Diagnostic>, Vec<PathCheck>)> = rendered
+        .into_par_iter()
         .map(|r| {
             let file = &r.loaded.file;
             let url = format!("{base_path}{}", r.loaded.path);
-            let content_html = math::stitch(&r.body.html, &r.math, katex, Mode::Page, &url);
             let excerpt_source = r.summary_html.as_ref().or(r.body.excerpt.as_ref());
-            let excerpt_html = excerpt_source.map(|html| math::stitch(html, &r.math, katex, Mode::Excerpt, &url)).unwrap_or_default();
-            let front = &r.loaded.parsed.front;
-            let title = front.title.clone().or_else(|| r.body.first_heading.clone()).unwrap_or_else(|| title_from_path(&file.content_path));
+            let excerpt_html = excerpt_source.map(|html| math::stitch(html, &r.math, store, Mode::Excerpt, &url)).unwrap_or_default();
+            let failures = math::failures(file, &r.math, store);
+            let checks = path_checks(file, &r.body);
+            let front = r.loaded.parsed.front;
+            let title = front.title.or(r.body.first_heading).unwrap_or_else(|| title_from_path(&file.content_path));
             let article = Article {
                 source_path: file.path.clone(),
                 content_path: file.content_path.clone(),
                 title,
                 date: front.date,
                 updated: front.updated,
-                id: front.id.as_ref().map(|id| id.value),
-                path: r.loaded.path.clone(),
-                categories: front.categories.clone(),
-                tags: front.tags.clone(),
-                series: front.series.clone(),
+                id: front.id.map(|id| id.value),
+                path: r.loaded.path,
+                categories: front.categories,
+                tags: front.tags,
+                series: front.series,
                 draft: front.draft,
                 aliases: front.aliases.iter().map(|a| alias_path(&a.value)).collect(),
-                extra: front.extra.clone(),
-                content_html,
+                extra: front.extra,
+                body_html: r.body.html,
+                math: r.math,
                 excerpt_html,
                 has_more: r.body.has_more || r.summary_html.is_some(),
             };
-            (article, math::failures(file, &r.math, katex))
+            (article, failures, checks)
         })
         .collect();
     let mut articles = Vec::with_capacity(results.len());
-    for (article, failures) in results {
+    let mut checks = Vec::new();
+    for (article, failures, more) in results {
         diagnostics.extend(failures);
         articles.push(article);
+        checks.extend(more);
     }
-    articles
+    (articles, checks)
+}
+
+fn path_checks(file: &SourceFile, body: &RenderedBody) -> Vec<PathCheck> {
+    body.checks
+        .iter()
+        .filter_map(|check| match check {
+            LinkCheck::Path { path, line, column } => Some(PathCheck {
+                path: path.clone(),
+                line: *line,
+                column: *column,
+                source_path: file.path.clone(),
+                snippet: file.text.lines().nth(line.saturating_sub(1)).map(str::to_owned),
+            }),
+            LinkCheck::Anchor { .. } => None,
+        })
+        .collect()
 }
 
 fn title_from_path(content_path: &str) -> String {
@@ -259,7 +299,7 @@ fn check_anchors(rendered: &[Rendered], diagnostics: &mut Diagnostics) {
 }
 
 /// Built-in assets, then the site's `static/` (winning by path), then assets beside articles.
-fn static_files(config: &Config, assets: &[Asset], diagnostics: &mut Diagnostics) -> Vec<OutputFile> {
+fn copy_static_files(config: &Config, assets: &[Asset], sink: &dyn Sink, diagnostics: &mut Diagnostics) -> Vec<String> {
     let mut files: BTreeMap<String, OutputFile> = crate::embedded::STATIC_FILES
         .iter()
         .map(|(path, bytes)| (path.to_string(), OutputFile::embedded(path.to_string(), bytes)))
@@ -280,31 +320,31 @@ fn static_files(config: &Config, assets: &[Asset], diagnostics: &mut Diagnostics
     for asset in assets {
         files.insert(asset.content_path.clone(), OutputFile::copy(asset.content_path.clone(), asset.source.clone()));
     }
-    files.into_values().collect()
+    let results: Vec<Result<String, Diagnostic>> = files
+        .into_par_iter()
+        .map(|(path, file)| sink.put(file).map(|()| path.clone()).map_err(|e| Diagnostic::error(path, 0, 0, format!("cannot copy: {e}"))))
+        .collect();
+    results.into_iter().filter_map(|r| r.map_err(|d| diagnostics.push(d)).ok()).collect()
 }
 
 /// Two pages at one path, and links to files the site does not have.
-fn check_output(output: &mut Vec<OutputFile>, rendered: &[Rendered], diagnostics: &mut Diagnostics) {
-    let mut seen: BTreeSet<String> = BTreeSet::new();
-    let mut duplicates = Vec::new();
-    for file in output.iter() {
-        if !seen.insert(file.path.clone()) {
-            duplicates.push(file.path.clone());
-        }
-    }
+fn check_output(paths: &mut Vec<String>, checks: &[PathCheck], diagnostics: &mut Diagnostics) {
+    paths.sort();
+    let mut duplicates: Vec<String> = paths.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0].clone()).collect();
+    duplicates.dedup();
     for path in duplicates {
         diagnostics.push(Diagnostic::error(&path, 0, 0, format!("two pages would be written to /{path} (an alias, term or permalink collides with another page)")));
     }
-    output.sort_by(|a, b| a.path.cmp(&b.path));
-    output.dedup_by(|a, b| a.path == b.path);
-    for r in rendered {
-        for check in &r.body.checks {
-            let LinkCheck::Path { path, line, column } = check else { continue };
-            let candidates = [path.clone(), format!("{path}index.html"), format!("{path}/index.html")];
-            if !candidates.iter().any(|c| seen.contains(c.trim_start_matches('/'))) {
-                let message = format!("link to /{path}, which the site does not have (not a page, a static file or a content asset)");
-                diagnostics.push(Diagnostic::error(&r.loaded.file.path, *line, *column, message).with_snippet(&r.loaded.file.text));
-            }
+    paths.dedup();
+    let exists = |p: &str| paths.binary_search_by(|probe| probe.as_str().cmp(p)).is_ok();
+    for check in checks {
+        let path = check.path.trim_start_matches('/');
+        let candidates = [path.to_string(), format!("{path}index.html"), format!("{path}/index.html")];
+        if !candidates.iter().any(|c| exists(c)) {
+            let message = format!("link to /{path}, which the site does not have (not a page, a static file or a content asset)");
+            let mut d = Diagnostic::error(&check.source_path, check.line, check.column, message);
+            d.snippet = check.snippet.clone();
+            diagnostics.push(d);
         }
     }
 }

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset};
 
 use crate::config::Config;
+use crate::markdown::Mode;
+use crate::math::{self, ArticleMath, FormulaStore};
 use crate::permalink::slugify;
 
 /// One article, rendered, ready for templates.
@@ -29,7 +31,9 @@ pub struct Article {
     pub draft: bool,
     pub aliases: Vec<String>,
     pub extra: serde_json::Value,
-    pub content_html: String,
+    /// The article's HTML with formula placeholders; see [`Site::content_html`].
+    pub body_html: String,
+    pub math: ArticleMath,
     pub excerpt_html: String,
     pub has_more: bool,
 }
@@ -72,13 +76,22 @@ pub struct Site {
     pub articles: Vec<Article>,
     /// Per kind, sorted by name.
     pub taxonomies: BTreeMap<TaxonomyKind, Vec<Term>>,
+    /// Every formula's HTML; article pages are assembled from it only when written, so the
+    /// whole site's HTML is never in memory at once.
+    pub formulas: FormulaStore,
 }
 
 impl Site {
-    pub fn new(config: Config, mut articles: Vec<Article>) -> Site {
+    pub fn new(config: Config, mut articles: Vec<Article>, formulas: FormulaStore) -> Site {
         articles.sort_by(listing_order);
         let taxonomies = TaxonomyKind::ALL.iter().map(|&kind| (kind, collect_terms(kind, &articles))).collect();
-        Site { config, articles, taxonomies }
+        Site { config, articles, taxonomies, formulas }
+    }
+
+    /// The full HTML of an article, formulas and equation anchors in place.
+    pub fn content_html(&self, index: usize) -> String {
+        let article = &self.articles[index];
+        math::stitch(&article.body_html, &article.math, &self.formulas, Mode::Page, &self.url(&article.path))
     }
 
     pub fn terms(&self, kind: TaxonomyKind) -> &[Term] {

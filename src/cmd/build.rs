@@ -1,9 +1,10 @@
-//! `lemma build`: run the pipeline and publish the output only if the site has no errors.
+//! `lemma build`: run the pipeline into a staging folder and publish it only if the site has
+//! no errors.
 
 use crate::cli::BuildArgs;
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
-use crate::output;
+use crate::output::{self, Staging};
 use crate::pipeline::{self, BuildOptions};
 
 /// Returns the process exit code.
@@ -22,21 +23,38 @@ pub fn run(args: &BuildArgs) -> i32 {
         eprintln!("error: {e}");
         return 2;
     }
-    let build = pipeline::build(&config, &BuildOptions { drafts: args.drafts, live_reload: None });
+    let staging = match Staging::new(&output_dir) {
+        Ok(staging) => staging,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let cache_dir = (!args.no_cache).then(|| pipeline::default_cache_dir(&config));
+    let options = BuildOptions { drafts: args.drafts, live_reload: None, cache_dir };
+    let build = pipeline::build(&config, &options, &staging.sink());
     super::report(&build.diagnostics);
     let errors = build.diagnostics.error_count();
     if errors > 0 {
         eprintln!("error: {errors} error(s), {} warning(s); {} left unchanged", build.diagnostics.warning_count(), output_dir.display());
         return super::EXIT_CONTENT_ERRORS;
     }
-    if let Err(e) = output::write_site(&output_dir, &build.files) {
+    if let Err(e) = staging.publish() {
         eprintln!("error: {e}");
         return 2;
     }
     let s = &build.stats;
     eprintln!(
-        "built {} articles into {} pages, {} formulas ({} distinct), {} warning(s) in {:.2}s → {}",
-        s.articles, s.pages, s.formulas, s.distinct_formulas, build.diagnostics.warning_count(), s.seconds, output_dir.display()
+        "built {} articles, {} pages, {} formulas ({} distinct: {} rendered, {} from cache), {} warning(s) in {:.2}s → {}",
+        s.articles,
+        s.pages,
+        s.formulas,
+        s.math.distinct,
+        s.math.rendered,
+        s.math.from_cache,
+        build.diagnostics.warning_count(),
+        s.seconds,
+        output_dir.display()
     );
     0
 }

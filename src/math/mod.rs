@@ -1,12 +1,14 @@
 //! The math stage: number, label and reference an article's formulas, render every distinct
 //! formula of the site once, and put the HTML back in place of the Markdown stage's placeholders.
 
+pub mod cache;
 pub mod engine;
 mod macros;
 pub mod numbering;
+pub mod store;
 mod texmap;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -14,7 +16,10 @@ use rayon::prelude::*;
 use crate::content::SourceFile;
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::markdown::{Formula, Mode};
+use cache::DiskCache;
 use numbering::Label;
+pub use store::FormulaStore;
+use store::Compressed;
 use texmap::TexMap;
 
 /// Commands that could make a formula reach outside the page; formulas are untrusted input.
@@ -264,22 +269,45 @@ fn make_job(tex: String, display: bool, trust: bool, macros: Arc<BTreeMap<String
     Job { key: *hasher.finalize().as_bytes(), tex, display, trust, macros }
 }
 
-/// KaTeX's answer for every job, each distinct formula rendered once, on all cores.
-pub type Rendered = HashMap<JobKey, Result<String, engine::Failure>>;
+/// How the formulas of a build were obtained.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenderStats {
+    pub distinct: usize,
+    pub from_cache: usize,
+    pub rendered: usize,
+}
 
-pub fn render_all<'a>(jobs: impl Iterator<Item = &'a Job>) -> Rendered {
+/// KaTeX's answer for every job: each distinct formula once, from the cache when it has it,
+/// otherwise rendered on all cores (and added to the cache).
+pub fn render_all<'a>(jobs: impl Iterator<Item = &'a Job>, cache: Option<&DiskCache>) -> (FormulaStore, RenderStats) {
     let mut distinct: BTreeMap<JobKey, &Job> = BTreeMap::new();
     for job in jobs {
         distinct.entry(job.key).or_insert(job);
     }
-    distinct
-        .into_par_iter()
-        .map(|(key, job)| (key, engine::render(&job.tex, job.display, &job.macros, job.trust)))
-        .collect()
+    let wanted: HashSet<JobKey> = distinct.keys().copied().collect();
+    let cached = cache.map(|c| c.load(&wanted)).unwrap_or_default();
+    let missing: Vec<&Job> = distinct.values().filter(|job| !cached.contains_key(&job.key)).copied().collect();
+    let fresh: Vec<(JobKey, Result<Compressed, engine::Failure>)> = missing
+        .par_iter()
+        .map(|job| (job.key, engine::render(&job.tex, job.display, &job.macros, job.trust).map(|html| Compressed::new(&html))))
+        .collect();
+    if let Some(cache) = cache {
+        // A cache that cannot be written only costs time on the next build.
+        let _ = cache.store(fresh.iter().filter_map(|(key, result)| result.as_ref().ok().map(|c| (key, c))));
+    }
+    let stats = RenderStats { distinct: distinct.len(), from_cache: cached.len(), rendered: fresh.len() };
+    let mut store = FormulaStore::default();
+    for (key, compressed) in cached {
+        store.insert(key, Ok(compressed));
+    }
+    for (key, result) in fresh {
+        store.insert(key, result);
+    }
+    (store, stats)
 }
 
 /// Replaces the placeholders of `html` with rendered formulas.
-pub fn stitch(html: &str, math: &ArticleMath, rendered: &Rendered, mode: Mode, url: &str) -> String {
+pub fn stitch(html: &str, math: &ArticleMath, rendered: &FormulaStore, mode: Mode, url: &str) -> String {
     let mut out = String::with_capacity(html.len() * 2);
     let mut rest = html;
     while let Some(open) = rest.find('\0') {
@@ -296,18 +324,19 @@ pub fn stitch(html: &str, math: &ArticleMath, rendered: &Rendered, mode: Mode, u
     out
 }
 
-fn push_formula(out: &mut String, prepared: &Prepared, rendered: &Rendered, mode: Mode, url: &str) {
+fn push_formula(out: &mut String, prepared: &Prepared, rendered: &FormulaStore, mode: Mode, url: &str) {
     if mode == Mode::Page {
         for anchor in &prepared.anchors {
             out.push_str(&format!("<span id=\"{anchor}\" class=\"eq-anchor\"></span>"));
         }
     }
-    match prepared.job.as_ref().and_then(|job| rendered.get(&job.key)) {
-        Some(Ok(html)) if mode == Mode::Excerpt && prepared.job.as_ref().is_some_and(|j| j.trust) => {
+    let job = prepared.job.as_ref();
+    match job.and_then(|job| rendered.html(&job.key)) {
+        Some(html) if mode == Mode::Excerpt && job.is_some_and(|j| j.trust) => {
             out.push_str(&html.replace("href=\"#eq-", &format!("href=\"{url}#eq-")));
         }
-        Some(Ok(html)) => out.push_str(html),
-        _ => {
+        Some(html) => out.push_str(&html),
+        None => {
             // A failed formula stays readable as its source; the build fails anyway.
             out.push_str("<code class=\"math-error\">");
             let _ = pulldown_cmark_escape::escape_html(&mut *out, &prepared.original);
@@ -317,13 +346,13 @@ fn push_formula(out: &mut String, prepared: &Prepared, rendered: &Rendered, mode
 }
 
 /// KaTeX's rejections as diagnostics at the formulas' places in the file.
-pub fn failures(file: &SourceFile, math: &ArticleMath, rendered: &Rendered) -> Vec<Diagnostic> {
+pub fn failures(file: &SourceFile, math: &ArticleMath, rendered: &FormulaStore) -> Vec<Diagnostic> {
     let lines = LineIndex::new(&file.text);
     math.formulas
         .iter()
         .filter_map(|prepared| {
             let job = prepared.job.as_ref()?;
-            let failure = rendered.get(&job.key)?.as_ref().err()?;
+            let failure = rendered.failure(&job.key)?;
             let edited = failure.position.map(|p| engine::byte_offset(&job.tex, p));
             let original = edited.map(|e| prepared.maps.iter().rev().fold(e, |at, map| map.to_original(at)));
             let offset = match original {

@@ -14,7 +14,7 @@ use tera::{Context, Tera};
 use walkdir::WalkDir;
 
 use crate::diagnostics::{display_path, Diagnostic};
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Sink};
 use crate::site::{Site, TaxonomyKind};
 use view::*;
 
@@ -79,7 +79,14 @@ struct PageJob<'a> {
     path: String,
     page: PageView<'a>,
     extra: Context,
+    /// For an article page: the article, whose content is spliced in at [`CONTENT_MARKER`].
+    article: Option<usize>,
 }
+
+/// Stands for `article.content_html` while Tera renders: the content, the bulk of the page,
+/// is written once into the result instead of being copied through the template engine.
+/// Templates print it with `| safe`, and a NUL never comes out of Markdown or KaTeX.
+const CONTENT_MARKER: &str = "\0lemma:content\0";
 
 fn context_with<T: Serialize + ?Sized>(name: &'static str, value: &T) -> Context {
     let mut context = Context::new();
@@ -87,11 +94,11 @@ fn context_with<T: Serialize + ?Sized>(name: &'static str, value: &T) -> Context
     context
 }
 
-/// Renders every page of `site`. `live_reload` is the endpoint `serve` injects, if any.
-pub fn render_site(site: &Site, theme: &Theme, live_reload: Option<&str>) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+/// Renders every page of `site` into `sink`, returning the paths written.
+pub fn render_site(site: &Site, theme: &Theme, live_reload: Option<&str>, sink: &dyn Sink) -> (Vec<String>, Vec<Diagnostic>) {
     let site_view = SiteView::new(site);
     let jobs = page_jobs(site);
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+    let results: Vec<Result<String, Diagnostic>> = jobs
         .into_par_iter()
         .map(|job| {
             let mut context = job.extra;
@@ -99,22 +106,25 @@ pub fn render_site(site: &Site, theme: &Theme, live_reload: Option<&str>) -> (Ve
             context.insert("page", &job.page);
             context.insert("live_reload", &live_reload);
             let file_path = if job.path.is_empty() || job.path.ends_with('/') { format!("{}index.html", job.path) } else { job.path.clone() };
-            theme
-                .tera
-                .render(job.template, &context)
-                .map(|html| OutputFile::bytes(file_path, html.into_bytes()))
-                .map_err(|e| template_error(&e, &theme.origins, Some(&job.path)))
+            let html = theme.tera.render(job.template, &context).map_err(|e| template_error(&e, &theme.origins, Some(&job.path)))?;
+            let html = match job.article {
+                Some(index) if html.contains(CONTENT_MARKER) => html.replace(CONTENT_MARKER, &site.content_html(index)),
+                _ => html,
+            };
+            sink.put(OutputFile::bytes(file_path.clone(), html.into_bytes()))
+                .map_err(|e| Diagnostic::error(file_path.clone(), 0, 0, format!("cannot write: {e}")))?;
+            Ok(file_path)
         })
         .collect();
-    let mut files = Vec::with_capacity(results.len());
+    let mut paths = Vec::with_capacity(results.len());
     let mut diagnostics = Vec::new();
     for result in results {
         match result {
-            Ok(file) => files.push(file),
+            Ok(path) => paths.push(path),
             Err(d) => diagnostics.push(d),
         }
     }
-    (files, diagnostics)
+    (paths, diagnostics)
 }
 
 fn page_jobs(site: &Site) -> Vec<PageJob<'_>> {
@@ -122,21 +132,22 @@ fn page_jobs(site: &Site) -> Vec<PageJob<'_>> {
     for index in 0..site.articles.len() {
         let article = &site.articles[index];
         let page = PageView::new(site, "article", article.title.clone(), &article.path);
-        jobs.push(PageJob { template: "article.html", path: article.path.clone(), page, extra: context_with("article", &ArticleView::new(site, index)) });
+        let view = ArticleView::new(site, index, CONTENT_MARKER.into());
+        jobs.push(PageJob { template: "article.html", path: article.path.clone(), page, extra: context_with("article", &view), article: Some(index) });
         for alias in &article.aliases {
             let target_url = site.permalink(&article.path);
             let page = PageView::new(site, "redirect", article.title.clone(), alias);
-            jobs.push(PageJob { template: "redirect.html", path: alias.clone(), page, extra: context_with("target_url", &target_url) });
+            jobs.push(PageJob { template: "redirect.html", path: alias.clone(), page, extra: context_with("target_url", &target_url), article: None });
         }
     }
     for kind in TaxonomyKind::ALL {
         jobs.extend(taxonomy_pages(site, kind));
     }
     jobs.push(archive_page(site));
-    jobs.push(PageJob { template: "404.html", path: "404.html".into(), page: PageView::new(site, "404", site.config.ui.not_found.clone(), "404.html"), extra: Context::new() });
+    jobs.push(PageJob { template: "404.html", path: "404.html".into(), page: PageView::new(site, "404", site.config.ui.not_found.clone(), "404.html"), extra: Context::new(), article: None });
     jobs.push(feed_page(site));
-    jobs.push(PageJob { template: "sitemap.xml", path: "sitemap.xml".into(), page: PageView::new(site, "sitemap", "", "sitemap.xml"), extra: context_with("entries", &sitemap_entries(site)) });
-    jobs.push(PageJob { template: "robots.txt", path: "robots.txt".into(), page: PageView::new(site, "robots", "", "robots.txt"), extra: Context::new() });
+    jobs.push(PageJob { template: "sitemap.xml", path: "sitemap.xml".into(), page: PageView::new(site, "sitemap", "", "sitemap.xml"), extra: context_with("entries", &sitemap_entries(site)), article: None });
+    jobs.push(PageJob { template: "robots.txt", path: "robots.txt".into(), page: PageView::new(site, "robots", "", "robots.txt"), extra: Context::new(), article: None });
     jobs
 }
 
@@ -163,7 +174,7 @@ fn home_pages(site: &Site) -> Vec<PageJob<'_>> {
             let path = page_path(number);
             let mut extra = context_with("articles", &articles);
             extra.insert("paginator", &paginator);
-            PageJob { template: "index.html", page: PageView::new(site, "home", title, &path), path, extra }
+            PageJob { template: "index.html", page: PageView::new(site, "home", title, &path), path, extra, article: None }
         })
         .collect()
 }
@@ -187,11 +198,12 @@ fn taxonomy_pages(site: &Site, kind: TaxonomyKind) -> Vec<PageJob<'_>> {
         page: PageView::new(site, "taxonomy", title.clone(), &index_path),
         path: index_path,
         extra: context_with("taxonomy", &index),
+        article: None,
     }];
     let (template, page_kind) = if kind == TaxonomyKind::Series { ("series.html", "series") } else { ("term.html", "term") };
     for term in terms {
         let page = PageView::new(site, page_kind, term.name.clone(), &term.path);
-        jobs.push(PageJob { template, path: term.path.clone(), page, extra: context_with("term", &TermView::new(site, term)) });
+        jobs.push(PageJob { template, path: term.path.clone(), page, extra: context_with("term", &TermView::new(site, term)), article: None });
     }
     jobs
 }
@@ -213,7 +225,7 @@ fn archive_page(site: &Site) -> PageJob<'_> {
         }
     }
     let path = "archives/".to_string();
-    PageJob { template: "archive.html", page: PageView::new(site, "archive", site.config.ui.archives.clone(), &path), path, extra: context_with("years", &years) }
+    PageJob { template: "archive.html", page: PageView::new(site, "archive", site.config.ui.archives.clone(), &path), path, extra: context_with("years", &years), article: None }
 }
 
 fn feed_page(site: &Site) -> PageJob<'_> {
@@ -225,13 +237,13 @@ fn feed_page(site: &Site) -> PageJob<'_> {
             let permalink = site.permalink(&article.path);
             let mut summary = SummaryView::new(site, index);
             summary.excerpt_html = absolutize(&article.excerpt_html, base_path, base_url, &permalink).into();
-            FeedEntry { summary, content_html: absolutize(&article.content_html, base_path, base_url, &permalink) }
+            FeedEntry { summary, content_html: absolutize(&site.content_html(index), base_path, base_url, &permalink) }
         })
         .collect();
     let updated = site.articles.iter().filter_map(|a| a.updated.max(a.date)).max().map(|d| d.to_rfc3339()).unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
     let mut extra = context_with("articles", &entries);
     extra.insert("updated", &updated);
-    PageJob { template: "atom.xml", path: "atom.xml".into(), page: PageView::new(site, "feed", "", "atom.xml"), extra }
+    PageJob { template: "atom.xml", path: "atom.xml".into(), page: PageView::new(site, "feed", "", "atom.xml"), extra, article: None }
 }
 
 /// Feed readers show content away from the site: every link must be absolute.

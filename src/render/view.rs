@@ -167,19 +167,19 @@ fn series_view(site: &Site, index: usize) -> Option<SeriesView<'_>> {
 pub struct ArticleView<'a> {
     #[serde(flatten)]
     pub summary: SummaryView<'a>,
-    pub content_html: &'a str,
+    pub content_html: Cow<'a, str>,
     pub previous: Option<LinkView<'a>>,
     pub next: Option<LinkView<'a>>,
     pub extra: &'a serde_json::Value,
 }
 
 impl<'a> ArticleView<'a> {
-    pub fn new(site: &'a Site, index: usize) -> Self {
+    pub fn new(site: &'a Site, index: usize, content_html: Cow<'a, str>) -> Self {
         let article = &site.articles[index];
         let link = |i: usize| site.articles.get(i).map(|a| LinkView::article(site, a));
         ArticleView {
             summary: SummaryView::new(site, index),
-            content_html: &article.content_html,
+            content_html,
             // The list is newest first: the previous (older) article comes after.
             previous: link(index + 1),
             next: index.checked_sub(1).and_then(link),
