@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Benchmark lemma's math pipeline against the floor (issue "Math").
+
+Generates the shared synthetic corpus, builds it cold (no formula cache) and warm, and renders
+the corpus's distinct formulas with bare katex::render_with_opts calls on all cores (the floor).
+Prints one table. Not part of `cargo test`: it takes minutes.
+
+    python3 bench/math.py [--articles 1000] [--seed 42] [--work /tmp/lemma-bench]
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GEN = os.path.join(os.path.dirname(REPO), "shared", "bench", "gen_corpus.py")
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw)
+
+
+def timed(cmd):
+    """Wall seconds, CPU seconds and peak RSS (MiB) of a command, via GNU time."""
+    start = time.monotonic()
+    proc = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", *cmd], text=True, capture_output=True)
+    wall = time.monotonic() - start
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{proc.stderr[-3000:]}")
+    user, system, rss_kb = proc.stderr.strip().splitlines()[-1].split()
+    return wall, float(user) + float(system), int(rss_kb) / 1024, proc.stderr, proc.stdout
+
+
+def make_site(work, articles, seed):
+    corpus = os.path.join(work, f"corpus-{articles}")
+    manifest = os.path.join(work, f"manifest-{articles}.json")
+    site = os.path.join(work, f"site-{articles}")
+    if not os.path.exists(manifest):
+        run([sys.executable, GEN, corpus, "--articles", str(articles), "--seed", str(seed), "--manifest", manifest])
+    shutil.rmtree(site, ignore_errors=True)
+    os.makedirs(os.path.join(site, "static", "images"))
+    shutil.copytree(corpus, os.path.join(site, "content"))
+    with open(os.path.join(site, "lemma.yaml"), "w") as f:
+        f.write("title: bench\nbase_url: https://example.org/\n")
+    # The corpus references images it does not ship; lemma rightly rejects dangling links.
+    for name in os.listdir(corpus):
+        with open(os.path.join(corpus, name), encoding="utf-8") as f:
+            for image in re.findall(r"\]\(/images/([^)]+)\)", f.read()):
+                open(os.path.join(site, "static", "images", image), "w").close()
+    return site, manifest
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--work", default="/tmp/lemma-bench")
+    args = parser.parse_args()
+    if not os.path.exists(GEN):
+        sys.exit(f"needs {GEN} (the shared corpus generator)")
+    os.makedirs(args.work, exist_ok=True)
+    run(["cargo", "build", "--release", "--quiet", "--bin", "lemma", "--example", "katex_floor"], cwd=REPO)
+    lemma = os.path.join(REPO, "target", "release", "lemma")
+    floor_bin = os.path.join(REPO, "target", "release", "examples", "katex_floor")
+    site, manifest = make_site(args.work, args.articles, args.seed)
+
+    shutil.rmtree(os.path.join(site, ".lemma-cache"), ignore_errors=True)
+    build = [lemma, "build", "--drafts", "--root", site]
+    cold = timed(build)
+    warm = timed(build)
+    _, floor_cpu, floor_rss, _, floor_out = timed([floor_bin, manifest])
+    floor = json.loads(floor_out)
+
+    print(f"corpus: {args.articles} articles, seed {args.seed}; {os.cpu_count()} cores")
+    print(cold[3].strip().splitlines()[-2])
+    print(warm[3].strip().splitlines()[-2])
+    print(f"floor: {floor['distinct']} distinct formulas, {floor['failures']} rejected by KaTeX")
+    print()
+    print("| run | wall s | CPU s | peak MiB |")
+    print("|---|---:|---:|---:|")
+    print(f"| cold build (no cache) | {cold[0]:.2f} | {cold[1]:.2f} | {cold[2]:.0f} |")
+    print(f"| warm build | {warm[0]:.2f} | {warm[1]:.2f} | {warm[2]:.0f} |")
+    print(f"| floor (bare KaTeX, all cores) | {floor['seconds']:.2f} | {floor_cpu:.2f} | {floor_rss:.0f} |")
+    print()
+    print(f"cold / floor = {cold[0] / floor['seconds']:.3f} (target <= 1.15)")
+    print(f"warm = {warm[0]:.2f} s (target <= 1 s); peak = {max(cold[2], warm[2]):.0f} MiB (target <= 300)")
+
+
+if __name__ == "__main__":
+    main()
