@@ -8,7 +8,10 @@ fn main() {
     let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let root = Path::new(&root);
     let mut code = String::new();
-    for (folder, name, kind) in [("templates", "TEMPLATES", "str"), ("static", "STATIC_FILES", "[u8]")] {
+    for (folder, name, kind) in [
+        ("templates", "TEMPLATES", "str"),
+        ("static", "STATIC_FILES", "[u8]"),
+    ] {
         let dir = root.join(folder);
         println!("cargo:rerun-if-changed={}", dir.display());
         let _ = writeln!(code, "pub static {name}: &[(&str, &'static {kind})] = &[");
@@ -21,9 +24,22 @@ fn main() {
         files.sort_by(|a, b| a.path().cmp(b.path()));
         for entry in files {
             println!("cargo:rerun-if-changed={}", entry.path().display());
-            let relative = entry.path().strip_prefix(&dir).expect("walked below dir").to_string_lossy().replace('\\', "/");
-            let include = if kind == "str" { "include_str!" } else { "include_bytes!" };
-            let _ = writeln!(code, "    ({relative:?}, {include}({:?})),", entry.path().display().to_string());
+            let relative = entry
+                .path()
+                .strip_prefix(&dir)
+                .expect("walked below dir")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let include = if kind == "str" {
+                "include_str!"
+            } else {
+                "include_bytes!"
+            };
+            let _ = writeln!(
+                code,
+                "    ({relative:?}, {include}({:?})),",
+                entry.path().display().to_string()
+            );
         }
         code.push_str("];\n");
     }

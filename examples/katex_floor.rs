@@ -15,7 +15,8 @@ fn main() {
         std::process::exit(2);
     };
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
-    let manifest: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"));
     let mut distinct: BTreeSet<(String, bool)> = BTreeSet::new();
     for item in manifest["items"].as_array().into_iter().flatten() {
         for formula in item["formulas"].as_array().into_iter().flatten() {
@@ -29,10 +30,17 @@ fn main() {
     let failures: usize = formulas
         .par_iter()
         .map(|(tex, display)| {
-            let opts = katex::Opts::builder().display_mode(*display).throw_on_error(true).build().expect("valid options");
+            let opts = katex::Opts::builder()
+                .display_mode(*display)
+                .throw_on_error(true)
+                .build()
+                .expect("valid options");
             usize::from(katex::render_with_opts(tex, &opts).is_err())
         })
         .sum();
     let seconds = started.elapsed().as_secs_f64();
-    println!("{{\"distinct\": {}, \"failures\": {failures}, \"seconds\": {seconds:.3}}}", formulas.len());
+    println!(
+        "{{\"distinct\": {}, \"failures\": {failures}, \"seconds\": {seconds:.3}}}",
+        formulas.len()
+    );
 }

@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "lemma", version, about = "A static site generator for math-heavy article archives")]
+#[command(
+    name = "lemma",
+    version,
+    about = "A static site generator for math-heavy article archives"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

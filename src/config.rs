@@ -149,13 +149,24 @@ impl Config {
     /// Reads `lemma.yaml` under `root`; `base_url_override` is the `--base-url` flag.
     pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| vec![Diagnostic::error(CONFIG_FILE, 0, 0, format!("cannot read site config: {e}"))])?;
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            vec![Diagnostic::error(
+                CONFIG_FILE,
+                0,
+                0,
+                format!("cannot read site config: {e}"),
+            )]
+        })?;
         Self::parse(root, &text, base_url_override)
     }
 
-    pub fn parse(root: &Path, text: &str, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
-        let raw: RawConfig = serde_saphyr::from_str(text).map_err(|e| vec![yaml_error(CONFIG_FILE, &e, 0, text)])?;
+    pub fn parse(
+        root: &Path,
+        text: &str,
+        base_url_override: Option<&str>,
+    ) -> Result<Config, Vec<Diagnostic>> {
+        let raw: RawConfig =
+            serde_saphyr::from_str(text).map_err(|e| vec![yaml_error(CONFIG_FILE, &e, 0, text)])?;
         let at_key = |key: &str, message: String| {
             let line = top_level_key_line(text, key).unwrap_or(0);
             Diagnostic::error(CONFIG_FILE, line, 1, message).with_snippet(text)
@@ -169,12 +180,18 @@ impl Config {
                 None
             }
         };
-        let permalink = Permalink::parse(&raw.permalink).map_err(|m| errors.push(at_key("permalink", m))).ok();
-        let timezone = parse_offset(&raw.timezone).map_err(|m| errors.push(at_key("timezone", m))).ok();
+        let permalink = Permalink::parse(&raw.permalink)
+            .map_err(|m| errors.push(at_key("permalink", m)))
+            .ok();
+        let timezone = parse_offset(&raw.timezone)
+            .map_err(|m| errors.push(at_key("timezone", m)))
+            .ok();
         if raw.paginate == 0 {
             errors.push(at_key("paginate", "`paginate` must be at least 1".into()));
         }
-        let (Some(base_url), Some(permalink), Some(timezone), true) = (base_url, permalink, timezone, errors.is_empty()) else {
+        let (Some(base_url), Some(permalink), Some(timezone), true) =
+            (base_url, permalink, timezone, errors.is_empty())
+        else {
             return Err(errors);
         };
         Ok(Config {
@@ -191,13 +208,16 @@ impl Config {
             timezone,
             ui: raw.ui,
             math: raw.math,
-            extra: raw.extra.unwrap_or(serde_json::Value::Object(Default::default())),
+            extra: raw
+                .extra
+                .unwrap_or(serde_json::Value::Object(Default::default())),
         })
     }
 }
 
 fn parse_base_url(text: &str) -> Result<Url, String> {
-    let mut url = Url::parse(text).map_err(|e| format!("`base_url` must be an absolute URL ({e}): {text}"))?;
+    let mut url = Url::parse(text)
+        .map_err(|e| format!("`base_url` must be an absolute URL ({e}): {text}"))?;
     if url.cannot_be_a_base() {
         return Err(format!("`base_url` must be an http(s) URL: {text}"));
     }
@@ -229,13 +249,19 @@ pub fn parse_offset(text: &str) -> Result<FixedOffset, String> {
 
 /// A YAML error as a diagnostic. `line_offset` is the file line before the YAML starts
 /// (front matter begins after `---`), and `file_text` is the whole file, for the snippet.
-pub fn yaml_error(path: &str, error: &serde_saphyr::Error, line_offset: usize, file_text: &str) -> Diagnostic {
+pub fn yaml_error(
+    path: &str,
+    error: &serde_saphyr::Error,
+    line_offset: usize,
+    file_text: &str,
+) -> Diagnostic {
     let (line, column) = error
         .location()
         .map(|l| (l.line() as usize, l.column() as usize))
         .filter(|&(line, _)| line > 0)
         .unwrap_or((1, 1));
-    Diagnostic::error(path, line + line_offset, column, plain_yaml_message(error)).with_snippet(file_text)
+    Diagnostic::error(path, line + line_offset, column, plain_yaml_message(error))
+        .with_snippet(file_text)
 }
 
 /// serde-saphyr's message without its own position suffix and snippet: lemma prints both itself.
@@ -251,9 +277,12 @@ fn plain_yaml_message(error: &serde_saphyr::Error) -> String {
 
 /// The line of a top-level `key:` in block-style YAML, for problems found after parsing.
 pub fn top_level_key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines().position(|line| {
-        line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'))
-    }).map(|i| i + 1)
+    text.lines()
+        .position(|line| {
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 1)
 }
 
 #[cfg(test)]
@@ -284,7 +313,8 @@ mod tests {
 
     #[test]
     fn extra_is_free_form() {
-        let config = parse("title: T\nbase_url: https://x.org/\nextra:\n  anything: [1, 2]\n").unwrap();
+        let config =
+            parse("title: T\nbase_url: https://x.org/\nextra:\n  anything: [1, 2]\n").unwrap();
         assert_eq!(config.extra["anything"][1], 2);
     }
 
@@ -298,7 +328,10 @@ mod tests {
     #[test]
     fn offsets_parse() {
         assert_eq!(parse_offset("+08:00").unwrap().local_minus_utc(), 8 * 3600);
-        assert_eq!(parse_offset("-05:30").unwrap().local_minus_utc(), -(5 * 3600 + 1800));
+        assert_eq!(
+            parse_offset("-05:30").unwrap().local_minus_utc(),
+            -(5 * 3600 + 1800)
+        );
         assert!(parse_offset("8").is_err());
     }
 }

@@ -32,16 +32,33 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(path: impl Into<String>, line: usize, column: usize, message: impl Into<String>) -> Self {
+    pub fn error(
+        path: impl Into<String>,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(Severity::Error, path.into(), line, column, message.into())
     }
 
-    pub fn warning(path: impl Into<String>, line: usize, column: usize, message: impl Into<String>) -> Self {
+    pub fn warning(
+        path: impl Into<String>,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(Severity::Warning, path.into(), line, column, message.into())
     }
 
     fn new(severity: Severity, path: String, line: usize, column: usize, message: String) -> Self {
-        Diagnostic { severity, path, line, column, message, snippet: None }
+        Diagnostic {
+            severity,
+            path,
+            line,
+            column,
+            message,
+            snippet: None,
+        }
     }
 
     /// Attaches the source line so the printed report shows the offending text.
@@ -64,9 +81,20 @@ impl Diagnostic {
             let caret_pad: String = snippet
                 .chars()
                 .take(self.column.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else if is_wide(c) { '　' } else { ' ' })
+                .map(|c| {
+                    if c == '\t' {
+                        '\t'
+                    } else if is_wide(c) {
+                        '　'
+                    } else {
+                        ' '
+                    }
+                })
                 .collect();
-            out.push_str(&format!("\n{:gutter$} |\n{} | {}\n{:gutter$} | {}^", "", self.line, snippet, "", caret_pad));
+            out.push_str(&format!(
+                "\n{:gutter$} |\n{} | {}\n{:gutter$} | {}^",
+                "", self.line, snippet, "", caret_pad
+            ));
         }
         out
     }
@@ -82,7 +110,11 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}:{}:{}: {}: {}", self.path, self.line, self.column, kind, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            self.path, self.line, self.column, kind, self.message
+        )
     }
 }
 
@@ -124,7 +156,10 @@ impl Diagnostics {
     /// Sorted by file, then position, so reports are reproducible whatever the thread order.
     pub fn sorted(&self) -> Vec<&Diagnostic> {
         let mut all: Vec<&Diagnostic> = self.items.iter().collect();
-        all.sort_by(|a, b| (&a.path, a.line, a.column, a.severity, &a.message).cmp(&(&b.path, b.line, b.column, b.severity, &b.message)));
+        all.sort_by(|a, b| {
+            (&a.path, a.line, a.column, a.severity, &a.message)
+                .cmp(&(&b.path, b.line, b.column, b.severity, &b.message))
+        });
         all.dedup();
         all
     }
@@ -150,23 +185,34 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         LineIndex { line_starts }
     }
 
     /// The (line, column) of `offset`; offsets past the end land on the last line.
     pub fn position(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset).max(1);
+        let line = self
+            .line_starts
+            .partition_point(|&start| start <= offset)
+            .max(1);
         let start = self.line_starts[line - 1];
-        let column = text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
+        let column = text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count())
+            + 1;
         (line, column)
     }
 }
 
 /// A site-root-relative display path with `/` separators.
 pub fn display_path(root: &Path, path: &Path) -> String {
-    let relative: PathBuf = path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
+    let relative: PathBuf = path
+        .strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf());
     relative.to_string_lossy().replace('\\', "/")
 }
 

@@ -28,15 +28,24 @@ pub enum Contents {
 
 impl OutputFile {
     pub fn bytes(path: String, bytes: Vec<u8>) -> Self {
-        OutputFile { path, contents: Contents::Bytes(Cow::Owned(bytes)) }
+        OutputFile {
+            path,
+            contents: Contents::Bytes(Cow::Owned(bytes)),
+        }
     }
 
     pub fn embedded(path: String, bytes: &'static [u8]) -> Self {
-        OutputFile { path, contents: Contents::Bytes(Cow::Borrowed(bytes)) }
+        OutputFile {
+            path,
+            contents: Contents::Bytes(Cow::Borrowed(bytes)),
+        }
     }
 
     pub fn copy(path: String, source: PathBuf) -> Self {
-        OutputFile { path, contents: Contents::Copy(source) }
+        OutputFile {
+            path,
+            contents: Contents::Copy(source),
+        }
     }
 
     /// The file's bytes, reading copied files from disk.
@@ -58,7 +67,10 @@ pub enum WriteError {
 }
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
-    move |source| WriteError::Io { path: path.to_path_buf(), source }
+    move |source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// The output folder must not be the site itself or hold its sources: swapping it would
@@ -67,8 +79,13 @@ pub fn check_output_location(root: &Path, output: &Path) -> Result<(), WriteErro
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let (root, output) = (absolute(root), absolute(output));
     let sources = ["content", "templates", "static"].map(|d| root.join(d));
-    let unsafe_location = root.starts_with(&output) || sources.iter().any(|s| output.starts_with(s));
-    if unsafe_location { Err(WriteError::UnsafeOutput(output)) } else { Ok(()) }
+    let unsafe_location =
+        root.starts_with(&output) || sources.iter().any(|s| output.starts_with(s));
+    if unsafe_location {
+        Err(WriteError::UnsafeOutput(output))
+    } else {
+        Ok(())
+    }
 }
 
 /// Where the pipeline puts the files it produces.
@@ -84,12 +101,21 @@ pub struct DirSink {
 
 impl DirSink {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        DirSink { dir: dir.into(), created: Mutex::new(HashSet::new()) }
+        DirSink {
+            dir: dir.into(),
+            created: Mutex::new(HashSet::new()),
+        }
     }
 
     fn ensure_parent(&self, target: &Path) -> Result<(), WriteError> {
-        let Some(parent) = target.parent() else { return Ok(()) };
-        let known = self.created.lock().map(|set| set.contains(parent)).unwrap_or(false);
+        let Some(parent) = target.parent() else {
+            return Ok(());
+        };
+        let known = self
+            .created
+            .lock()
+            .map(|set| set.contains(parent))
+            .unwrap_or(false);
         if !known {
             std::fs::create_dir_all(parent).map_err(io_error(parent))?;
             if let Ok(mut set) = self.created.lock() {
@@ -106,7 +132,9 @@ impl Sink for DirSink {
         self.ensure_parent(&target)?;
         match &file.contents {
             Contents::Bytes(bytes) => std::fs::write(&target, bytes).map_err(io_error(&target)),
-            Contents::Copy(source) => std::fs::copy(source, &target).map(drop).map_err(io_error(source)),
+            Contents::Copy(source) => std::fs::copy(source, &target)
+                .map(drop)
+                .map_err(io_error(source)),
         }
     }
 }
@@ -119,7 +147,9 @@ pub struct MemorySink {
 
 impl MemorySink {
     pub fn into_files(self) -> BTreeMap<String, OutputFile> {
-        self.files.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.files
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -128,6 +158,15 @@ impl Sink for MemorySink {
         if let Ok(mut files) = self.files.lock() {
             files.insert(file.path.clone(), file);
         }
+        Ok(())
+    }
+}
+
+/// Drops every file: for `check`, which runs the pipeline for its diagnostics only.
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _file: OutputFile) -> Result<(), WriteError> {
         Ok(())
     }
 }
@@ -142,13 +181,22 @@ pub struct Staging {
 impl Staging {
     /// Creates an empty staging folder next to `output`.
     pub fn new(output: &Path) -> Result<Staging, WriteError> {
-        let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent).map_err(io_error(parent))?;
-        let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let name = output
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
         let staging = parent.join(format!(".{name}.lemma-staging-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&staging);
         std::fs::create_dir_all(&staging).map_err(io_error(&staging))?;
-        Ok(Staging { output: output.to_path_buf(), staging, published: false })
+        Ok(Staging {
+            output: output.to_path_buf(),
+            staging,
+            published: false,
+        })
     }
 
     pub fn sink(&self) -> DirSink {
@@ -157,14 +205,19 @@ impl Staging {
 
     /// Swaps the staging folder in as the output; the old output is removed afterwards.
     pub fn publish(mut self) -> Result<(), WriteError> {
-        let retired = self.staging.with_file_name(format!(".lemma-retired-{}", std::process::id()));
+        let retired = self
+            .staging
+            .with_file_name(format!(".lemma-retired-{}", std::process::id()));
         if self.output.exists() {
             std::fs::rename(&self.output, &retired).map_err(io_error(&self.output))?;
         }
         if let Err(source) = std::fs::rename(&self.staging, &self.output) {
             // Put the old site back rather than leave nothing published.
             let _ = std::fs::rename(&retired, &self.output);
-            return Err(WriteError::Io { path: self.output.clone(), source });
+            return Err(WriteError::Io {
+                path: self.output.clone(),
+                source,
+            });
         }
         self.published = true;
         let _ = std::fs::remove_dir_all(&retired);
@@ -185,7 +238,9 @@ impl Drop for Staging {
 pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
     let staging = Staging::new(output)?;
     let sink = staging.sink();
-    files.par_iter().try_for_each(|file| sink.put(file.clone()))?;
+    files
+        .par_iter()
+        .try_for_each(|file| sink.put(file.clone()))?;
     staging.publish()
 }
 
@@ -199,10 +254,20 @@ mod tests {
         let out = dir.path().join("public");
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(out.join("stale.html"), "old").unwrap();
-        write_site(&out, &[OutputFile::bytes("a/index.html".into(), b"new".to_vec())]).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "new");
+        write_site(
+            &out,
+            &[OutputFile::bytes("a/index.html".into(), b"new".to_vec())],
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "new"
+        );
         assert!(!out.join("stale.html").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
     }
 
@@ -214,7 +279,10 @@ mod tests {
         std::fs::write(out.join("index.html"), "published").unwrap();
         let missing = OutputFile::copy("x.png".into(), dir.path().join("does-not-exist.png"));
         assert!(write_site(&out, &[missing]).is_err());
-        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "published");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "published"
+        );
     }
 
     #[test]

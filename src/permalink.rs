@@ -24,31 +24,53 @@ impl Permalink {
         }
         let mut rest = pattern;
         while let Some(open) = rest.find('{') {
-            let close = rest[open..].find('}').ok_or_else(|| format!("unclosed `{{` in permalink `{pattern}`"))?;
+            let close = rest[open..]
+                .find('}')
+                .ok_or_else(|| format!("unclosed `{{` in permalink `{pattern}`"))?;
             let name = &rest[open + 1..open + close];
             if !PLACEHOLDERS.contains(&name) {
-                return Err(format!("unknown placeholder `{{{name}}}` in permalink `{pattern}` (known: {{id}} {{slug}} {{year}} {{month}} {{day}})"));
+                return Err(format!(
+                    "unknown placeholder `{{{name}}}` in permalink `{pattern}` (known: {{id}} {{slug}} {{year}} {{month}} {{day}})"
+                ));
             }
             rest = &rest[open + close + 1..];
         }
         if !pattern.contains("{id}") && !pattern.contains("{slug}") {
-            return Err(format!("permalink `{pattern}` needs {{id}} or {{slug}} to tell articles apart"));
+            return Err(format!(
+                "permalink `{pattern}` needs {{id}} or {{slug}} to tell articles apart"
+            ));
         }
-        Ok(Permalink { pattern: pattern.to_string() })
+        Ok(Permalink {
+            pattern: pattern.to_string(),
+        })
     }
 
     /// The site-relative path (no leading `/`), ending in `/` for directory URLs.
     /// An `{id}` without an id falls back to the slug.
     pub fn expand(&self, fields: &PermalinkFields) -> Result<String, String> {
         let mut out = self.pattern.clone();
-        let id = fields.id.map_or_else(|| fields.slug.to_string(), |id| id.to_string());
+        let id = fields
+            .id
+            .map_or_else(|| fields.slug.to_string(), |id| id.to_string());
         out = out.replace("{id}", &id).replace("{slug}", fields.slug);
         if out.contains("{year}") || out.contains("{month}") || out.contains("{day}") {
-            let (year, month, day) = fields.date.clone().ok_or("the permalink needs a date, but the article has no `date`")?;
-            out = out.replace("{year}", &year).replace("{month}", &month).replace("{day}", &day);
+            let (year, month, day) = fields
+                .date
+                .clone()
+                .ok_or("the permalink needs a date, but the article has no `date`")?;
+            out = out
+                .replace("{year}", &year)
+                .replace("{month}", &month)
+                .replace("{day}", &day);
         }
         let mut path = out.trim_start_matches('/').to_string();
-        if !path.is_empty() && !path.ends_with('/') && !path.rsplit('/').next().is_some_and(|last| last.contains('.')) {
+        if !path.is_empty()
+            && !path.ends_with('/')
+            && !path
+                .rsplit('/')
+                .next()
+                .is_some_and(|last| last.contains('.'))
+        {
             path.push('/');
         }
         Ok(path)
@@ -73,7 +95,11 @@ mod tests {
     use super::*;
 
     fn fields(id: Option<u64>) -> PermalinkFields<'static> {
-        PermalinkFields { id, slug: "intro", date: Some(("2024".into(), "03".into(), "07".into())) }
+        PermalinkFields {
+            id,
+            slug: "intro",
+            date: Some(("2024".into(), "03".into(), "07".into())),
+        }
     }
 
     #[test]
@@ -91,13 +117,21 @@ mod tests {
 
     #[test]
     fn rejects_unknown_placeholders() {
-        assert!(Permalink::parse("/{title}/").unwrap_err().contains("{title}"));
+        assert!(
+            Permalink::parse("/{title}/")
+                .unwrap_err()
+                .contains("{title}")
+        );
     }
 
     #[test]
     fn date_placeholders_need_a_date() {
         let p = Permalink::parse("/{year}/{slug}/").unwrap();
-        let undated = PermalinkFields { id: None, slug: "x", date: None };
+        let undated = PermalinkFields {
+            id: None,
+            slug: "x",
+            date: None,
+        };
         assert!(p.expand(&undated).is_err());
     }
 

@@ -12,13 +12,13 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::frontmatter::{self, Parsed};
-use crate::content::{discover, Asset, SourceFile};
+use crate::content::{Asset, SourceFile, discover};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Formula, LinkCheck, LinkTargets, Mode, RenderedBody};
 use crate::math::cache::DiskCache;
 use crate::math::{self, ArticleMath, FormulaStore, RenderStats};
 use crate::output::{OutputFile, Sink};
-use crate::permalink::{slugify, PermalinkFields};
+use crate::permalink::{PermalinkFields, slugify};
 use crate::render::{self, Theme};
 use crate::site::{Article, Site};
 
@@ -83,15 +83,26 @@ pub fn build(config: &Config, options: &BuildOptions, sink: &dyn Sink) -> Build 
     let rendered = render_markdown(config, loaded, &targets, &mut diagnostics);
     let formulas = rendered.iter().map(|r| r.math.formulas.len()).sum();
     let cache = options.cache_dir.as_ref().map(DiskCache::new);
-    let (store, math_stats) = math::render_all(rendered.iter().flat_map(|r| r.math.formulas.iter().filter_map(|f| f.job.as_ref())), cache.as_ref());
+    let (store, math_stats) = math::render_all(
+        rendered
+            .iter()
+            .flat_map(|r| r.math.formulas.iter().filter_map(|f| f.job.as_ref())),
+        cache.as_ref(),
+    );
     check_anchors(&rendered, &mut diagnostics);
     let (articles, checks) = finish_articles(&config.base_path, rendered, &store, &mut diagnostics);
     let site = Site::new(config.clone(), articles, store);
-    let mut stats = Stats { articles: site.articles.len(), formulas, math: math_stats, ..Stats::default() };
+    let mut stats = Stats {
+        articles: site.articles.len(),
+        formulas,
+        math: math_stats,
+        ..Stats::default()
+    };
     let mut paths = Vec::new();
     match theme {
         Ok(theme) => {
-            let (written, failures) = render::render_site(&site, &theme, options.live_reload.as_deref(), sink);
+            let (written, failures) =
+                render::render_site(&site, &theme, options.live_reload.as_deref(), sink);
             diagnostics.extend(failures);
             stats.pages = written.len();
             paths = written;
@@ -101,10 +112,19 @@ pub fn build(config: &Config, options: &BuildOptions, sink: &dyn Sink) -> Build 
     paths.extend(copy_static_files(config, &assets, sink, &mut diagnostics));
     check_output(&mut paths, &checks, &mut diagnostics);
     stats.seconds = started.elapsed().as_secs_f64();
-    Build { paths, diagnostics, stats }
+    Build {
+        paths,
+        diagnostics,
+        stats,
+    }
 }
 
-fn load_front_matter(config: &Config, files: Vec<SourceFile>, drafts: bool, diagnostics: &mut Diagnostics) -> (Vec<Loaded>, BTreeSet<String>) {
+fn load_front_matter(
+    config: &Config,
+    files: Vec<SourceFile>,
+    drafts: bool,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<Loaded>, BTreeSet<String>) {
     let parsed: Vec<(SourceFile, Option<Parsed>, Vec<Diagnostic>)> = files
         .into_par_iter()
         .map(|file| {
@@ -122,9 +142,18 @@ fn load_front_matter(config: &Config, files: Vec<SourceFile>, drafts: bool, diag
             continue;
         }
         if parsed.front.date.is_none() {
-            diagnostics.push(Diagnostic::warning(&file.path, 1, 1, "no `date` in front matter: the article is listed after all dated ones"));
+            diagnostics.push(Diagnostic::warning(
+                &file.path,
+                1,
+                1,
+                "no `date` in front matter: the article is listed after all dated ones",
+            ));
         }
-        loaded.push(Loaded { file, parsed, path: String::new() });
+        loaded.push(Loaded {
+            file,
+            parsed,
+            path: String::new(),
+        });
     }
     (loaded, left_out)
 }
@@ -133,24 +162,52 @@ fn load_front_matter(config: &Config, files: Vec<SourceFile>, drafts: bool, diag
 /// (`algebra/fft.md` → `algebra/fft`), so articles in different folders never collide.
 fn default_slug(content_path: &str) -> String {
     let stem = content_path.strip_suffix(".md").unwrap_or(content_path);
-    let stem = stem.strip_suffix("/index").or_else(|| stem.strip_suffix("/README")).unwrap_or(stem);
-    stem.split('/').map(slugify).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("/")
+    let stem = stem
+        .strip_suffix("/index")
+        .or_else(|| stem.strip_suffix("/README"))
+        .unwrap_or(stem);
+    stem.split('/')
+        .map(slugify)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
-fn assign_permalinks(config: &Config, mut loaded: Vec<Loaded>, diagnostics: &mut Diagnostics) -> Vec<Loaded> {
+fn assign_permalinks(
+    config: &Config,
+    mut loaded: Vec<Loaded>,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Loaded> {
     let mut taken: BTreeMap<String, (String, usize)> = BTreeMap::new();
     let mut keep = vec![true; loaded.len()];
     for (index, article) in loaded.iter_mut().enumerate() {
         let front = &article.parsed.front;
-        let slug = front.slug.clone().unwrap_or_else(|| default_slug(&article.file.content_path));
-        let date = front.date.map(|d| (d.format("%Y").to_string(), d.format("%m").to_string(), d.format("%d").to_string()));
-        let fields = PermalinkFields { id: front.id.as_ref().map(|id| id.value), slug: &slug, date };
+        let slug = front
+            .slug
+            .clone()
+            .unwrap_or_else(|| default_slug(&article.file.content_path));
+        let date = front.date.map(|d| {
+            (
+                d.format("%Y").to_string(),
+                d.format("%m").to_string(),
+                d.format("%d").to_string(),
+            )
+        });
+        let fields = PermalinkFields {
+            id: front.id.as_ref().map(|id| id.value),
+            slug: &slug,
+            date,
+        };
         let line = front.id.as_ref().map_or(1, |id| id.line);
         match config.permalink.expand(&fields) {
             Ok(path) => {
                 if let Some((other, other_line)) = taken.get(&path) {
-                    let message = format!("permalink /{path} is already used by {other}:{other_line}");
-                    diagnostics.push(Diagnostic::error(&article.file.path, line, 1, message).with_snippet(&article.file.text));
+                    let message =
+                        format!("permalink /{path} is already used by {other}:{other_line}");
+                    diagnostics.push(
+                        Diagnostic::error(&article.file.path, line, 1, message)
+                            .with_snippet(&article.file.text),
+                    );
                     keep[index] = false;
                 } else {
                     taken.insert(path.clone(), (article.file.path.clone(), line));
@@ -172,12 +229,26 @@ fn link_targets(config: &Config, loaded: &[Loaded], drafts: BTreeSet<String>) ->
     let articles = loaded
         .iter()
         .enumerate()
-        .map(|(index, a)| (a.file.content_path.clone(), (index, format!("{}{}", config.base_path, a.path))))
+        .map(|(index, a)| {
+            (
+                a.file.content_path.clone(),
+                (index, format!("{}{}", config.base_path, a.path)),
+            )
+        })
         .collect();
-    LinkTargets { base_path: config.base_path.clone(), articles, drafts }
+    LinkTargets {
+        base_path: config.base_path.clone(),
+        articles,
+        drafts,
+    }
 }
 
-fn render_markdown(config: &Config, loaded: Vec<Loaded>, targets: &LinkTargets, diagnostics: &mut Diagnostics) -> Vec<Rendered> {
+fn render_markdown(
+    config: &Config,
+    loaded: Vec<Loaded>,
+    targets: &LinkTargets,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Rendered> {
     let rendered: Vec<Rendered> = loaded
         .into_par_iter()
         .map(|loaded| {
@@ -191,9 +262,24 @@ fn render_markdown(config: &Config, loaded: Vec<Loaded>, targets: &LinkTargets, 
             };
             let mut formulas: Vec<Formula> = Vec::new();
             let body = markdown::render(&input, &mut formulas);
-            let summary_html = loaded.parsed.front.summary.as_ref().map(|s| markdown::render_summary(&input, s, &mut formulas));
-            let math = math::prepare(&loaded.file, &formulas, &config.math.macros, &loaded.parsed.front.macros);
-            Rendered { loaded, body, summary_html, math }
+            let summary_html = loaded
+                .parsed
+                .front
+                .summary
+                .as_ref()
+                .map(|s| markdown::render_summary(&input, s, &mut formulas));
+            let math = math::prepare(
+                &loaded.file,
+                &formulas,
+                &config.math.macros,
+                &loaded.parsed.front.macros,
+            );
+            Rendered {
+                loaded,
+                body,
+                summary_html,
+                math,
+            }
         })
         .collect();
     for r in &rendered {
@@ -212,18 +298,28 @@ struct PathCheck {
     snippet: Option<String>,
 }
 
-fn finish_articles(base_path: &str, rendered: Vec<Rendered>, store: &FormulaStore, diagnostics: &mut Diagnostics) -> (Vec<Article>, Vec<PathCheck>) {
+fn finish_articles(
+    base_path: &str,
+    rendered: Vec<Rendered>,
+    store: &FormulaStore,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<Article>, Vec<PathCheck>) {
     let results: Vec<(Article, Vec<Diagnostic>, Vec<PathCheck>)> = rendered
         .into_par_iter()
         .map(|r| {
             let file = &r.loaded.file;
             let url = format!("{base_path}{}", r.loaded.path);
             let excerpt_source = r.summary_html.as_ref().or(r.body.excerpt.as_ref());
-            let excerpt_html = excerpt_source.map(|html| math::stitch(html, &r.math, store, Mode::Excerpt, &url)).unwrap_or_default();
+            let excerpt_html = excerpt_source
+                .map(|html| math::stitch(html, &r.math, store, Mode::Excerpt, &url))
+                .unwrap_or_default();
             let failures = math::failures(file, &r.math, store);
             let checks = path_checks(file, &r.body);
             let front = r.loaded.parsed.front;
-            let title = front.title.or(r.body.first_heading).unwrap_or_else(|| title_from_path(&file.content_path));
+            let title = front
+                .title
+                .or(r.body.first_heading)
+                .unwrap_or_else(|| title_from_path(&file.content_path));
             let article = Article {
                 source_path: file.path.clone(),
                 content_path: file.content_path.clone(),
@@ -265,7 +361,11 @@ fn path_checks(file: &SourceFile, body: &RenderedBody) -> Vec<PathCheck> {
                 line: *line,
                 column: *column,
                 source_path: file.path.clone(),
-                snippet: file.text.lines().nth(line.saturating_sub(1)).map(str::to_owned),
+                snippet: file
+                    .text
+                    .lines()
+                    .nth(line.saturating_sub(1))
+                    .map(str::to_owned),
             }),
             LinkCheck::Anchor { .. } => None,
         })
@@ -281,28 +381,59 @@ fn title_from_path(content_path: &str) -> String {
 fn alias_path(alias: &str) -> String {
     let trimmed = alias.trim().trim_start_matches('/');
     let last = trimmed.rsplit('/').next().unwrap_or("");
-    if trimmed.is_empty() || trimmed.ends_with('/') || last.contains('.') { trimmed.to_string() } else { format!("{trimmed}/") }
+    if trimmed.is_empty() || trimmed.ends_with('/') || last.contains('.') {
+        trimmed.to_string()
+    } else {
+        format!("{trimmed}/")
+    }
 }
 
 fn check_anchors(rendered: &[Rendered], diagnostics: &mut Diagnostics) {
     for r in rendered {
         for check in &r.body.checks {
-            let LinkCheck::Anchor { article, fragment, line, column } = check else { continue };
-            let Some(target) = rendered.get(*article) else { continue };
-            let exists = target.body.anchors.contains(fragment) || target.math.anchors.contains(fragment);
+            let LinkCheck::Anchor {
+                article,
+                fragment,
+                line,
+                column,
+            } = check
+            else {
+                continue;
+            };
+            let Some(target) = rendered.get(*article) else {
+                continue;
+            };
+            let exists =
+                target.body.anchors.contains(fragment) || target.math.anchors.contains(fragment);
             if !exists {
-                let message = format!("link to missing anchor `#{fragment}` in {}", target.loaded.file.path);
-                diagnostics.push(Diagnostic::error(&r.loaded.file.path, *line, *column, message).with_snippet(&r.loaded.file.text));
+                let message = format!(
+                    "link to missing anchor `#{fragment}` in {}",
+                    target.loaded.file.path
+                );
+                diagnostics.push(
+                    Diagnostic::error(&r.loaded.file.path, *line, *column, message)
+                        .with_snippet(&r.loaded.file.text),
+                );
             }
         }
     }
 }
 
 /// Built-in assets, then the site's `static/` (winning by path), then assets beside articles.
-fn copy_static_files(config: &Config, assets: &[Asset], sink: &dyn Sink, diagnostics: &mut Diagnostics) -> Vec<String> {
+fn copy_static_files(
+    config: &Config,
+    assets: &[Asset],
+    sink: &dyn Sink,
+    diagnostics: &mut Diagnostics,
+) -> Vec<String> {
     let mut files: BTreeMap<String, OutputFile> = crate::embedded::STATIC_FILES
         .iter()
-        .map(|(path, bytes)| (path.to_string(), OutputFile::embedded(path.to_string(), bytes)))
+        .map(|(path, bytes)| {
+            (
+                path.to_string(),
+                OutputFile::embedded(path.to_string(), bytes),
+            )
+        })
         .collect();
     let static_dir = config.static_dir();
     if static_dir.is_dir() {
@@ -313,35 +444,64 @@ fn copy_static_files(config: &Config, assets: &[Asset], sink: &dyn Sink, diagnos
                     files.insert(path.clone(), OutputFile::copy(path, entry.into_path()));
                 }
                 Ok(_) => {}
-                Err(e) => diagnostics.push(Diagnostic::error("static", 0, 0, format!("cannot read: {e}"))),
+                Err(e) => diagnostics.push(Diagnostic::error(
+                    "static",
+                    0,
+                    0,
+                    format!("cannot read: {e}"),
+                )),
             }
         }
     }
     for asset in assets {
-        files.insert(asset.content_path.clone(), OutputFile::copy(asset.content_path.clone(), asset.source.clone()));
+        files.insert(
+            asset.content_path.clone(),
+            OutputFile::copy(asset.content_path.clone(), asset.source.clone()),
+        );
     }
     let results: Vec<Result<String, Diagnostic>> = files
         .into_par_iter()
-        .map(|(path, file)| sink.put(file).map(|()| path.clone()).map_err(|e| Diagnostic::error(path, 0, 0, format!("cannot copy: {e}"))))
+        .map(|(path, file)| {
+            sink.put(file)
+                .map(|()| path.clone())
+                .map_err(|e| Diagnostic::error(path, 0, 0, format!("cannot copy: {e}")))
+        })
         .collect();
-    results.into_iter().filter_map(|r| r.map_err(|d| diagnostics.push(d)).ok()).collect()
+    results
+        .into_iter()
+        .filter_map(|r| r.map_err(|d| diagnostics.push(d)).ok())
+        .collect()
 }
 
 /// Two pages at one path, and links to files the site does not have.
 fn check_output(paths: &mut Vec<String>, checks: &[PathCheck], diagnostics: &mut Diagnostics) {
     paths.sort();
-    let mut duplicates: Vec<String> = paths.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0].clone()).collect();
+    let mut duplicates: Vec<String> = paths
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0].clone())
+        .collect();
     duplicates.dedup();
     for path in duplicates {
         diagnostics.push(Diagnostic::error(&path, 0, 0, format!("two pages would be written to /{path} (an alias, term or permalink collides with another page)")));
     }
     paths.dedup();
-    let exists = |p: &str| paths.binary_search_by(|probe| probe.as_str().cmp(p)).is_ok();
+    let exists = |p: &str| {
+        paths
+            .binary_search_by(|probe| probe.as_str().cmp(p))
+            .is_ok()
+    };
     for check in checks {
         let path = check.path.trim_start_matches('/');
-        let candidates = [path.to_string(), format!("{path}index.html"), format!("{path}/index.html")];
+        let candidates = [
+            path.to_string(),
+            format!("{path}index.html"),
+            format!("{path}/index.html"),
+        ];
         if !candidates.iter().any(|c| exists(c)) {
-            let message = format!("link to /{path}, which the site does not have (not a page, a static file or a content asset)");
+            let message = format!(
+                "link to /{path}, which the site does not have (not a page, a static file or a content asset)"
+            );
             let mut d = Diagnostic::error(&check.source_path, check.line, check.column, message);
             d.snippet = check.snippet.clone();
             diagnostics.push(d);

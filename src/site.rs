@@ -47,7 +47,11 @@ pub enum TaxonomyKind {
 }
 
 impl TaxonomyKind {
-    pub const ALL: [TaxonomyKind; 3] = [TaxonomyKind::Categories, TaxonomyKind::Tags, TaxonomyKind::Series];
+    pub const ALL: [TaxonomyKind; 3] = [
+        TaxonomyKind::Categories,
+        TaxonomyKind::Tags,
+        TaxonomyKind::Series,
+    ];
 
     /// The URL segment and the template context name.
     pub fn key(self) -> &'static str {
@@ -84,14 +88,28 @@ pub struct Site {
 impl Site {
     pub fn new(config: Config, mut articles: Vec<Article>, formulas: FormulaStore) -> Site {
         articles.sort_by(listing_order);
-        let taxonomies = TaxonomyKind::ALL.iter().map(|&kind| (kind, collect_terms(kind, &articles))).collect();
-        Site { config, articles, taxonomies, formulas }
+        let taxonomies = TaxonomyKind::ALL
+            .iter()
+            .map(|&kind| (kind, collect_terms(kind, &articles)))
+            .collect();
+        Site {
+            config,
+            articles,
+            taxonomies,
+            formulas,
+        }
     }
 
     /// The full HTML of an article, formulas and equation anchors in place.
     pub fn content_html(&self, index: usize) -> String {
         let article = &self.articles[index];
-        math::stitch(&article.body_html, &article.math, &self.formulas, Mode::Page, &self.url(&article.path))
+        math::stitch(
+            &article.body_html,
+            &article.math,
+            &self.formulas,
+            Mode::Page,
+            &self.url(&article.path),
+        )
     }
 
     pub fn terms(&self, kind: TaxonomyKind) -> &[Term] {
@@ -101,7 +119,10 @@ impl Site {
     /// The series an article is in, with its place (1-based).
     pub fn series_of(&self, article: usize) -> Option<(&Term, usize)> {
         let name = self.articles[article].series.as_ref()?;
-        let term = self.terms(TaxonomyKind::Series).iter().find(|t| &t.name == name)?;
+        let term = self
+            .terms(TaxonomyKind::Series)
+            .iter()
+            .find(|t| &t.name == name)?;
         let position = term.articles.iter().position(|&a| a == article)?;
         Some((term, position + 1))
     }
@@ -150,7 +171,12 @@ fn collect_terms(kind: TaxonomyKind, articles: &[Article]) -> Vec<Term> {
                 // A series reads from its first article on.
                 list.reverse();
             }
-            Term { kind, name: name.to_string(), path: format!("{}/{}/", kind.key(), term_slug(name)), articles: list }
+            Term {
+                kind,
+                name: name.to_string(),
+                path: format!("{}/{}/", kind.key(), term_slug(name)),
+                articles: list,
+            }
         })
         .collect()
 }
@@ -158,5 +184,9 @@ fn collect_terms(kind: TaxonomyKind, articles: &[Article]) -> Vec<Term> {
 /// The URL segment of a term; falls back to the name itself when it has no letters.
 pub fn term_slug(name: &str) -> String {
     let slug = slugify(name);
-    if slug.is_empty() { "_".to_string() } else { slug }
+    if slug.is_empty() {
+        "_".to_string()
+    } else {
+        slug
+    }
 }

@@ -31,12 +31,20 @@ pub fn run(args: &BuildArgs) -> i32 {
         }
     };
     let cache_dir = (!args.no_cache).then(|| pipeline::default_cache_dir(&config));
-    let options = BuildOptions { drafts: args.drafts, live_reload: None, cache_dir };
+    let options = BuildOptions {
+        drafts: args.drafts,
+        live_reload: None,
+        cache_dir,
+    };
     let build = pipeline::build(&config, &options, &staging.sink());
     super::report(&build.diagnostics);
     let errors = build.diagnostics.error_count();
     if errors > 0 {
-        eprintln!("error: {errors} error(s), {} warning(s); {} left unchanged", build.diagnostics.warning_count(), output_dir.display());
+        eprintln!(
+            "error: {errors} error(s), {} warning(s); {} left unchanged",
+            build.diagnostics.warning_count(),
+            output_dir.display()
+        );
         return super::EXIT_CONTENT_ERRORS;
     }
     if let Err(e) = staging.publish() {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::diagnostics::{display_path, Diagnostic};
+use crate::diagnostics::{Diagnostic, display_path};
 
 /// One Markdown file, read whole.
 #[derive(Debug, Clone)]
@@ -27,8 +27,13 @@ pub struct Asset {
 
 /// Editor droppings and hidden files are never content.
 pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || name.ends_with(".swp")
-        || name.ends_with(".swx") || name.ends_with(".tmp") || name.starts_with(".#")
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.starts_with(".#")
 }
 
 /// Every article and asset under `content_dir`, sorted by path for deterministic output.
@@ -36,14 +41,19 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<SourceFile>, Vec<Asset>
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
     let mut diagnostics = Vec::new();
-    let walker = WalkDir::new(content_dir).sort_by_file_name().into_iter().filter_entry(|entry| {
-        entry.depth() == 0 || !is_ignored_name(&entry.file_name().to_string_lossy())
-    });
+    let walker = WalkDir::new(content_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !is_ignored_name(&entry.file_name().to_string_lossy())
+        });
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let path = e.path().map_or_else(|| "content".to_string(), |p| display_path(root, p));
+                let path = e
+                    .path()
+                    .map_or_else(|| "content".to_string(), |p| display_path(root, p));
                 diagnostics.push(Diagnostic::error(path, 0, 0, format!("cannot read: {e}")));
                 continue;
             }
@@ -55,7 +65,10 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<SourceFile>, Vec<Asset>
         if entry.path().extension().is_some_and(|ext| ext == "md") {
             markdown.push((relative, entry.into_path()));
         } else {
-            assets.push(Asset { content_path: relative, source: entry.into_path() });
+            assets.push(Asset {
+                content_path: relative,
+                source: entry.into_path(),
+            });
         }
     }
     let read: Vec<Result<SourceFile, Diagnostic>> = markdown
@@ -64,8 +77,17 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<SourceFile>, Vec<Asset>
             let shown = display_path(root, &path);
             match std::fs::read(&path) {
                 Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => Ok(SourceFile { path: shown, content_path, text }),
-                    Err(e) => Err(Diagnostic::error(shown, 0, 0, format!("not valid UTF-8: {e}"))),
+                    Ok(text) => Ok(SourceFile {
+                        path: shown,
+                        content_path,
+                        text,
+                    }),
+                    Err(e) => Err(Diagnostic::error(
+                        shown,
+                        0,
+                        0,
+                        format!("not valid UTF-8: {e}"),
+                    )),
                 },
                 Err(e) => Err(Diagnostic::error(shown, 0, 0, format!("cannot read: {e}"))),
             }

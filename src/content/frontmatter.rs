@@ -10,12 +10,25 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::config::{top_level_key_line, yaml_error, MathConfig};
+use crate::config::{MathConfig, yaml_error};
 use crate::content::SourceFile;
 use crate::diagnostics::Diagnostic;
 
-const KNOWN_KEYS: [&str; 13] =
-    ["title", "date", "updated", "id", "slug", "categories", "tags", "series", "draft", "summary", "aliases", "extra", "math"];
+const KNOWN_KEYS: [&str; 13] = [
+    "title",
+    "date",
+    "updated",
+    "id",
+    "slug",
+    "categories",
+    "tags",
+    "series",
+    "draft",
+    "summary",
+    "aliases",
+    "extra",
+    "math",
+];
 
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
@@ -89,19 +102,42 @@ pub struct Parsed {
 /// Splits and parses `file`. `None` means the front matter is unusable (errors say why).
 pub fn parse(file: &SourceFile, timezone: FixedOffset) -> (Option<Parsed>, Vec<Diagnostic>) {
     let Some(block) = split(&file.text) else {
-        return (Some(Parsed { front: FrontMatter::default(), body_offset: 0 }), Vec::new());
+        return (
+            Some(Parsed {
+                front: FrontMatter::default(),
+                body_offset: 0,
+            }),
+            Vec::new(),
+        );
     };
     let Some(block) = block else {
-        let d = Diagnostic::error(&file.path, 1, 1, "front matter opened with `---` is never closed").with_snippet(&file.text);
+        let d = Diagnostic::error(
+            &file.path,
+            1,
+            1,
+            "front matter opened with `---` is never closed",
+        )
+        .with_snippet(&file.text);
         return (None, vec![d]);
     };
     let raw: RawFrontMatter = match serde_saphyr::from_str(block.yaml) {
         Ok(raw) => raw,
-        Err(e) => return (None, vec![yaml_error(&file.path, &e, block.first_line - 1, &file.text)]),
+        Err(e) => {
+            return (
+                None,
+                vec![yaml_error(&file.path, &e, block.first_line - 1, &file.text)],
+            );
+        }
     };
     let mut diagnostics = unknown_key_warnings(file, &block);
     let front = validate(raw, file, &block, timezone, &mut diagnostics);
-    (Some(Parsed { front, body_offset: block.body_offset }), diagnostics)
+    (
+        Some(Parsed {
+            front,
+            body_offset: block.body_offset,
+        }),
+        diagnostics,
+    )
 }
 
 struct Block<'a> {
@@ -114,13 +150,20 @@ struct Block<'a> {
 /// `None`: no front matter. `Some(None)`: opened but never closed.
 fn split(text: &str) -> Option<Option<Block<'_>>> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let after_open = text[start..].strip_prefix("---\n").or_else(|| text[start..].strip_prefix("---\r\n"))?;
+    let after_open = text[start..]
+        .strip_prefix("---\n")
+        .or_else(|| text[start..].strip_prefix("---\r\n"))?;
     let yaml_start = text.len() - after_open.len();
     let mut offset = yaml_start;
     for line in after_open.split_inclusive('\n') {
-        let bare = line.trim_end_matches(['\n', '\r']);
+        // Trailing spaces and tabs after the closing `---` are invisible to authors.
+        let bare = line.trim_end();
         if bare == "---" || bare == "..." {
-            return Some(Some(Block { yaml: &text[yaml_start..offset], first_line: 2, body_offset: offset + line.len() }));
+            return Some(Some(Block {
+                yaml: &text[yaml_start..offset],
+                first_line: 2,
+                body_offset: offset + line.len(),
+            }));
         }
         offset += line.len();
     }
@@ -143,7 +186,13 @@ fn unknown_key_warnings(file: &SourceFile, block: &Block) -> Vec<Diagnostic> {
         .collect()
 }
 
-fn validate(raw: RawFrontMatter, file: &SourceFile, block: &Block, timezone: FixedOffset, diagnostics: &mut Vec<Diagnostic>) -> FrontMatter {
+fn validate(
+    raw: RawFrontMatter,
+    file: &SourceFile,
+    block: &Block,
+    timezone: FixedOffset,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> FrontMatter {
     let shift = block.first_line - 1;
     let located = |line: u64, column: u64| (line as usize + shift, column as usize);
     let mut date_field = |field: Option<Spanned<String>>, name: &str| {
@@ -152,8 +201,13 @@ fn validate(raw: RawFrontMatter, file: &SourceFile, block: &Block, timezone: Fix
         match parse_date(&field.value, timezone) {
             Some(date) => Some(date),
             None => {
-                let message = format!("`{name}` is not a date: `{}` (write 2024-03-17, 2024-03-17 10:00, or 2024-03-17T10:00:00+08:00)", field.value);
-                diagnostics.push(Diagnostic::error(&file.path, line, column, message).with_snippet(&file.text));
+                let message = format!(
+                    "`{name}` is not a date: `{}` (write 2024-03-17, 2024-03-17 10:00, or 2024-03-17T10:00:00+08:00)",
+                    field.value
+                );
+                diagnostics.push(
+                    Diagnostic::error(&file.path, line, column, message).with_snippet(&file.text),
+                );
                 None
             }
         }
@@ -162,17 +216,24 @@ fn validate(raw: RawFrontMatter, file: &SourceFile, block: &Block, timezone: Fix
     let updated = date_field(raw.updated, "updated");
     let id = raw.id.map(|id| {
         let (line, column) = located(id.referenced.line(), id.referenced.column());
-        Located { value: id.value, line, column }
+        Located {
+            value: id.value,
+            line,
+            column,
+        }
     });
     let aliases = raw
         .aliases
         .into_iter()
         .map(|alias| {
             let (line, column) = located(alias.referenced.line(), alias.referenced.column());
-            Located { value: alias.value, line, column }
+            Located {
+                value: alias.value,
+                line,
+                column,
+            }
         })
         .collect();
-    let _ = top_level_key_line;
     FrontMatter {
         title: raw.title.filter(|t| !t.trim().is_empty()),
         date,
@@ -185,7 +246,9 @@ fn validate(raw: RawFrontMatter, file: &SourceFile, block: &Block, timezone: Fix
         draft: raw.draft,
         summary: raw.summary,
         aliases,
-        extra: raw.extra.unwrap_or(serde_json::Value::Object(Default::default())),
+        extra: raw
+            .extra
+            .unwrap_or(serde_json::Value::Object(Default::default())),
         macros: raw.math.map(|m| m.macros).unwrap_or_default(),
     }
 }
@@ -196,18 +259,31 @@ pub fn parse_date(text: &str, timezone: FixedOffset) -> Option<DateTime<FixedOff
     if let Ok(date) = DateTime::parse_from_rfc3339(text) {
         return Some(date);
     }
-    for format in ["%Y-%m-%d %H:%M:%S%:z", "%Y-%m-%d %H:%M:%S %:z", "%Y-%m-%d %H:%M%:z", "%Y-%m-%dT%H:%M%:z", "%Y-%m-%d %H:%M:%S%z"] {
+    for format in [
+        "%Y-%m-%d %H:%M:%S%:z",
+        "%Y-%m-%d %H:%M:%S %:z",
+        "%Y-%m-%d %H:%M%:z",
+        "%Y-%m-%dT%H:%M%:z",
+        "%Y-%m-%d %H:%M:%S%z",
+    ] {
         if let Ok(date) = DateTime::parse_from_str(text, format) {
             return Some(date);
         }
     }
-    for format in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"] {
+    for format in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(local) = NaiveDateTime::parse_from_str(text, format) {
             return timezone.from_local_datetime(&local).single();
         }
     }
     let day = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
-    timezone.from_local_datetime(&day.and_hms_opt(0, 0, 0)?).single()
+    timezone
+        .from_local_datetime(&day.and_hms_opt(0, 0, 0)?)
+        .single()
 }
 
 #[cfg(test)]
@@ -215,7 +291,11 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> SourceFile {
-        SourceFile { path: "content/a.md".into(), content_path: "a.md".into(), text: text.into() }
+        SourceFile {
+            path: "content/a.md".into(),
+            content_path: "a.md".into(),
+            text: text.into(),
+        }
     }
 
     fn tz() -> FixedOffset {
@@ -233,7 +313,10 @@ mod tests {
         assert_eq!(parsed.front.id.as_ref().unwrap().line, 4);
         assert_eq!(parsed.front.categories, ["数学研究"]);
         assert_eq!(parsed.front.tags, ["a", "b"]);
-        assert_eq!(parsed.front.date.unwrap().to_rfc3339(), "2024-03-17T00:00:00+08:00");
+        assert_eq!(
+            parsed.front.date.unwrap().to_rfc3339(),
+            "2024-03-17T00:00:00+08:00"
+        );
         assert_eq!(&text[parsed.body_offset..], "body\n");
     }
 
@@ -274,7 +357,12 @@ mod tests {
     fn bad_date_is_an_error_at_its_value() {
         let (_, diagnostics) = parse(&file("---\ntitle: ok\ndate: yesterday\n---\n"), tz());
         assert_eq!(diagnostics.len(), 1);
-        assert_eq!((diagnostics[0].line, diagnostics[0].column), (3, 7), "{}", diagnostics[0]);
+        assert_eq!(
+            (diagnostics[0].line, diagnostics[0].column),
+            (3, 7),
+            "{}",
+            diagnostics[0]
+        );
     }
 
     #[test]
@@ -285,11 +373,29 @@ mod tests {
     }
 
     #[test]
+    fn closing_line_may_carry_trailing_whitespace() {
+        let (parsed, diagnostics) = parse(&file("---\ntitle: x\n---\t\nbody\n"), tz());
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(parsed.unwrap().front.title.as_deref(), Some("x"));
+    }
+
+    #[test]
     fn dates_in_several_spellings() {
         let tz = tz();
-        assert_eq!(parse_date("2022-06-13 10:21:00+08:00", tz).unwrap().to_rfc3339(), "2022-06-13T10:21:00+08:00");
-        assert_eq!(parse_date("2022-06-13T10:21:00Z", tz).unwrap().to_rfc3339(), "2022-06-13T10:21:00+00:00");
-        assert_eq!(parse_date("2022-06-13 10:21", tz).unwrap().to_rfc3339(), "2022-06-13T10:21:00+08:00");
+        assert_eq!(
+            parse_date("2022-06-13 10:21:00+08:00", tz)
+                .unwrap()
+                .to_rfc3339(),
+            "2022-06-13T10:21:00+08:00"
+        );
+        assert_eq!(
+            parse_date("2022-06-13T10:21:00Z", tz).unwrap().to_rfc3339(),
+            "2022-06-13T10:21:00+00:00"
+        );
+        assert_eq!(
+            parse_date("2022-06-13 10:21", tz).unwrap().to_rfc3339(),
+            "2022-06-13T10:21:00+08:00"
+        );
         assert!(parse_date("13/06/2022", tz).is_none());
     }
 }

@@ -6,4 +6,4 @@
 pub mod discover;
 pub mod frontmatter;
 
-pub use discover::{discover, Asset, SourceFile};
+pub use discover::{Asset, SourceFile, discover};

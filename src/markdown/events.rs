@@ -8,13 +8,24 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use super::links::{self, Resolution};
-use super::{heading_id, placeholder, Formula, Input, Mode, RenderedBody};
+use super::mkdocs::Shifts;
+use super::{Formula, Input, Mode, RenderedBody, heading_id, placeholder};
 use crate::diagnostics::{Diagnostic, LineIndex};
 
 /// The environments that number their equations; a paragraph that is one of these, written
 /// without `$$`, is display math too.
-pub const NUMBERED_ENVIRONMENTS: [&str; 10] =
-    ["equation", "equation*", "align", "align*", "gather", "gather*", "multline", "multline*", "eqnarray", "eqnarray*"];
+pub const NUMBERED_ENVIRONMENTS: [&str; 10] = [
+    "equation",
+    "equation*",
+    "align",
+    "align*",
+    "gather",
+    "gather*",
+    "multline",
+    "multline*",
+    "eqnarray",
+    "eqnarray*",
+];
 
 type Stream<'a> = Vec<(Event<'a>, Range<usize>)>;
 
@@ -30,21 +41,50 @@ pub struct Rewriter<'i, 'f> {
     /// Index in the rewritten stream where `<!--more-->` cuts the excerpt.
     pub more_marker: Option<usize>,
     pub footnotes: BTreeMap<String, usize>,
+    /// Maps offsets of `source` back to the author's text (see `mkdocs`).
+    pub shifts: Shifts,
 }
 
 impl<'i, 'f> Rewriter<'i, 'f> {
-    pub fn new(input: &'i Input<'i>, lines: &'i LineIndex, source: &'i str, formulas: &'f mut Vec<Formula>, in_body: bool) -> Self {
-        let source_base = if in_body { input.body_offset } else { summary_offset(&input.file.text) };
-        Rewriter { input, lines, source, source_base, formulas, in_body, more_marker: None, footnotes: BTreeMap::new() }
+    pub fn new(
+        input: &'i Input<'i>,
+        lines: &'i LineIndex,
+        source: &'i str,
+        formulas: &'f mut Vec<Formula>,
+        in_body: bool,
+    ) -> Self {
+        let source_base = if in_body {
+            input.body_offset
+        } else {
+            summary_offset(&input.file.text)
+        };
+        Rewriter {
+            input,
+            lines,
+            source,
+            source_base,
+            formulas,
+            in_body,
+            more_marker: None,
+            footnotes: BTreeMap::new(),
+            shifts: Shifts::default(),
+        }
+    }
+
+    /// The file offset of an offset in `source`.
+    fn file_offset(&self, offset_in_source: usize) -> usize {
+        self.source_base + self.shifts.to_original(offset_in_source)
     }
 
     fn position(&self, offset_in_source: usize) -> (usize, usize) {
-        self.lines.position(&self.input.file.text, self.source_base + offset_in_source)
+        self.lines
+            .position(&self.input.file.text, self.file_offset(offset_in_source))
     }
 
     fn error(&self, offset_in_source: usize, message: String) -> Diagnostic {
         let (line, column) = self.position(offset_in_source);
-        Diagnostic::error(&self.input.file.path, line, column, message).with_snippet(&self.input.file.text)
+        Diagnostic::error(&self.input.file.path, line, column, message)
+            .with_snippet(&self.input.file.text)
     }
 
     pub fn rewrite<'a>(&mut self, stream: &mut Stream<'a>, out: &mut RenderedBody) {
@@ -60,7 +100,12 @@ impl<'i, 'f> Rewriter<'i, 'f> {
                 block_start = rewritten.len();
             }
             match event {
-                Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => {
                     let end = matching_end(&original, i);
                     let text = plain_text(&original[i + 1..end]);
                     if *level == HeadingLevel::H1 && out.first_heading.is_none() {
@@ -70,16 +115,30 @@ impl<'i, 'f> Rewriter<'i, 'f> {
                             continue;
                         }
                     }
-                    let id = self.unique_id(id.as_ref().map_or_else(|| heading_id(&text), |id| id.to_string()), out);
-                    let tag = Tag::Heading { level: *level, id: Some(id.into()), classes: classes.clone(), attrs: attrs.clone() };
+                    let id = self.unique_id(
+                        id.as_ref()
+                            .map_or_else(|| heading_id(&text), |id| id.to_string()),
+                        out,
+                    );
+                    let tag = Tag::Heading {
+                        level: *level,
+                        id: Some(id.into()),
+                        classes: classes.clone(),
+                        attrs: attrs.clone(),
+                    };
                     rewritten.push((Event::Start(tag), range.clone()));
                 }
-                Event::Start(Tag::Paragraph) if depth == 0 && bare_environment(&self.source[range.clone()]).is_some() => {
+                Event::Start(Tag::Paragraph)
+                    if depth == 0 && bare_environment(&self.source[range.clone()]).is_some() =>
+                {
                     let raw = &self.source[range.clone()];
                     let tex = raw.trim();
                     let start = range.start + (raw.len() - raw.trim_start().len());
                     let index = self.push_formula(tex.to_string(), true, start, start);
-                    rewritten.push((Event::Html(format!("<p>{}</p>\n", placeholder(index)).into()), range.clone()));
+                    rewritten.push((
+                        Event::Html(format!("<p>{}</p>\n", placeholder(index)).into()),
+                        range.clone(),
+                    ));
                     i = matching_end(&original, i) + 1;
                     continue;
                 }
@@ -91,20 +150,42 @@ impl<'i, 'f> Rewriter<'i, 'f> {
                     }
                     rewritten.push((event.clone(), range.clone()));
                 }
-                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
                     let dest = self.resolve(dest_url, range.start, out);
-                    let tag = Tag::Link { link_type: *link_type, dest_url: dest, title: title.clone(), id: id.clone() };
+                    let tag = Tag::Link {
+                        link_type: *link_type,
+                        dest_url: dest,
+                        title: title.clone(),
+                        id: id.clone(),
+                    };
                     rewritten.push((Event::Start(tag), range.clone()));
                 }
-                Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
                     let dest = self.resolve(dest_url, range.start, out);
-                    let tag = Tag::Image { link_type: *link_type, dest_url: dest, title: title.clone(), id: id.clone() };
+                    let tag = Tag::Image {
+                        link_type: *link_type,
+                        dest_url: dest,
+                        title: title.clone(),
+                        id: id.clone(),
+                    };
                     rewritten.push((Event::Start(tag), range.clone()));
                 }
                 Event::InlineMath(tex) | Event::DisplayMath(tex) => {
                     let display = matches!(event, Event::DisplayMath(_));
                     let raw = &self.source[range.clone()];
-                    let start = raw.find(tex.as_ref()).map_or(range.start, |at| range.start + at);
+                    let start = raw
+                        .find(tex.as_ref())
+                        .map_or(range.start, |at| range.start + at);
                     let index = self.push_formula(tex.to_string(), display, start, range.start);
                     rewritten.push((Event::InlineHtml(placeholder(index).into()), range.clone()));
                 }
@@ -122,7 +203,10 @@ impl<'i, 'f> Rewriter<'i, 'f> {
                 }
                 Event::FootnoteReference(label) => {
                     if !self.footnotes.contains_key(label.as_ref()) {
-                        out.diagnostics.push(self.error(range.start, format!("footnote `[^{label}]` has no definition")));
+                        out.diagnostics.push(self.error(
+                            range.start,
+                            format!("footnote `[^{label}]` has no definition"),
+                        ));
                     }
                     rewritten.push((event.clone(), range.clone()));
                 }
@@ -148,7 +232,8 @@ impl<'i, 'f> Rewriter<'i, 'f> {
             .collect();
         for (event, _) in stream {
             if let Event::FootnoteReference(label) = event {
-                if defined.contains(&label.as_ref()) && !self.footnotes.contains_key(label.as_ref()) {
+                if defined.contains(&label.as_ref()) && !self.footnotes.contains_key(label.as_ref())
+                {
                     let number = self.footnotes.len() + 1;
                     self.footnotes.insert(label.to_string(), number);
                 }
@@ -163,7 +248,11 @@ impl<'i, 'f> Rewriter<'i, 'f> {
     }
 
     fn unique_id(&self, base: String, out: &mut RenderedBody) -> String {
-        let base = if base.is_empty() { "section".to_string() } else { base };
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
         let mut id = base.clone();
         let mut n = 0;
         while out.anchors.contains(&id) {
@@ -174,12 +263,18 @@ impl<'i, 'f> Rewriter<'i, 'f> {
         id
     }
 
-    fn push_formula(&mut self, tex: String, display: bool, tex_start: usize, delimiter_start: usize) -> usize {
+    fn push_formula(
+        &mut self,
+        tex: String,
+        display: bool,
+        tex_start: usize,
+        delimiter_start: usize,
+    ) -> usize {
         self.formulas.push(Formula {
             tex,
             display,
-            offset: self.source_base + tex_start,
-            delimiter_offset: self.source_base + delimiter_start,
+            offset: self.file_offset(tex_start),
+            delimiter_offset: self.file_offset(delimiter_start),
             in_body: self.in_body,
         });
         self.formulas.len() - 1
@@ -204,10 +299,26 @@ impl<'i, 'f> Rewriter<'i, 'f> {
     }
 
     /// An image alone in its paragraph becomes a figure captioned with its alt text.
-    fn figure(&self, stream: &Stream, start: usize, out: &mut RenderedBody) -> Option<(String, usize)> {
-        let (Event::Start(Tag::Image { dest_url, title, .. }), range) = &stream.get(start + 1)? else { return None };
+    fn figure(
+        &self,
+        stream: &Stream,
+        start: usize,
+        out: &mut RenderedBody,
+    ) -> Option<(String, usize)> {
+        let (
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }),
+            range,
+        ) = &stream.get(start + 1)?
+        else {
+            return None;
+        };
         let image_end = matching_end(stream, start + 1);
-        if !matches!(stream.get(image_end + 1), Some((Event::End(TagEnd::Paragraph), _))) {
+        if !matches!(
+            stream.get(image_end + 1),
+            Some((Event::End(TagEnd::Paragraph), _))
+        ) {
             return None;
         }
         let alt = plain_text(&stream[start + 2..image_end]);
@@ -240,7 +351,8 @@ fn summary_offset(text: &str) -> usize {
 pub fn bare_environment(raw: &str) -> Option<&str> {
     let raw = raw.trim();
     let name = raw.strip_prefix("\\begin{")?.split('}').next()?;
-    (NUMBERED_ENVIRONMENTS.contains(&name) && raw.ends_with(&format!("\\end{{{name}}}"))).then_some(name)
+    (NUMBERED_ENVIRONMENTS.contains(&name) && raw.ends_with(&format!("\\end{{{name}}}")))
+        .then_some(name)
 }
 
 /// Index of the `End` that closes the `Start` at `start`.
@@ -266,7 +378,9 @@ fn plain_text(events: &[(Event, Range<usize>)]) -> String {
     let mut text = String::new();
     for (event, _) in events {
         match event {
-            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => text.push_str(t),
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                text.push_str(t)
+            }
             Event::SoftBreak | Event::HardBreak => text.push(' '),
             _ => {}
         }
@@ -312,7 +426,12 @@ pub fn has_content_outside(stream: &[(Event, Range<usize>)], excerpt: &Range<usi
 }
 
 /// Writes the stream as HTML for `mode`.
-pub fn write(stream: &[(Event, Range<usize>)], mode: Mode, url: &str, footnotes: &BTreeMap<String, usize>) -> String {
+pub fn write(
+    stream: &[(Event, Range<usize>)],
+    mode: Mode,
+    url: &str,
+    footnotes: &BTreeMap<String, usize>,
+) -> String {
     let mut html = String::with_capacity(stream.len() * 16);
     let mut seen_refs: BTreeMap<&str, usize> = BTreeMap::new();
     let events = stream.iter().filter_map(|(event, _)| match event {

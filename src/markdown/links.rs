@@ -24,9 +24,18 @@ pub struct LinkTargets {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkCheck {
     /// An element id in an article's page.
-    Anchor { article: usize, fragment: String, line: usize, column: usize },
+    Anchor {
+        article: usize,
+        fragment: String,
+        line: usize,
+        column: usize,
+    },
     /// A file of the output, relative to the site root (`images/a.png`, `archives/1/`).
-    Path { path: String, line: usize, column: usize },
+    Path {
+        path: String,
+        line: usize,
+        column: usize,
+    },
 }
 
 /// What to do with one link.
@@ -50,16 +59,27 @@ pub enum Target {
 impl Target {
     pub fn at(self, line: usize, column: usize) -> LinkCheck {
         match self {
-            Target::Anchor { article, fragment } => LinkCheck::Anchor { article, fragment, line, column },
+            Target::Anchor { article, fragment } => LinkCheck::Anchor {
+                article,
+                fragment,
+                line,
+                column,
+            },
             Target::Path(path) => LinkCheck::Path { path, line, column },
         }
     }
 }
 
 fn has_scheme(url: &str) -> bool {
-    let Some(colon) = url.find(':') else { return false };
+    let Some(colon) = url.find(':') else {
+        return false;
+    };
     let scheme = &url[..colon];
-    !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)) && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+    !scheme.is_empty()
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
 }
 
 /// Resolves `dest`, written in the article at content path `current`.
@@ -74,9 +94,19 @@ pub fn resolve(dest: &str, current: &str, targets: &LinkTargets) -> Resolution {
     let path = path.split_once('?').map_or(path, |(p, _)| p);
     let decoded_fragment = fragment.map(|f| percent_decode_str(f).decode_utf8_lossy().into_owned());
     if path.is_empty() {
-        let Some((article, _)) = targets.articles.get(current) else { return Resolution::Keep };
-        let check = decoded_fragment.filter(|f| !f.is_empty()).map(|fragment| Target::Anchor { article: *article, fragment });
-        return Resolution::Rewrite { url: dest.to_string(), check };
+        let Some((article, _)) = targets.articles.get(current) else {
+            return Resolution::Keep;
+        };
+        let check = decoded_fragment
+            .filter(|f| !f.is_empty())
+            .map(|fragment| Target::Anchor {
+                article: *article,
+                fragment,
+            });
+        return Resolution::Rewrite {
+            url: dest.to_string(),
+            check,
+        };
     }
     let decoded_path = percent_decode_str(path).decode_utf8_lossy().into_owned();
     let content_path = if let Some(rooted) = decoded_path.strip_prefix("@/") {
@@ -96,13 +126,23 @@ pub fn resolve(dest: &str, current: &str, targets: &LinkTargets) -> Resolution {
     };
     let suffix = &dest[path.len()..];
     let url = format!("{}{}{}", targets.base_path, site_path, suffix);
-    Resolution::Rewrite { url, check: Some(Target::Path(site_path)) }
+    Resolution::Rewrite {
+        url,
+        check: Some(Target::Path(site_path)),
+    }
 }
 
-fn resolve_article(content_path: &str, raw_fragment: Option<&str>, fragment: Option<String>, targets: &LinkTargets) -> Resolution {
+fn resolve_article(
+    content_path: &str,
+    raw_fragment: Option<&str>,
+    fragment: Option<String>,
+    targets: &LinkTargets,
+) -> Resolution {
     let Some((article, url)) = targets.articles.get(content_path) else {
         if targets.drafts.contains(content_path) {
-            return Resolution::Broken(format!("link to draft `{content_path}`, which is not published (build with --drafts to include drafts)"));
+            return Resolution::Broken(format!(
+                "link to draft `{content_path}`, which is not published (build with --drafts to include drafts)"
+            ));
         }
         return Resolution::Broken(format!("link to missing article `{content_path}`"));
     };
@@ -110,7 +150,12 @@ fn resolve_article(content_path: &str, raw_fragment: Option<&str>, fragment: Opt
         Some(f) => format!("{url}#{f}"),
         None => url.clone(),
     };
-    let check = fragment.filter(|f| !f.is_empty()).map(|fragment| Target::Anchor { article: *article, fragment });
+    let check = fragment
+        .filter(|f| !f.is_empty())
+        .map(|fragment| Target::Anchor {
+            article: *article,
+            fragment,
+        });
     Resolution::Rewrite { url, check }
 }
 
@@ -119,7 +164,11 @@ fn parent(content_path: &str) -> &str {
 }
 
 fn join(dir: &str, relative: &str) -> String {
-    if dir.is_empty() { relative.to_string() } else { format!("{dir}/{relative}") }
+    if dir.is_empty() {
+        relative.to_string()
+    } else {
+        format!("{dir}/{relative}")
+    }
 }
 
 /// Folds `.` and `..` segments; `..` above the root stays at the root.
@@ -146,9 +195,16 @@ mod tests {
     use super::*;
 
     fn targets() -> LinkTargets {
-        let mut targets = LinkTargets { base_path: "/blog/".into(), ..Default::default() };
-        targets.articles.insert("2022/faq.md".into(), (0, "/blog/archives/1/".into()));
-        targets.articles.insert("2023/new.md".into(), (1, "/blog/archives/2/".into()));
+        let mut targets = LinkTargets {
+            base_path: "/blog/".into(),
+            ..Default::default()
+        };
+        targets
+            .articles
+            .insert("2022/faq.md".into(), (0, "/blog/archives/1/".into()));
+        targets
+            .articles
+            .insert("2023/new.md".into(), (1, "/blog/archives/2/".into()));
         targets.drafts.insert("2023/draft.md".into());
         targets
     }
@@ -156,39 +212,76 @@ mod tests {
     #[test]
     fn relative_article_link_keeps_its_fragment() {
         let r = resolve("../2022/faq.md#小结", "2023/new.md", &targets());
-        let expected_check = Some(Target::Anchor { article: 0, fragment: "小结".into() });
-        assert_eq!(r, Resolution::Rewrite { url: "/blog/archives/1/#小结".into(), check: expected_check });
+        let expected_check = Some(Target::Anchor {
+            article: 0,
+            fragment: "小结".into(),
+        });
+        assert_eq!(
+            r,
+            Resolution::Rewrite {
+                url: "/blog/archives/1/#小结".into(),
+                check: expected_check
+            }
+        );
     }
 
     #[test]
     fn root_relative_article_link() {
         let r = resolve("@/2022/faq.md", "2023/new.md", &targets());
-        assert_eq!(r, Resolution::Rewrite { url: "/blog/archives/1/".into(), check: None });
+        assert_eq!(
+            r,
+            Resolution::Rewrite {
+                url: "/blog/archives/1/".into(),
+                check: None
+            }
+        );
     }
 
     #[test]
     fn percent_encoded_fragment_is_checked_decoded() {
         let r = resolve("faq.md#%E5%B0%8F%E7%BB%93", "2022/x.md", &targets());
-        let Resolution::Rewrite { check: Some(Target::Anchor { fragment, .. }), .. } = r else { panic!("{r:?}") };
+        let Resolution::Rewrite {
+            check: Some(Target::Anchor { fragment, .. }),
+            ..
+        } = r
+        else {
+            panic!("{r:?}")
+        };
         assert_eq!(fragment, "小结");
     }
 
     #[test]
     fn missing_and_draft_articles_are_broken() {
-        assert!(matches!(resolve("nope.md", "2023/new.md", &targets()), Resolution::Broken(m) if m.contains("2023/nope.md")));
-        assert!(matches!(resolve("draft.md", "2023/new.md", &targets()), Resolution::Broken(m) if m.contains("draft")));
+        assert!(
+            matches!(resolve("nope.md", "2023/new.md", &targets()), Resolution::Broken(m) if m.contains("2023/nope.md"))
+        );
+        assert!(
+            matches!(resolve("draft.md", "2023/new.md", &targets()), Resolution::Broken(m) if m.contains("draft"))
+        );
     }
 
     #[test]
     fn root_relative_urls_get_the_base_path() {
         let r = resolve("/images/a.png", "2023/new.md", &targets());
-        assert_eq!(r, Resolution::Rewrite { url: "/blog/images/a.png".into(), check: Some(Target::Path("images/a.png".into())) });
+        assert_eq!(
+            r,
+            Resolution::Rewrite {
+                url: "/blog/images/a.png".into(),
+                check: Some(Target::Path("images/a.png".into()))
+            }
+        );
     }
 
     #[test]
     fn relative_assets_resolve_beside_the_article() {
         let r = resolve("./img/p.png", "2023/new.md", &targets());
-        assert_eq!(r, Resolution::Rewrite { url: "/blog/2023/img/p.png".into(), check: Some(Target::Path("2023/img/p.png".into())) });
+        assert_eq!(
+            r,
+            Resolution::Rewrite {
+                url: "/blog/2023/img/p.png".into(),
+                check: Some(Target::Path("2023/img/p.png".into()))
+            }
+        );
     }
 
     #[test]
@@ -201,6 +294,15 @@ mod tests {
     #[test]
     fn fragment_only_links_check_this_article() {
         let r = resolve("#derivation", "2023/new.md", &targets());
-        assert_eq!(r, Resolution::Rewrite { url: "#derivation".into(), check: Some(Target::Anchor { article: 1, fragment: "derivation".into() }) });
+        assert_eq!(
+            r,
+            Resolution::Rewrite {
+                url: "#derivation".into(),
+                check: Some(Target::Anchor {
+                    article: 1,
+                    fragment: "derivation".into()
+                })
+            }
+        );
     }
 }

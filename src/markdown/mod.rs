@@ -7,6 +7,7 @@
 
 mod events;
 mod links;
+mod mkdocs;
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -84,11 +85,15 @@ pub fn placeholder(index: usize) -> String {
 
 /// Renders an article body; its formulas are appended to `formulas`.
 pub fn render(input: &Input, formulas: &mut Vec<Formula>) -> RenderedBody {
-    let body = &input.file.text[input.body_offset..];
+    let (body, shifts) = mkdocs::prepare(&input.file.text[input.body_offset..]);
+    let body = body.as_ref();
     let lines = LineIndex::new(&input.file.text);
-    let mut stream: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let mut stream: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .collect();
     let mut out = RenderedBody::default();
     let mut state = events::Rewriter::new(input, &lines, body, formulas, true);
+    state.shifts = shifts;
     state.rewrite(&mut stream, &mut out);
     let footnotes = std::mem::take(&mut state.footnotes);
     let more_marker = state.more_marker;
@@ -97,20 +102,24 @@ pub fn render(input: &Input, formulas: &mut Vec<Formula>) -> RenderedBody {
         Some(marker) if marker > 0 => (Some(0..marker), true),
         _ => match events::first_paragraph(&stream) {
             Some(paragraph) => {
-                let more = more_marker.is_some() || events::has_content_outside(&stream, &paragraph);
+                let more =
+                    more_marker.is_some() || events::has_content_outside(&stream, &paragraph);
                 (Some(paragraph), more)
             }
             None => (None, false),
         },
     };
-    out.excerpt = cut.map(|range| events::write(&stream[range], Mode::Excerpt, input.url, &footnotes));
+    out.excerpt =
+        cut.map(|range| events::write(&stream[range], Mode::Excerpt, input.url, &footnotes));
     out.has_more = has_more;
     out
 }
 
 /// Renders a `summary:` front-matter field as an excerpt.
 pub fn render_summary(input: &Input, summary: &str, formulas: &mut Vec<Formula>) -> String {
-    let mut stream: Vec<(Event, Range<usize>)> = Parser::new_ext(summary, options()).into_offset_iter().collect();
+    let mut stream: Vec<(Event, Range<usize>)> = Parser::new_ext(summary, options())
+        .into_offset_iter()
+        .collect();
     let lines = LineIndex::new(&input.file.text);
     let mut scratch = RenderedBody::default();
     let mut state = events::Rewriter::new(input, &lines, summary, formulas, false);

@@ -11,8 +11,8 @@ use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::store::Compressed;
 use super::JobKey;
+use super::store::Compressed;
 
 const MAGIC: &[u8; 8] = b"LEMMAKC1";
 const SEGMENT_SUFFIX: &str = ".seg";
@@ -45,11 +45,16 @@ impl DiskCache {
     }
 
     fn segments(&self) -> Vec<PathBuf> {
-        let Ok(entries) = std::fs::read_dir(&self.dir) else { return Vec::new() };
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
         let mut paths: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())
-            .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().ends_with(SEGMENT_SUFFIX)))
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().ends_with(SEGMENT_SUFFIX))
+            })
             .collect();
         paths.sort();
         paths
@@ -59,7 +64,9 @@ impl DiskCache {
     pub fn load(&self, wanted: &HashSet<JobKey>) -> HashMap<JobKey, Compressed> {
         let mut found = HashMap::new();
         for segment in self.segments() {
-            let Ok(bytes) = std::fs::read(&segment) else { continue };
+            let Ok(bytes) = std::fs::read(&segment) else {
+                continue;
+            };
             for (key, data) in records(&bytes) {
                 if wanted.contains(&key) && !found.contains_key(&key) {
                     found.insert(key, Compressed::from_raw(data.to_vec()));
@@ -70,7 +77,10 @@ impl DiskCache {
     }
 
     /// Adds `entries` as one new segment, then merges segments if there are too many.
-    pub fn store<'a>(&self, entries: impl IntoIterator<Item = (&'a JobKey, &'a Compressed)>) -> io::Result<()> {
+    pub fn store<'a>(
+        &self,
+        entries: impl IntoIterator<Item = (&'a JobKey, &'a Compressed)>,
+    ) -> io::Result<()> {
         let mut buffer = MAGIC.to_vec();
         let mut count = 0;
         for (key, data) in entries {
@@ -92,7 +102,9 @@ impl DiskCache {
     fn write_segment(&self, bytes: &[u8]) -> io::Result<PathBuf> {
         let name = blake3::hash(bytes).to_hex();
         let target = self.dir.join(format!("{}{SEGMENT_SUFFIX}", &name[..32]));
-        let temporary = self.dir.join(format!(".tmp-{}-{}", std::process::id(), &name[..16]));
+        let temporary = self
+            .dir
+            .join(format!(".tmp-{}-{}", std::process::id(), &name[..16]));
         let mut file = std::fs::File::create(&temporary)?;
         file.write_all(bytes)?;
         file.sync_all()?;
@@ -107,7 +119,9 @@ impl DiskCache {
         let mut seen = HashSet::new();
         let mut merged = MAGIC.to_vec();
         for segment in &segments {
-            let Ok(bytes) = std::fs::read(segment) else { continue };
+            let Ok(bytes) = std::fs::read(segment) else {
+                continue;
+            };
             for (key, data) in records(&bytes) {
                 if seen.insert(key) {
                     push_record(&mut merged, &key, data);
@@ -132,7 +146,9 @@ fn push_record(buffer: &mut Vec<u8>, key: &JobKey, data: &[u8]) {
 /// The intact records of a segment; reading stops at a truncated record.
 fn records(bytes: &[u8]) -> Vec<(JobKey, &[u8])> {
     let mut out = Vec::new();
-    let Some(mut rest) = bytes.strip_prefix(MAGIC.as_slice()) else { return out };
+    let Some(mut rest) = bytes.strip_prefix(MAGIC.as_slice()) else {
+        return out;
+    };
     while rest.len() >= HEADER {
         let mut key = [0u8; 32];
         key.copy_from_slice(&rest[..32]);
@@ -140,7 +156,9 @@ fn records(bytes: &[u8]) -> Vec<(JobKey, &[u8])> {
         len.copy_from_slice(&rest[32..36]);
         let len = u32::from_le_bytes(len) as usize;
         let sum = &rest[36..44];
-        let Some(data) = rest.get(HEADER..HEADER + len) else { break };
+        let Some(data) = rest.get(HEADER..HEADER + len) else {
+            break;
+        };
         if sum == checksum(&key, data) {
             out.push((key, data));
         }
@@ -180,14 +198,20 @@ mod tests {
         bytes[MAGIC.len() + HEADER] ^= 0xff;
         bytes.truncate(bytes.len() - 3);
         std::fs::write(&segment, bytes).unwrap();
-        assert!(cache.load(&[key(1), key(2)].into_iter().collect()).is_empty());
+        assert!(
+            cache
+                .load(&[key(1), key(2)].into_iter().collect())
+                .is_empty()
+        );
     }
 
     #[test]
     fn many_segments_are_compacted_without_losing_entries() {
         let dir = tempfile::tempdir().unwrap();
         let cache = DiskCache::new(dir.path());
-        let entries: Vec<Compressed> = (0..=MAX_SEGMENTS as u8).map(|n| Compressed::new(&format!("<{n}>"))).collect();
+        let entries: Vec<Compressed> = (0..=MAX_SEGMENTS as u8)
+            .map(|n| Compressed::new(&format!("<{n}>")))
+            .collect();
         for (n, entry) in entries.iter().enumerate() {
             cache.store([(&key(n as u8), entry)]).unwrap();
         }

@@ -18,26 +18,44 @@ pub struct Failure {
 pub const MAX_EXPAND: i32 = 1000;
 
 /// Renders one formula with `throwOnError`, untrusted unless `trust` (lemma's own links).
-pub fn render(tex: &str, display: bool, macros: &BTreeMap<String, String>, trust: bool) -> Result<String, Failure> {
+pub fn render(
+    tex: &str,
+    display: bool,
+    macros: &BTreeMap<String, String>,
+    trust: bool,
+) -> Result<String, Failure> {
     let mut builder = katex::Opts::builder();
-    builder.display_mode(display).throw_on_error(true).trust(trust).max_expand(Some(MAX_EXPAND));
+    builder
+        .display_mode(display)
+        .throw_on_error(true)
+        .trust(trust)
+        .max_expand(Some(MAX_EXPAND));
     for (name, body) in macros {
         builder = builder.add_macro(name.clone(), body.clone());
     }
-    let opts = builder.build().map_err(|e| Failure { message: format!("invalid KaTeX options: {e}"), position: None })?;
+    let opts = builder.build().map_err(|e| Failure {
+        message: format!("invalid KaTeX options: {e}"),
+        position: None,
+    })?;
     katex::render_with_opts(tex, &opts).map_err(|e| parse_failure(&e))
 }
 
 fn parse_failure(error: &katex::Error) -> Failure {
     let detail = match error {
-        katex::Error::JsExecError(detail) | katex::Error::JsValueError(detail) | katex::Error::JsInitError(detail) => detail.clone(),
+        katex::Error::JsExecError(detail)
+        | katex::Error::JsValueError(detail)
+        | katex::Error::JsInitError(detail) => detail.clone(),
         other => other.to_string(),
     };
     let detail = unquote_debug(&detail);
     let message = detail.lines().next().unwrap_or("").trim();
-    let message = message.strip_prefix("Uncaught exception: ").unwrap_or(message);
+    let message = message
+        .strip_prefix("Uncaught exception: ")
+        .unwrap_or(message);
     let message = message.strip_prefix("ParseError: ").unwrap_or(message);
-    let message = message.strip_prefix("KaTeX parse error: ").unwrap_or(message);
+    let message = message
+        .strip_prefix("KaTeX parse error: ")
+        .unwrap_or(message);
     let (message, position) = match message.rfind(" at position ") {
         Some(at) => {
             let rest = &message[at + " at position ".len()..];
@@ -46,13 +64,19 @@ fn parse_failure(error: &katex::Error) -> Failure {
         }
         None => (message, None),
     };
-    Failure { message: message.to_string(), position }
+    Failure {
+        message: message.to_string(),
+        position,
+    }
 }
 
 /// The `katex` crate reports a JS exception as the Rust `Debug` form of the value
 /// (`String("ParseError: …\\xyz")`); this recovers the text.
 fn unquote_debug(detail: &str) -> String {
-    let Some(inner) = detail.strip_prefix("String(\"").and_then(|d| d.strip_suffix("\")")) else {
+    let Some(inner) = detail
+        .strip_prefix("String(\"")
+        .and_then(|d| d.strip_suffix("\")"))
+    else {
         return detail.to_string();
     };
     let mut out = String::with_capacity(inner.len());
@@ -108,12 +132,18 @@ mod tests {
     #[test]
     fn expansion_bombs_fail_instead_of_hanging() {
         let failure = render("\\def\\a{\\a\\a}\\a", false, &BTreeMap::new(), false).unwrap_err();
-        assert!(failure.message.contains("Too many expansions"), "{failure:?}");
+        assert!(
+            failure.message.contains("Too many expansions"),
+            "{failure:?}"
+        );
     }
 
     #[test]
     fn unquotes_the_crates_debug_strings() {
-        assert_eq!(unquote_debug(r#"String("a \\xyz \"q\" \u{332}")"#), "a \\xyz \"q\" \u{332}");
+        assert_eq!(
+            unquote_debug(r#"String("a \\xyz \"q\" \u{332}")"#),
+            "a \\xyz \"q\" \u{332}"
+        );
     }
 
     #[test]

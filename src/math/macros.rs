@@ -10,7 +10,10 @@ pub fn definitions(tex: &str) -> Vec<(String, String)> {
     let mut search = 0;
     while let Some(relative) = tex[search..].find('\\') {
         let at = search + relative;
-        let name_len = tex[at + 1..].bytes().take_while(u8::is_ascii_alphabetic).count();
+        let name_len = tex[at + 1..]
+            .bytes()
+            .take_while(u8::is_ascii_alphabetic)
+            .count();
         let command = &tex[at..at + 1 + name_len];
         let after = at + 1 + name_len.max(1).min(tex.len() - at - 1);
         let parsed = match command {
@@ -57,7 +60,12 @@ fn def(tex: &str, from: usize) -> Option<(String, String, usize)> {
     let (name, cursor) = control_sequence(tex, from)?;
     let params_end = cursor + tex[cursor..].find('{')?;
     let params = &tex[cursor..params_end];
-    let plain_params = params.trim().is_empty() || params.trim().split('#').skip(1).all(|p| p.len() == 1 && p.as_bytes()[0].is_ascii_digit());
+    let plain_params = params.trim().is_empty()
+        || params
+            .trim()
+            .split('#')
+            .skip(1)
+            .all(|p| p.len() == 1 && p.as_bytes()[0].is_ascii_digit());
     if !plain_params {
         return None;
     }
@@ -69,7 +77,11 @@ fn control_sequence(tex: &str, from: usize) -> Option<(String, usize)> {
     let start = from + (tex[from..].len() - tex[from..].trim_start().len());
     let rest = tex[start..].strip_prefix('\\')?;
     let len = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
-    let len = if len == 0 { rest.chars().next()?.len_utf8() } else { len };
+    let len = if len == 0 {
+        rest.chars().next()?.len_utf8()
+    } else {
+        len
+    };
     Some((tex[start..start + 1 + len].to_string(), start + 1 + len))
 }
 
@@ -79,12 +91,17 @@ mod tests {
 
     #[test]
     fn finds_newcommand_and_def() {
-        let found = definitions("\\newcommand{\\KL}{\\mathrm{KL}} \\def\\E#1{\\mathbb{E}[#1]} \\renewcommand\\R[1]{\\mathbb{R}^{#1}}");
-        assert_eq!(found, vec![
-            ("\\KL".to_string(), "\\mathrm{KL}".to_string()),
-            ("\\E".to_string(), "\\mathbb{E}[#1]".to_string()),
-            ("\\R".to_string(), "\\mathbb{R}^{#1}".to_string()),
-        ]);
+        let found = definitions(
+            "\\newcommand{\\KL}{\\mathrm{KL}} \\def\\E#1{\\mathbb{E}[#1]} \\renewcommand\\R[1]{\\mathbb{R}^{#1}}",
+        );
+        assert_eq!(
+            found,
+            vec![
+                ("\\KL".to_string(), "\\mathrm{KL}".to_string()),
+                ("\\E".to_string(), "\\mathbb{E}[#1]".to_string()),
+                ("\\R".to_string(), "\\mathbb{R}^{#1}".to_string()),
+            ]
+        );
     }
 
     #[test]

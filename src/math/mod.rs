@@ -18,12 +18,20 @@ use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::markdown::{Formula, Mode};
 use cache::DiskCache;
 use numbering::Label;
-pub use store::FormulaStore;
 use store::Compressed;
+pub use store::FormulaStore;
 use texmap::TexMap;
 
 /// Commands that could make a formula reach outside the page; formulas are untrusted input.
-const FORBIDDEN: [&str; 7] = ["\\href", "\\url", "\\includegraphics", "\\htmlClass", "\\htmlId", "\\htmlStyle", "\\htmlData"];
+const FORBIDDEN: [&str; 7] = [
+    "\\href",
+    "\\url",
+    "\\includegraphics",
+    "\\htmlClass",
+    "\\htmlId",
+    "\\htmlStyle",
+    "\\htmlData",
+];
 
 /// Identity of a rendering: KaTeX version, options, macros in effect, display flag and TeX.
 pub type JobKey = [u8; 32];
@@ -68,13 +76,26 @@ pub fn anchor_id(key: &str) -> String {
 }
 
 /// Numbers an article's formulas, resolves its references and fixes the macros for each.
-pub fn prepare(file: &SourceFile, formulas: &[Formula], site_macros: &BTreeMap<String, String>, article_macros: &BTreeMap<String, String>) -> ArticleMath {
+pub fn prepare(
+    file: &SourceFile,
+    formulas: &[Formula],
+    site_macros: &BTreeMap<String, String>,
+    article_macros: &BTreeMap<String, String>,
+) -> ArticleMath {
     let lines = LineIndex::new(&file.text);
     let mut math = ArticleMath::default();
-    let report = |math: &mut ArticleMath, formula: &Formula, tex_offset: usize, message: String, error: bool| {
+    let report = |math: &mut ArticleMath,
+                  formula: &Formula,
+                  tex_offset: usize,
+                  message: String,
+                  error: bool| {
         let offset = source_offset(file, formula, tex_offset);
         let (line, column) = lines.position(&file.text, offset);
-        let d = if error { Diagnostic::error(&file.path, line, column, message) } else { Diagnostic::warning(&file.path, line, column, message) };
+        let d = if error {
+            Diagnostic::error(&file.path, line, column, message)
+        } else {
+            Diagnostic::warning(&file.path, line, column, message)
+        };
         math.diagnostics.push(d.with_snippet(&file.text));
     };
     let mut next_number = 1;
@@ -92,7 +113,10 @@ pub fn prepare(file: &SourceFile, formulas: &[Formula], site_macros: &BTreeMap<S
         }
         for label in &result.labels {
             if let Some(first) = labels.get(&label.key) {
-                let message = format!("duplicate label `{}` (first used for equation ({}))", label.key, first.tag);
+                let message = format!(
+                    "duplicate label `{}` (first used for equation ({}))",
+                    label.key, first.tag
+                );
                 report(&mut math, formula, label.offset, message, true);
             } else {
                 labels.insert(label.key.clone(), label.clone());
@@ -106,22 +130,61 @@ pub fn prepare(file: &SourceFile, formulas: &[Formula], site_macros: &BTreeMap<S
         numbered.push(result);
     }
     math.anchors = labels.keys().map(|k| anchor_id(k)).collect();
-    let mut macros = Arc::new(site_macros.iter().chain(article_macros).map(|(k, v)| (k.clone(), v.clone())).collect::<BTreeMap<_, _>>());
+    let mut macros = Arc::new(
+        site_macros
+            .iter()
+            .chain(article_macros)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect::<BTreeMap<_, _>>(),
+    );
     for (formula, result) in formulas.iter().zip(numbered) {
         let refs = references::resolve(&result.tex, &labels);
         for (offset, key) in &refs.missing {
             let original = result.map.to_original(*offset);
-            report(&mut math, formula, original, format!("reference to unknown label `{key}`"), true);
+            report(
+                &mut math,
+                formula,
+                original,
+                format!("reference to unknown label `{key}`"),
+                true,
+            );
         }
-        let forbidden = FORBIDDEN.iter().find(|command| mentions(&formula.tex, command) || macros.values().any(|body| mentions(body, command)));
+        // Equation links need KaTeX's `trust`, which would also let the author's own
+        // `\href` through: such a formula is refused. Elsewhere KaTeX renders these untrusted.
+        let forbidden = refs
+            .linked
+            .then(|| {
+                FORBIDDEN.iter().find(|command| {
+                    mentions(&formula.tex, command)
+                        || macros.values().any(|body| mentions(body, command))
+                })
+            })
+            .flatten();
         if let Some(command) = forbidden {
             let at = formula.tex.find(command).unwrap_or(0);
-            report(&mut math, formula, at, format!("`{command}` is not allowed in math: formulas are rendered untrusted"), true);
+            report(
+                &mut math,
+                formula,
+                at,
+                format!(
+                    "`{command}` cannot share a formula with `\\eqref`/`\\ref`: math is rendered untrusted"
+                ),
+                true,
+            );
         }
         let ok = result.problems.is_empty() && refs.missing.is_empty() && forbidden.is_none();
         let job = ok.then(|| make_job(refs.tex, formula.display, refs.linked, Arc::clone(&macros)));
         let anchors = if formula.in_body {
-            result.labels.iter().filter(|l| labels.get(&l.key).is_some_and(|first| first.offset == l.offset && first.tag == l.tag)).map(|l| anchor_id(&l.key)).collect()
+            result
+                .labels
+                .iter()
+                .filter(|l| {
+                    labels
+                        .get(&l.key)
+                        .is_some_and(|first| first.offset == l.offset && first.tag == l.tag)
+                })
+                .map(|l| anchor_id(&l.key))
+                .collect()
         } else {
             Vec::new()
         };
@@ -145,7 +208,7 @@ pub fn prepare(file: &SourceFile, formulas: &[Formula], site_macros: &BTreeMap<S
 
 mod references {
     //! `\eqref{key}` and `\ref{key}` become links to the labelled equation.
-    use super::numbering::{braced, Label};
+    use super::numbering::{Label, braced};
     use super::texmap::TexMap;
     use std::collections::BTreeMap;
 
@@ -158,10 +221,21 @@ mod references {
     }
 
     pub fn resolve(tex: &str, labels: &BTreeMap<String, Label>) -> Resolved {
-        let mut out = Resolved { tex: String::with_capacity(tex.len()), map: TexMap::default(), linked: false, missing: Vec::new() };
+        let mut out = Resolved {
+            tex: String::with_capacity(tex.len()),
+            map: TexMap::default(),
+            linked: false,
+            missing: Vec::new(),
+        };
         let mut copied_to = 0;
         let mut search = 0;
-        while let Some(found) = tex[search..].find("\\eqref").map(|i| (i, "\\eqref")).into_iter().chain(tex[search..].find("\\ref").map(|i| (i, "\\ref"))).min() {
+        while let Some(found) = tex[search..]
+            .find("\\eqref")
+            .map(|i| (i, "\\eqref"))
+            .into_iter()
+            .chain(tex[search..].find("\\ref").map(|i| (i, "\\ref")))
+            .min()
+        {
             let (relative, command) = found;
             let at = search + relative;
             let after_name = at + command.len();
@@ -177,8 +251,16 @@ mod references {
             let key = key.trim();
             match labels.get(key) {
                 Some(label) => {
-                    let text = if command == "\\eqref" { format!("({})", label.tag) } else { label.tag.clone() };
-                    let link = format!("\\href{{#{}}}{{\\text{{{}}}}}", super::anchor_id(key), escape_text(&text));
+                    let text = if command == "\\eqref" {
+                        format!("({})", label.tag)
+                    } else {
+                        label.tag.clone()
+                    };
+                    let link = format!(
+                        "\\href{{#{}}}{{\\text{{{}}}}}",
+                        super::anchor_id(key),
+                        escape_text(&text)
+                    );
                     out.tex.push_str(&tex[copied_to..at]);
                     out.map.copy(copied_to, at - copied_to);
                     out.map.skip(after - at);
@@ -197,13 +279,22 @@ mod references {
     }
 
     fn escape_text(text: &str) -> String {
-        text.chars().flat_map(|c| if "#$%&_{}".contains(c) { vec!['\\', c] } else { vec![c] }).collect()
+        text.chars()
+            .flat_map(|c| {
+                if "#$%&_{}".contains(c) {
+                    vec!['\\', c]
+                } else {
+                    vec![c]
+                }
+            })
+            .collect()
     }
 }
 
 /// Whether `tex` uses the control sequence `command` (not just a longer one starting with it).
 fn mentions(tex: &str, command: &str) -> bool {
-    tex.match_indices(command).any(|(at, _)| !tex[at + command.len()..].starts_with(|c: char| c.is_ascii_alphabetic()))
+    tex.match_indices(command)
+        .any(|(at, _)| !tex[at + command.len()..].starts_with(|c: char| c.is_ascii_alphabetic()))
 }
 
 /// Inline math that probably is not math: pulldown-cmark pairs any two `$`, so
@@ -228,7 +319,19 @@ fn cjk_outside_text(tex: &str) -> Option<usize> {
             '\\' => {
                 let rest = &tex[at + 1..];
                 let name: String = rest.chars().take_while(char::is_ascii_alphabetic).collect();
-                if ["text", "textrm", "textbf", "textit", "mbox", "textsf", "texttt", "hbox", "textnormal"].contains(&name.as_str()) {
+                if [
+                    "text",
+                    "textrm",
+                    "textbf",
+                    "textit",
+                    "mbox",
+                    "textsf",
+                    "texttt",
+                    "hbox",
+                    "textnormal",
+                ]
+                .contains(&name.as_str())
+                {
                     depth_in_text.push(depth + 1);
                 }
                 for _ in 0..name.chars().count().max(1) {
@@ -266,7 +369,13 @@ fn make_job(tex: String, display: bool, trust: bool, macros: Arc<BTreeMap<String
     }
     hasher.update(&[1]);
     hasher.update(tex.as_bytes());
-    Job { key: *hasher.finalize().as_bytes(), tex, display, trust, macros }
+    Job {
+        key: *hasher.finalize().as_bytes(),
+        tex,
+        display,
+        trust,
+        macros,
+    }
 }
 
 /// How the formulas of a build were obtained.
@@ -279,23 +388,44 @@ pub struct RenderStats {
 
 /// KaTeX's answer for every job: each distinct formula once, from the cache when it has it,
 /// otherwise rendered on all cores (and added to the cache).
-pub fn render_all<'a>(jobs: impl Iterator<Item = &'a Job>, cache: Option<&DiskCache>) -> (FormulaStore, RenderStats) {
+pub fn render_all<'a>(
+    jobs: impl Iterator<Item = &'a Job>,
+    cache: Option<&DiskCache>,
+) -> (FormulaStore, RenderStats) {
     let mut distinct: BTreeMap<JobKey, &Job> = BTreeMap::new();
     for job in jobs {
         distinct.entry(job.key).or_insert(job);
     }
     let wanted: HashSet<JobKey> = distinct.keys().copied().collect();
     let cached = cache.map(|c| c.load(&wanted)).unwrap_or_default();
-    let missing: Vec<&Job> = distinct.values().filter(|job| !cached.contains_key(&job.key)).copied().collect();
+    let missing: Vec<&Job> = distinct
+        .values()
+        .filter(|job| !cached.contains_key(&job.key))
+        .copied()
+        .collect();
     let fresh: Vec<(JobKey, Result<Compressed, engine::Failure>)> = missing
         .par_iter()
-        .map(|job| (job.key, engine::render(&job.tex, job.display, &job.macros, job.trust).map(|html| Compressed::new(&html))))
+        .map(|job| {
+            (
+                job.key,
+                engine::render(&job.tex, job.display, &job.macros, job.trust)
+                    .map(|html| Compressed::new(&html)),
+            )
+        })
         .collect();
     if let Some(cache) = cache {
         // A cache that cannot be written only costs time on the next build.
-        let _ = cache.store(fresh.iter().filter_map(|(key, result)| result.as_ref().ok().map(|c| (key, c))));
+        let _ = cache.store(
+            fresh
+                .iter()
+                .filter_map(|(key, result)| result.as_ref().ok().map(|c| (key, c))),
+        );
     }
-    let stats = RenderStats { distinct: distinct.len(), from_cache: cached.len(), rendered: fresh.len() };
+    let stats = RenderStats {
+        distinct: distinct.len(),
+        from_cache: cached.len(),
+        rendered: fresh.len(),
+    };
     let mut store = FormulaStore::default();
     for (key, compressed) in cached {
         store.insert(key, Ok(compressed));
@@ -307,7 +437,13 @@ pub fn render_all<'a>(jobs: impl Iterator<Item = &'a Job>, cache: Option<&DiskCa
 }
 
 /// Replaces the placeholders of `html` with rendered formulas.
-pub fn stitch(html: &str, math: &ArticleMath, rendered: &FormulaStore, mode: Mode, url: &str) -> String {
+pub fn stitch(
+    html: &str,
+    math: &ArticleMath,
+    rendered: &FormulaStore,
+    mode: Mode,
+    url: &str,
+) -> String {
     let mut out = String::with_capacity(html.len() * 2);
     let mut rest = html;
     while let Some(open) = rest.find('\0') {
@@ -324,10 +460,18 @@ pub fn stitch(html: &str, math: &ArticleMath, rendered: &FormulaStore, mode: Mod
     out
 }
 
-fn push_formula(out: &mut String, prepared: &Prepared, rendered: &FormulaStore, mode: Mode, url: &str) {
+fn push_formula(
+    out: &mut String,
+    prepared: &Prepared,
+    rendered: &FormulaStore,
+    mode: Mode,
+    url: &str,
+) {
     if mode == Mode::Page {
         for anchor in &prepared.anchors {
-            out.push_str(&format!("<span id=\"{anchor}\" class=\"eq-anchor\"></span>"));
+            out.push_str(&format!(
+                "<span id=\"{anchor}\" class=\"eq-anchor\"></span>"
+            ));
         }
     }
     let job = prepared.job.as_ref();
@@ -354,13 +498,34 @@ pub fn failures(file: &SourceFile, math: &ArticleMath, rendered: &FormulaStore) 
             let job = prepared.job.as_ref()?;
             let failure = rendered.failure(&job.key)?;
             let edited = failure.position.map(|p| engine::byte_offset(&job.tex, p));
-            let original = edited.map(|e| prepared.maps.iter().rev().fold(e, |at, map| map.to_original(at)));
+            let original = edited.map(|e| {
+                prepared
+                    .maps
+                    .iter()
+                    .rev()
+                    .fold(e, |at, map| map.to_original(at))
+            });
             let offset = match original {
-                Some(at) if file.text.get(prepared.offset..prepared.offset + prepared.original.len()) == Some(prepared.original.as_str()) => prepared.offset + at.min(prepared.original.len()),
+                Some(at)
+                    if file
+                        .text
+                        .get(prepared.offset..prepared.offset + prepared.original.len())
+                        == Some(prepared.original.as_str()) =>
+                {
+                    prepared.offset + at.min(prepared.original.len())
+                }
                 _ => prepared.delimiter_offset,
             };
             let (line, column) = lines.position(&file.text, offset);
-            Some(Diagnostic::error(&file.path, line, column, format!("KaTeX: {}", failure.message)).with_snippet(&file.text))
+            Some(
+                Diagnostic::error(
+                    &file.path,
+                    line,
+                    column,
+                    format!("KaTeX: {}", failure.message),
+                )
+                .with_snippet(&file.text),
+            )
         })
         .collect()
 }
@@ -368,8 +533,56 @@ pub fn failures(file: &SourceFile, math: &ArticleMath, rendered: &FormulaStore) 
 /// File offset of `tex_offset` in `formula`, or the formula's start when the TeX is not a
 /// verbatim slice of the file (inside a blockquote, pulldown-cmark strips the `>` markers).
 fn source_offset(file: &SourceFile, formula: &Formula, tex_offset: usize) -> usize {
-    let verbatim = file.text.get(formula.offset..formula.offset + formula.tex.len()) == Some(formula.tex.as_str());
-    if verbatim { formula.offset + tex_offset.min(formula.tex.len()) } else { formula.delimiter_offset }
+    let verbatim = file
+        .text
+        .get(formula.offset..formula.offset + formula.tex.len())
+        == Some(formula.tex.as_str());
+    if verbatim {
+        formula.offset + tex_offset.min(formula.tex.len())
+    } else {
+        formula.delimiter_offset
+    }
+}
+
+/// Renders one formula exactly as it would appear on a page of an article holding only it.
+/// For tools and tests; the pipeline renders a whole site's formulas at once.
+pub fn render_standalone(
+    tex: &str,
+    display: bool,
+    macros: &BTreeMap<String, String>,
+) -> Result<String, String> {
+    let file = SourceFile {
+        path: "formula".into(),
+        content_path: "formula.md".into(),
+        text: tex.to_string(),
+    };
+    let formula = Formula {
+        tex: tex.to_string(),
+        display,
+        offset: 0,
+        delimiter_offset: 0,
+        in_body: true,
+    };
+    let math = prepare(
+        &file,
+        std::slice::from_ref(&formula),
+        &BTreeMap::new(),
+        macros,
+    );
+    if let Some(problem) = math.diagnostics.iter().find(|d| d.is_error()) {
+        return Err(problem.message.clone());
+    }
+    let (store, _) = render_all(math.formulas.iter().filter_map(|f| f.job.as_ref()), None);
+    if let Some(failure) = failures(&file, &math, &store).into_iter().next() {
+        return Err(failure.message);
+    }
+    Ok(stitch(
+        &crate::markdown::placeholder(0),
+        &math,
+        &store,
+        Mode::Page,
+        "",
+    ))
 }
 
 #[cfg(test)]

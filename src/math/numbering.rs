@@ -48,7 +48,12 @@ pub struct Numbered {
 
 /// Numbers the rows of `tex`, continuing from `next_number`.
 pub fn number(tex: &str, display: bool, next_number: &mut usize) -> Numbered {
-    let mut out = Numbered { tex: String::with_capacity(tex.len() + 16), map: TexMap::default(), labels: Vec::new(), problems: Vec::new() };
+    let mut out = Numbered {
+        tex: String::with_capacity(tex.len() + 16),
+        map: TexMap::default(),
+        labels: Vec::new(),
+        problems: Vec::new(),
+    };
     let mut copied_to = 0;
     // The formula itself is the outermost frame, so `$$x\tag{A}\label{k}$$` works too.
     let mut stack: Vec<(Numbering, RowState)> = vec![(Numbering::None, RowState::default())];
@@ -56,7 +61,9 @@ pub fn number(tex: &str, display: bool, next_number: &mut usize) -> Numbered {
     let bytes = tex.as_bytes();
     while cursor < tex.len() {
         if bytes[cursor] == b'%' && !is_escaped(tex, cursor) {
-            cursor = tex[cursor..].find('\n').map_or(tex.len(), |n| cursor + n + 1);
+            cursor = tex[cursor..]
+                .find('\n')
+                .map_or(tex.len(), |n| cursor + n + 1);
             continue;
         }
         if bytes[cursor] != b'\\' {
@@ -69,8 +76,25 @@ pub fn number(tex: &str, display: bool, next_number: &mut usize) -> Numbered {
             "\\begin" => {
                 let (environment, after) = braced(tex, name_end);
                 rename_eqnarray(&mut out, tex, &mut copied_to, name_end, after, environment);
-                let numbering = if display { environment.map_or(Numbering::None, numbering_of) } else { Numbering::None };
-                stack.push((numbering, RowState::default()));
+                let numbering = if display {
+                    environment.map_or(Numbering::None, numbering_of)
+                } else {
+                    Numbering::None
+                };
+                // `alignat{2}` and `array{cc}` take an argument that is not part of the first row.
+                let after = match environment {
+                    Some("alignat" | "alignat*" | "array" | "darray" | "subarray") => {
+                        braced(tex, after).1
+                    }
+                    _ => after,
+                };
+                stack.push((
+                    numbering,
+                    RowState {
+                        start: after,
+                        ..RowState::default()
+                    },
+                ));
                 cursor = after;
             }
             "\\end" => {
@@ -80,7 +104,15 @@ pub fn number(tex: &str, display: bool, next_number: &mut usize) -> Numbered {
                         match (numbering, stack.last_mut()) {
                             // An inner `aligned` or `split` belongs to the equation around it.
                             (Numbering::None, Some((_, parent))) => parent.absorb(row),
-                            _ => finish_row(&mut out, tex, &mut copied_to, cursor, numbering, row, next_number),
+                            _ => finish_row(
+                                &mut out,
+                                tex,
+                                &mut copied_to,
+                                cursor,
+                                numbering,
+                                row,
+                                next_number,
+                            ),
                         }
                     }
                 }
@@ -89,8 +121,22 @@ pub fn number(tex: &str, display: bool, next_number: &mut usize) -> Numbered {
             }
             "\\\\" | "\\cr" if stack.last().is_some_and(|(n, _)| *n == Numbering::PerRow) => {
                 if let Some((numbering, row)) = stack.pop() {
-                    finish_row(&mut out, tex, &mut copied_to, cursor, numbering, row, next_number);
-                    stack.push((numbering, RowState::default()));
+                    finish_row(
+                        &mut out,
+                        tex,
+                        &mut copied_to,
+                        cursor,
+                        numbering,
+                        row,
+                        next_number,
+                    );
+                    stack.push((
+                        numbering,
+                        RowState {
+                            start: name_end,
+                            ..RowState::default()
+                        },
+                    ));
                 }
                 cursor = name_end;
             }
@@ -123,7 +169,15 @@ pub fn number(tex: &str, display: bool, next_number: &mut usize) -> Numbered {
         }
     }
     while let Some((numbering, row)) = stack.pop() {
-        finish_row(&mut out, tex, &mut copied_to, tex.len(), numbering, row, next_number);
+        finish_row(
+            &mut out,
+            tex,
+            &mut copied_to,
+            tex.len(),
+            numbering,
+            row,
+            next_number,
+        );
     }
     out.tex.push_str(&tex[copied_to..]);
     out.map.copy(copied_to, tex.len() - copied_to);
@@ -131,7 +185,14 @@ pub fn number(tex: &str, display: bool, next_number: &mut usize) -> Numbered {
 }
 
 /// KaTeX has no `eqnarray`; `align` is its closest relative and numbers rows the same way.
-fn rename_eqnarray(out: &mut Numbered, tex: &str, copied_to: &mut usize, from: usize, to: usize, environment: Option<&str>) {
+fn rename_eqnarray(
+    out: &mut Numbered,
+    tex: &str,
+    copied_to: &mut usize,
+    from: usize,
+    to: usize,
+    environment: Option<&str>,
+) {
     let replacement = match environment {
         Some("eqnarray") => "{align}",
         Some("eqnarray*") => "{align*}",
@@ -147,6 +208,8 @@ fn rename_eqnarray(out: &mut Numbered, tex: &str, copied_to: &mut usize, from: u
 
 #[derive(Debug, Default, Clone)]
 struct RowState {
+    /// Where the row's content starts in the original TeX.
+    start: usize,
     own_tag: Option<String>,
     unnumbered: bool,
     labels: Vec<(String, usize)>,
@@ -161,9 +224,18 @@ impl RowState {
 }
 
 /// Closes a row (or a whole environment) at `at`: inserts its `\tag{n}` and names its labels.
-fn finish_row(out: &mut Numbered, tex: &str, copied_to: &mut usize, at: usize, numbering: Numbering, row: RowState, next_number: &mut usize) {
-    let row_text = &tex[row_start(tex, at)..at];
-    let empty_last_row = numbering == Numbering::PerRow && row_text.trim().is_empty() && row.labels.is_empty();
+fn finish_row(
+    out: &mut Numbered,
+    tex: &str,
+    copied_to: &mut usize,
+    at: usize,
+    numbering: Numbering,
+    row: RowState,
+    next_number: &mut usize,
+) {
+    let row_text = tex.get(row.start..at).unwrap_or("");
+    let empty_last_row =
+        numbering == Numbering::PerRow && row_text.trim().is_empty() && row.labels.is_empty();
     let tag = match (&row.own_tag, numbering, row.unnumbered || empty_last_row) {
         (Some(own), _, _) => Some(own.clone()),
         (None, Numbering::None, _) | (None, _, true) => None,
@@ -181,18 +253,17 @@ fn finish_row(out: &mut Numbered, tex: &str, copied_to: &mut usize, at: usize, n
     };
     for (key, offset) in row.labels {
         match &tag {
-            Some(tag) => out.labels.push(Label { key, tag: tag.clone(), offset }),
-            None => out.problems.push((offset, format!("\\label{{{key}}} is on an equation without a number"))),
+            Some(tag) => out.labels.push(Label {
+                key,
+                tag: tag.clone(),
+                offset,
+            }),
+            None => out.problems.push((
+                offset,
+                format!("\\label{{{key}}} is on an equation without a number"),
+            )),
         }
     }
-}
-
-/// Start of the row that ends at `at`: after the previous `\\` or `\begin{…}`.
-fn row_start(tex: &str, at: usize) -> usize {
-    let before = &tex[..at];
-    let row_break = before.rfind("\\\\").map(|i| i + 2);
-    let begin = before.rfind("\\begin{").and_then(|i| before[i..].find('}').map(|j| i + j + 1));
-    row_break.into_iter().chain(begin).max().unwrap_or(0)
 }
 
 fn is_escaped(tex: &str, at: usize) -> bool {
@@ -203,7 +274,13 @@ fn is_escaped(tex: &str, at: usize) -> bool {
 fn command_end(tex: &str, start: usize) -> usize {
     let rest = &tex[start + 1..];
     let letters = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
-    let mut end = start + 1 + if letters == 0 { rest.chars().next().map_or(0, char::len_utf8) } else { letters };
+    let mut end = start
+        + 1
+        + if letters == 0 {
+            rest.chars().next().map_or(0, char::len_utf8)
+        } else {
+            letters
+        };
     if &tex[start..end] == "\\tag" && tex[end..].starts_with('*') {
         end += 1;
     }
@@ -250,7 +327,14 @@ mod tests {
     fn equation_gets_one_tag_and_its_label() {
         let (n, next) = run("\\begin{equation}x=1\\label{eq:a}\\end{equation}", 1);
         assert_eq!(n.tex, "\\begin{equation}x=1\\tag{1}\\end{equation}");
-        assert_eq!(n.labels, vec![Label { key: "eq:a".into(), tag: "1".into(), offset: 19 }]);
+        assert_eq!(
+            n.labels,
+            vec![Label {
+                key: "eq:a".into(),
+                tag: "1".into(),
+                offset: 19
+            }]
+        );
         assert_eq!(next, 2);
     }
 
@@ -258,7 +342,10 @@ mod tests {
     fn align_numbers_each_row_except_notag_and_own_tags() {
         let tex = "\\begin{align}a&=b\\\\c&=d\\nonumber\\\\e&=f\\tag{*}\\\\g&=h\\end{align}";
         let (n, next) = run(tex, 4);
-        assert_eq!(n.tex, "\\begin{align}a&=b\\tag{4}\\\\c&=d\\nonumber\\\\e&=f\\tag{*}\\\\g&=h\\tag{5}\\end{align}");
+        assert_eq!(
+            n.tex,
+            "\\begin{align}a&=b\\tag{4}\\\\c&=d\\nonumber\\\\e&=f\\tag{*}\\\\g&=h\\tag{5}\\end{align}"
+        );
         assert_eq!(next, 6);
     }
 
@@ -286,21 +373,40 @@ mod tests {
     #[test]
     fn trailing_row_break_adds_no_empty_number() {
         let (n, next) = run("\\begin{align}a\\\\b\\\\\n\\end{align}", 1);
-        assert_eq!(n.tex, "\\begin{align}a\\tag{1}\\\\b\\tag{2}\\\\\n\\end{align}");
+        assert_eq!(
+            n.tex,
+            "\\begin{align}a\\tag{1}\\\\b\\tag{2}\\\\\n\\end{align}"
+        );
         assert_eq!(next, 3);
     }
 
     #[test]
     fn nested_aligned_inside_equation_is_one_number() {
-        let (n, next) = run("\\begin{equation}\\begin{aligned}a\\\\b\\end{aligned}\\end{equation}", 1);
-        assert_eq!(n.tex, "\\begin{equation}\\begin{aligned}a\\\\b\\end{aligned}\\tag{1}\\end{equation}");
+        let (n, next) = run(
+            "\\begin{equation}\\begin{aligned}a\\\\b\\end{aligned}\\end{equation}",
+            1,
+        );
+        assert_eq!(
+            n.tex,
+            "\\begin{equation}\\begin{aligned}a\\\\b\\end{aligned}\\tag{1}\\end{equation}"
+        );
         assert_eq!(next, 2);
+    }
+
+    #[test]
+    fn alignat_argument_is_not_a_row() {
+        let (n, next) = run("\\begin{alignat}{2}\\end{alignat}", 1);
+        assert_eq!(n.tex, "\\begin{alignat}{2}\\end{alignat}");
+        assert_eq!(next, 1);
     }
 
     #[test]
     fn eqnarray_becomes_a_numbered_align() {
         let (n, next) = run("\\begin{eqnarray}a&=&b\\\\c&=&d\\end{eqnarray}", 1);
-        assert_eq!(n.tex, "\\begin{align}a&=&b\\tag{1}\\\\c&=&d\\tag{2}\\end{align}");
+        assert_eq!(
+            n.tex,
+            "\\begin{align}a&=&b\\tag{1}\\\\c&=&d\\tag{2}\\end{align}"
+        );
         assert_eq!(next, 3);
     }
 
@@ -316,7 +422,9 @@ mod tests {
     fn map_points_back_past_insertions() {
         let (n, _) = run("\\begin{equation}x\\label{k}\\end{equation}+\\frac", 1);
         let edited = n.tex.find("+").unwrap();
-        let original = "\\begin{equation}x\\label{k}\\end{equation}+\\frac".find('+').unwrap();
+        let original = "\\begin{equation}x\\label{k}\\end{equation}+\\frac"
+            .find('+')
+            .unwrap();
         assert_eq!(n.map.to_original(edited), original);
     }
 }

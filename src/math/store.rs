@@ -6,8 +6,8 @@
 
 use std::collections::HashMap;
 
-use super::engine::Failure;
 use super::JobKey;
+use super::engine::Failure;
 
 /// One formula's HTML, LZ4-compressed with its length in front.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +81,9 @@ mod tests {
         let packed = Compressed::new(&html);
         assert!(packed.as_raw().len() < html.len());
         assert_eq!(packed.decompress().as_deref(), Some(html.as_str()));
-        assert_eq!(Compressed::from_raw(vec![200, 0, 0, 0, 1, 2]).decompress(), None);
+        assert_eq!(
+            Compressed::from_raw(vec![200, 0, 0, 0, 1, 2]).decompress(),
+            None
+        );
     }
 }

@@ -33,7 +33,9 @@ impl TexMap {
 
     /// The original offset of edited offset `edited`; inserted text maps to where it was inserted.
     pub fn to_original(&self, edited: usize) -> usize {
-        let index = self.copied.partition_point(|&(start, _, _)| start <= edited);
+        let index = self
+            .copied
+            .partition_point(|&(start, _, _)| start <= edited);
         match index.checked_sub(1).map(|i| self.copied[i]) {
             Some((start, original, len)) if edited < start + len => original + (edited - start),
             Some((_, original, len)) => original + len,

@@ -13,7 +13,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 use walkdir::WalkDir;
 
-use crate::diagnostics::{display_path, Diagnostic};
+use crate::diagnostics::{Diagnostic, display_path};
 use crate::output::{OutputFile, Sink};
 use crate::site::{Site, TaxonomyKind};
 use view::*;
@@ -30,13 +30,26 @@ impl Theme {
     pub fn load(root: &Path, templates_dir: &Path) -> Result<Theme, Vec<Diagnostic>> {
         let mut sources: BTreeMap<String, (String, String)> = crate::embedded::TEMPLATES
             .iter()
-            .map(|(name, text)| (name.to_string(), (format!("<built-in>/templates/{name}"), text.to_string())))
+            .map(|(name, text)| {
+                (
+                    name.to_string(),
+                    (format!("<built-in>/templates/{name}"), text.to_string()),
+                )
+            })
             .collect();
         let mut errors = Vec::new();
         if templates_dir.is_dir() {
-            for entry in WalkDir::new(templates_dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+            for entry in WalkDir::new(templates_dir)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+            {
                 let name = display_path(templates_dir, entry.path());
-                if !entry.file_type().is_file() || crate::content::discover::is_ignored_name(&entry.file_name().to_string_lossy()) {
+                if !entry.file_type().is_file()
+                    || crate::content::discover::is_ignored_name(
+                        &entry.file_name().to_string_lossy(),
+                    )
+                {
                     continue;
                 }
                 let shown = display_path(root, entry.path());
@@ -44,7 +57,12 @@ impl Theme {
                     Ok(text) => {
                         sources.insert(name, (shown, text));
                     }
-                    Err(e) => errors.push(Diagnostic::error(shown, 0, 0, format!("cannot read template: {e}"))),
+                    Err(e) => errors.push(Diagnostic::error(
+                        shown,
+                        0,
+                        0,
+                        format!("cannot read template: {e}"),
+                    )),
                 }
             }
         }
@@ -53,21 +71,42 @@ impl Theme {
         }
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
-        let origins: BTreeMap<String, String> = sources.iter().map(|(name, (shown, _))| (name.clone(), shown.clone())).collect();
-        tera.add_raw_templates(sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str())))
-            .map_err(|e| vec![template_error(&e, &origins, None)])?;
+        let origins: BTreeMap<String, String> = sources
+            .iter()
+            .map(|(name, (shown, _))| (name.clone(), shown.clone()))
+            .collect();
+        tera.add_raw_templates(
+            sources
+                .iter()
+                .map(|(name, (_, text))| (name.as_str(), text.as_str())),
+        )
+        .map_err(|e| vec![template_error(&e, &origins, None)])?;
         Ok(Theme { tera, origins })
     }
 }
 
 /// A Tera error as a diagnostic at the template's line and column.
-fn template_error(error: &tera::Error, origins: &BTreeMap<String, String>, page: Option<&str>) -> Diagnostic {
-    let during = page.map(|p| format!(" (rendering /{p})")).unwrap_or_default();
+fn template_error(
+    error: &tera::Error,
+    origins: &BTreeMap<String, String>,
+    page: Option<&str>,
+) -> Diagnostic {
+    let during = page
+        .map(|p| format!(" (rendering /{p})"))
+        .unwrap_or_default();
     match error.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
-            let shown = origins.get(report.filename()).cloned().unwrap_or_else(|| format!("templates/{}", report.filename()));
+            let shown = origins
+                .get(report.filename())
+                .cloned()
+                .unwrap_or_else(|| format!("templates/{}", report.filename()));
             let span = report.span();
-            Diagnostic::error(shown, span.start_line, span.start_col + 1, format!("template: {}{during}", report.message()))
+            Diagnostic::error(
+                shown,
+                span.start_line,
+                span.start_col + 1,
+                format!("template: {}{during}", report.message()),
+            )
         }
         other => Diagnostic::error("templates", 0, 0, format!("template: {other}{during}")),
     }
@@ -95,7 +134,12 @@ fn context_with<T: Serialize + ?Sized>(name: &'static str, value: &T) -> Context
 }
 
 /// Renders every page of `site` into `sink`, returning the paths written.
-pub fn render_site(site: &Site, theme: &Theme, live_reload: Option<&str>, sink: &dyn Sink) -> (Vec<String>, Vec<Diagnostic>) {
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    live_reload: Option<&str>,
+    sink: &dyn Sink,
+) -> (Vec<String>, Vec<Diagnostic>) {
     let site_view = SiteView::new(site);
     let jobs = page_jobs(site);
     let results: Vec<Result<String, Diagnostic>> = jobs
@@ -105,14 +149,25 @@ pub fn render_site(site: &Site, theme: &Theme, live_reload: Option<&str>, sink: 
             context.insert("site", &site_view);
             context.insert("page", &job.page);
             context.insert("live_reload", &live_reload);
-            let file_path = if job.path.is_empty() || job.path.ends_with('/') { format!("{}index.html", job.path) } else { job.path.clone() };
-            let html = theme.tera.render(job.template, &context).map_err(|e| template_error(&e, &theme.origins, Some(&job.path)))?;
+            let file_path = if job.path.is_empty() || job.path.ends_with('/') {
+                format!("{}index.html", job.path)
+            } else {
+                job.path.clone()
+            };
+            let html = theme
+                .tera
+                .render(job.template, &context)
+                .map_err(|e| template_error(&e, &theme.origins, Some(&job.path)))?;
             let html = match job.article {
-                Some(index) if html.contains(CONTENT_MARKER) => html.replace(CONTENT_MARKER, &site.content_html(index)),
+                Some(index) if html.contains(CONTENT_MARKER) => {
+                    html.replace(CONTENT_MARKER, &site.content_html(index))
+                }
                 _ => html,
             };
             sink.put(OutputFile::bytes(file_path.clone(), html.into_bytes()))
-                .map_err(|e| Diagnostic::error(file_path.clone(), 0, 0, format!("cannot write: {e}")))?;
+                .map_err(|e| {
+                    Diagnostic::error(file_path.clone(), 0, 0, format!("cannot write: {e}"))
+                })?;
             Ok(file_path)
         })
         .collect();
@@ -133,26 +188,60 @@ fn page_jobs(site: &Site) -> Vec<PageJob<'_>> {
         let article = &site.articles[index];
         let page = PageView::new(site, "article", article.title.clone(), &article.path);
         let view = ArticleView::new(site, index, CONTENT_MARKER.into());
-        jobs.push(PageJob { template: "article.html", path: article.path.clone(), page, extra: context_with("article", &view), article: Some(index) });
+        jobs.push(PageJob {
+            template: "article.html",
+            path: article.path.clone(),
+            page,
+            extra: context_with("article", &view),
+            article: Some(index),
+        });
         for alias in &article.aliases {
             let target_url = site.permalink(&article.path);
             let page = PageView::new(site, "redirect", article.title.clone(), alias);
-            jobs.push(PageJob { template: "redirect.html", path: alias.clone(), page, extra: context_with("target_url", &target_url), article: None });
+            jobs.push(PageJob {
+                template: "redirect.html",
+                path: alias.clone(),
+                page,
+                extra: context_with("target_url", &target_url),
+                article: None,
+            });
         }
     }
     for kind in TaxonomyKind::ALL {
         jobs.extend(taxonomy_pages(site, kind));
     }
     jobs.push(archive_page(site));
-    jobs.push(PageJob { template: "404.html", path: "404.html".into(), page: PageView::new(site, "404", site.config.ui.not_found.clone(), "404.html"), extra: Context::new(), article: None });
+    jobs.push(PageJob {
+        template: "404.html",
+        path: "404.html".into(),
+        page: PageView::new(site, "404", site.config.ui.not_found.clone(), "404.html"),
+        extra: Context::new(),
+        article: None,
+    });
     jobs.push(feed_page(site));
-    jobs.push(PageJob { template: "sitemap.xml", path: "sitemap.xml".into(), page: PageView::new(site, "sitemap", "", "sitemap.xml"), extra: context_with("entries", &sitemap_entries(site)), article: None });
-    jobs.push(PageJob { template: "robots.txt", path: "robots.txt".into(), page: PageView::new(site, "robots", "", "robots.txt"), extra: Context::new(), article: None });
+    jobs.push(PageJob {
+        template: "sitemap.xml",
+        path: "sitemap.xml".into(),
+        page: PageView::new(site, "sitemap", "", "sitemap.xml"),
+        extra: context_with("entries", &sitemap_entries(site)),
+        article: None,
+    });
+    jobs.push(PageJob {
+        template: "robots.txt",
+        path: "robots.txt".into(),
+        page: PageView::new(site, "robots", "", "robots.txt"),
+        extra: Context::new(),
+        article: None,
+    });
     jobs
 }
 
 fn page_path(number: usize) -> String {
-    if number == 1 { String::new() } else { format!("page/{number}/") }
+    if number == 1 {
+        String::new()
+    } else {
+        format!("page/{number}/")
+    }
 }
 
 fn home_pages(site: &Site) -> Vec<PageJob<'_>> {
@@ -162,19 +251,35 @@ fn home_pages(site: &Site) -> Vec<PageJob<'_>> {
         .map(|number| {
             let start = (number - 1) * per_page;
             let end = (start + per_page).min(site.articles.len());
-            let articles: Vec<SummaryView> = (start..end).map(|i| SummaryView::new(site, i)).collect();
+            let articles: Vec<SummaryView> =
+                (start..end).map(|i| SummaryView::new(site, i)).collect();
             let paginator = PaginatorView {
                 current: number,
                 total,
                 previous_url: (number > 1).then(|| site.url(&page_path(number - 1))),
                 next_url: (number < total).then(|| site.url(&page_path(number + 1))),
-                pages: (1..=total).map(|n| PageNumber { number: n, url: site.url(&page_path(n)) }).collect(),
+                pages: (1..=total)
+                    .map(|n| PageNumber {
+                        number: n,
+                        url: site.url(&page_path(n)),
+                    })
+                    .collect(),
             };
-            let title = if number == 1 { String::new() } else { format!("{} {number}", site.config.ui.home) };
+            let title = if number == 1 {
+                String::new()
+            } else {
+                format!("{} {number}", site.config.ui.home)
+            };
             let path = page_path(number);
             let mut extra = context_with("articles", &articles);
             extra.insert("paginator", &paginator);
-            PageJob { template: "index.html", page: PageView::new(site, "home", title, &path), path, extra, article: None }
+            PageJob {
+                template: "index.html",
+                page: PageView::new(site, "home", title, &path),
+                path,
+                extra,
+                article: None,
+            }
         })
         .collect()
 }
@@ -190,7 +295,14 @@ fn taxonomy_pages(site: &Site, kind: TaxonomyKind) -> Vec<PageJob<'_>> {
     let index = TaxonomyView {
         kind: kind.key(),
         title,
-        terms: terms.iter().map(|t| TermCount { name: &t.name, url: site.url(&t.path), count: t.articles.len() }).collect(),
+        terms: terms
+            .iter()
+            .map(|t| TermCount {
+                name: &t.name,
+                url: site.url(&t.path),
+                count: t.articles.len(),
+            })
+            .collect(),
     };
     let index_path = format!("{}/", kind.key());
     let mut jobs = vec![PageJob {
@@ -200,10 +312,20 @@ fn taxonomy_pages(site: &Site, kind: TaxonomyKind) -> Vec<PageJob<'_>> {
         extra: context_with("taxonomy", &index),
         article: None,
     }];
-    let (template, page_kind) = if kind == TaxonomyKind::Series { ("series.html", "series") } else { ("term.html", "term") };
+    let (template, page_kind) = if kind == TaxonomyKind::Series {
+        ("series.html", "series")
+    } else {
+        ("term.html", "term")
+    };
     for term in terms {
         let page = PageView::new(site, page_kind, term.name.clone(), &term.path);
-        jobs.push(PageJob { template, path: term.path.clone(), page, extra: context_with("term", &TermView::new(site, term)), article: None });
+        jobs.push(PageJob {
+            template,
+            path: term.path.clone(),
+            page,
+            extra: context_with("term", &TermView::new(site, term)),
+            article: None,
+        });
     }
     jobs
 }
@@ -211,21 +333,39 @@ fn taxonomy_pages(site: &Site, kind: TaxonomyKind) -> Vec<PageJob<'_>> {
 fn archive_page(site: &Site) -> PageJob<'_> {
     let mut years: Vec<YearView> = Vec::new();
     for (index, article) in site.articles.iter().enumerate() {
-        let Some(date) = article.date.as_ref().map(DateView::new) else { continue };
+        let Some(date) = article.date.as_ref().map(DateView::new) else {
+            continue;
+        };
         if years.last().is_none_or(|y| y.year != date.year) {
-            years.push(YearView { year: date.year.clone(), count: 0, months: Vec::new() });
+            years.push(YearView {
+                year: date.year.clone(),
+                count: 0,
+                months: Vec::new(),
+            });
         }
-        let Some(year) = years.last_mut() else { continue };
+        let Some(year) = years.last_mut() else {
+            continue;
+        };
         year.count += 1;
         if year.months.last().is_none_or(|m| m.month != date.month) {
-            year.months.push(MonthView { month: date.month.clone(), month_abbr: date.month_abbr, articles: Vec::new() });
+            year.months.push(MonthView {
+                month: date.month.clone(),
+                month_abbr: date.month_abbr,
+                articles: Vec::new(),
+            });
         }
         if let Some(month) = year.months.last_mut() {
             month.articles.push(SummaryView::new(site, index));
         }
     }
     let path = "archives/".to_string();
-    PageJob { template: "archive.html", page: PageView::new(site, "archive", site.config.ui.archives.clone(), &path), path, extra: context_with("years", &years), article: None }
+    PageJob {
+        template: "archive.html",
+        page: PageView::new(site, "archive", site.config.ui.archives.clone(), &path),
+        path,
+        extra: context_with("years", &years),
+        article: None,
+    }
 }
 
 fn feed_page(site: &Site) -> PageJob<'_> {
@@ -236,21 +376,46 @@ fn feed_page(site: &Site) -> PageJob<'_> {
             let article = &site.articles[index];
             let permalink = site.permalink(&article.path);
             let mut summary = SummaryView::new(site, index);
-            summary.excerpt_html = absolutize(&article.excerpt_html, base_path, base_url, &permalink).into();
-            FeedEntry { summary, content_html: absolutize(&site.content_html(index), base_path, base_url, &permalink) }
+            summary.excerpt_html =
+                absolutize(&article.excerpt_html, base_path, base_url, &permalink).into();
+            FeedEntry {
+                summary,
+                content_html: absolutize(
+                    &site.content_html(index),
+                    base_path,
+                    base_url,
+                    &permalink,
+                ),
+            }
         })
         .collect();
-    let updated = site.articles.iter().filter_map(|a| a.updated.max(a.date)).max().map(|d| d.to_rfc3339()).unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
+    let updated = site
+        .articles
+        .iter()
+        .filter_map(|a| a.updated.max(a.date))
+        .max()
+        .map(|d| d.to_rfc3339())
+        .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
     let mut extra = context_with("articles", &entries);
     extra.insert("updated", &updated);
-    PageJob { template: "atom.xml", path: "atom.xml".into(), page: PageView::new(site, "feed", "", "atom.xml"), extra, article: None }
+    PageJob {
+        template: "atom.xml",
+        path: "atom.xml".into(),
+        page: PageView::new(site, "feed", "", "atom.xml"),
+        extra,
+        article: None,
+    }
 }
 
 /// Feed readers show content away from the site: every link must be absolute.
 pub fn absolutize(html: &str, base_path: &str, base_url: &str, page_url: &str) -> String {
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;
-    while let Some(at) = ["href=\"", "src=\""].iter().filter_map(|a| rest.find(a).map(|i| (i, a.len()))).min() {
+    while let Some(at) = ["href=\"", "src=\""]
+        .iter()
+        .filter_map(|a| rest.find(a).map(|i| (i, a.len())))
+        .min()
+    {
         let (index, len) = at;
         out.push_str(&rest[..index + len]);
         rest = &rest[index + len..];
@@ -266,19 +431,42 @@ pub fn absolutize(html: &str, base_path: &str, base_url: &str, page_url: &str) -
 }
 
 fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
-    let newest = site.articles.iter().filter_map(|a| a.updated.max(a.date)).max().map(|d| d.format("%Y-%m-%d").to_string());
-    let mut entries = vec![SitemapEntry { loc: site.permalink(""), lastmod: newest }];
+    let newest = site
+        .articles
+        .iter()
+        .filter_map(|a| a.updated.max(a.date))
+        .max()
+        .map(|d| d.format("%Y-%m-%d").to_string());
+    let mut entries = vec![SitemapEntry {
+        loc: site.permalink(""),
+        lastmod: newest,
+    }];
     for article in &site.articles {
-        let lastmod = article.updated.max(article.date).map(|d| d.format("%Y-%m-%d").to_string());
-        entries.push(SitemapEntry { loc: site.permalink(&article.path), lastmod });
+        let lastmod = article
+            .updated
+            .max(article.date)
+            .map(|d| d.format("%Y-%m-%d").to_string());
+        entries.push(SitemapEntry {
+            loc: site.permalink(&article.path),
+            lastmod,
+        });
     }
     for kind in TaxonomyKind::ALL {
-        entries.push(SitemapEntry { loc: site.permalink(&format!("{}/", kind.key())), lastmod: None });
+        entries.push(SitemapEntry {
+            loc: site.permalink(&format!("{}/", kind.key())),
+            lastmod: None,
+        });
         for term in site.terms(kind) {
-            entries.push(SitemapEntry { loc: site.permalink(&term.path), lastmod: None });
+            entries.push(SitemapEntry {
+                loc: site.permalink(&term.path),
+                lastmod: None,
+            });
         }
     }
-    entries.push(SitemapEntry { loc: site.permalink("archives/"), lastmod: None });
+    entries.push(SitemapEntry {
+        loc: site.permalink("archives/"),
+        lastmod: None,
+    });
     entries
 }
 
@@ -289,13 +477,26 @@ mod tests {
     #[test]
     fn absolutize_rewrites_site_links_and_fragments_only() {
         let html = r##"<a href="/blog/a/">a</a><img src="/blog/i.png"><a href="#x">x</a><a href="https://o.org/">o</a>"##;
-        let out = absolutize(html, "/blog/", "https://x.org/blog/", "https://x.org/blog/p/");
-        assert_eq!(out, r##"<a href="https://x.org/blog/a/">a</a><img src="https://x.org/blog/i.png"><a href="https://x.org/blog/p/#x">x</a><a href="https://o.org/">o</a>"##);
+        let out = absolutize(
+            html,
+            "/blog/",
+            "https://x.org/blog/",
+            "https://x.org/blog/p/",
+        );
+        assert_eq!(
+            out,
+            r##"<a href="https://x.org/blog/a/">a</a><img src="https://x.org/blog/i.png"><a href="https://x.org/blog/p/#x">x</a><a href="https://o.org/">o</a>"##
+        );
     }
 
     #[test]
     fn absolutize_leaves_protocol_relative_urls_alone() {
-        let out = absolutize(r#"<img src="//cdn.x/a.png">"#, "/", "https://x.org/", "https://x.org/p/");
+        let out = absolutize(
+            r#"<img src="//cdn.x/a.png">"#,
+            "/",
+            "https://x.org/",
+            "https://x.org/p/",
+        );
         assert_eq!(out, r#"<img src="//cdn.x/a.png">"#);
     }
 }

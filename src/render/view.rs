@@ -49,11 +49,18 @@ pub struct PageView<'a> {
 
 impl<'a> PageView<'a> {
     pub fn new(site: &Site, kind: &'a str, title: impl Into<String>, path: &str) -> Self {
-        PageView { kind, title: title.into(), url: site.url(path), permalink: site.permalink(path) }
+        PageView {
+            kind,
+            title: title.into(),
+            url: site.url(path),
+            permalink: site.permalink(path),
+        }
     }
 }
 
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 #[derive(Serialize, Clone)]
 pub struct DateView {
@@ -86,7 +93,10 @@ pub struct LinkView<'a> {
 
 impl<'a> LinkView<'a> {
     pub fn article(site: &Site, article: &'a Article) -> Self {
-        LinkView { title: &article.title, url: site.url(&article.path) }
+        LinkView {
+            title: &article.title,
+            url: site.url(&article.path),
+        }
     }
 }
 
@@ -129,7 +139,10 @@ impl<'a> SummaryView<'a> {
             names
                 .iter()
                 .filter_map(|name| site.terms(kind).iter().find(|t| &t.name == name))
-                .map(|term| TermRef { name: &term.name, url: site.url(&term.path) })
+                .map(|term| TermRef {
+                    name: &term.name,
+                    url: site.url(&term.path),
+                })
                 .collect()
         };
         SummaryView {
@@ -151,13 +164,21 @@ impl<'a> SummaryView<'a> {
 fn series_view(site: &Site, index: usize) -> Option<SeriesView<'_>> {
     let (term, position) = site.series_of(index)?;
     let total = term.articles.len();
-    let neighbour = |at: Option<usize>| at.and_then(|i| term.articles.get(i)).map(|&a| LinkView::article(site, &site.articles[a]));
+    let neighbour = |at: Option<usize>| {
+        at.and_then(|i| term.articles.get(i))
+            .map(|&a| LinkView::article(site, &site.articles[a]))
+    };
     Some(SeriesView {
         name: &term.name,
         url: site.url(&term.path),
         position,
         total,
-        position_label: site.config.ui.series_position.replace("{position}", &position.to_string()).replace("{total}", &total.to_string()),
+        position_label: site
+            .config
+            .ui
+            .series_position
+            .replace("{position}", &position.to_string())
+            .replace("{total}", &total.to_string()),
         previous: neighbour(position.checked_sub(2)),
         next: neighbour(Some(position)),
     })
@@ -231,7 +252,11 @@ impl<'a> TermView<'a> {
             kind: term.kind.key(),
             name: &term.name,
             url: site.url(&term.path),
-            articles: term.articles.iter().map(|&i| SummaryView::new(site, i)).collect(),
+            articles: term
+                .articles
+                .iter()
+                .map(|&i| SummaryView::new(site, i))
+                .collect(),
         }
     }
 }

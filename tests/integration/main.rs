@@ -1,0 +1,22 @@
+//! Integration tests: each builds a small site in a temporary folder with the `lemma` binary
+//! and checks the files it wrote or the diagnostics it printed.
+
+#[macro_use]
+mod util;
+
+mod corpus;
+mod drafts;
+mod errors;
+mod excerpt;
+mod feed;
+mod figures;
+mod footnotes;
+mod katex_fixtures;
+mod links;
+mod listing;
+mod math;
+mod output;
+mod series;
+mod subpath;
+mod taxonomy;
+mod templates;
