@@ -168,8 +168,14 @@ fn collect_terms(kind: TaxonomyKind, articles: &[Article]) -> Vec<Term> {
         .into_iter()
         .map(|(name, mut list)| {
             if kind == TaxonomyKind::Series {
-                // A series reads from its first article on.
-                list.reverse();
+                // A series reads from its first article on; undated parts stay last.
+                list.sort_by_key(|&i| {
+                    (
+                        articles[i].date.is_none(),
+                        articles[i].date,
+                        std::cmp::Reverse(i),
+                    )
+                });
             }
             Term {
                 kind,

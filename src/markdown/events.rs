@@ -40,7 +40,7 @@ pub struct Rewriter<'i, 'f> {
     in_body: bool,
     /// Index in the rewritten stream where `<!--more-->` cuts the excerpt.
     pub more_marker: Option<usize>,
-    pub footnotes: BTreeMap<String, usize>,
+    pub footnotes: BTreeMap<String, Footnote>,
     /// Maps offsets of `source` back to the author's text (see `mkdocs`).
     pub shifts: Shifts,
 }
@@ -88,7 +88,7 @@ impl<'i, 'f> Rewriter<'i, 'f> {
     }
 
     pub fn rewrite<'a>(&mut self, stream: &mut Stream<'a>, out: &mut RenderedBody) {
-        self.number_footnotes(stream);
+        self.number_footnotes(stream, out);
         let original = std::mem::take(stream);
         let mut rewritten: Stream<'a> = Vec::with_capacity(original.len());
         let mut depth = 0usize;
@@ -191,14 +191,11 @@ impl<'i, 'f> Rewriter<'i, 'f> {
                 }
                 Event::Html(html) | Event::InlineHtml(html) => {
                     if html.trim() == "<!--more-->" && self.more_marker.is_none() {
-                        // Cut before the block holding the marker, so no tag is left open.
-                        self.more_marker = Some(block_start);
+                        // A marker on its own line is an HTML block: cut before the block.
+                        let block = matches!(event, Event::Html(_));
+                        self.more_marker = Some(if block { block_start } else { rewritten.len() });
                     }
                     collect_html_ids(html, out);
-                    rewritten.push((event.clone(), range.clone()));
-                }
-                Event::Start(Tag::FootnoteDefinition(label)) => {
-                    out.anchors.insert(footnote_id(label));
                     rewritten.push((event.clone(), range.clone()));
                 }
                 Event::FootnoteReference(label) => {
@@ -209,6 +206,15 @@ impl<'i, 'f> Rewriter<'i, 'f> {
                         ));
                     }
                     rewritten.push((event.clone(), range.clone()));
+                }
+                Event::Text(_) => {
+                    let end = original[i..]
+                        .iter()
+                        .position(|(e, _)| !matches!(e, Event::Text(_)))
+                        .map_or(original.len(), |n| i + n);
+                    self.text_run(&original[i..end], &mut rewritten);
+                    i = end;
+                    continue;
                 }
                 _ => rewritten.push((event.clone(), range.clone())),
             }
@@ -222,7 +228,49 @@ impl<'i, 'f> Rewriter<'i, 'f> {
         *stream = rewritten;
     }
 
-    fn number_footnotes(&mut self, stream: &Stream) {
+    /// Copies a run of text, except that `$…$` with unbalanced braces, which pulldown-cmark
+    /// refuses as math, goes to KaTeX anyway: the author meant a formula and should hear
+    /// what is wrong with it rather than see it printed as text.
+    fn text_run<'a>(&mut self, run: &[(Event<'a>, Range<usize>)], rewritten: &mut Stream<'a>) {
+        let text: String = run
+            .iter()
+            .filter_map(|(e, _)| {
+                if let Event::Text(t) = e {
+                    Some(t.as_ref())
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let range = run[0].1.start..run[run.len() - 1].1.end;
+        let candidates = unbalanced_math(&text);
+        if candidates.is_empty() {
+            rewritten.extend(run.iter().cloned());
+            return;
+        }
+        let raw = &self.source[range.clone()];
+        let mut copied = 0;
+        for span in candidates {
+            let written = &text[span.clone()];
+            let start = raw.find(written).map_or(range.start, |at| range.start + at);
+            rewritten.push((
+                Event::Text(text[copied..span.start].to_string().into()),
+                range.clone(),
+            ));
+            let index = self.push_formula(
+                text[span.start + 1..span.end - 1].to_string(),
+                false,
+                start + 1,
+                start,
+            );
+            rewritten.push((Event::InlineHtml(placeholder(index).into()), range.clone()));
+            copied = span.end;
+        }
+        rewritten.push((Event::Text(text[copied..].to_string().into()), range));
+    }
+
+    /// Numbers footnotes in the order they are first cited, and gives each a unique id.
+    fn number_footnotes(&mut self, stream: &Stream, out: &mut RenderedBody) {
         let defined: Vec<&str> = stream
             .iter()
             .filter_map(|(e, _)| match e {
@@ -230,19 +278,40 @@ impl<'i, 'f> Rewriter<'i, 'f> {
                 _ => None,
             })
             .collect();
-        for (event, _) in stream {
-            if let Event::FootnoteReference(label) = event {
-                if defined.contains(&label.as_ref()) && !self.footnotes.contains_key(label.as_ref())
-                {
-                    let number = self.footnotes.len() + 1;
-                    self.footnotes.insert(label.to_string(), number);
-                }
+        let cited = stream.iter().filter_map(|(e, _)| match e {
+            Event::FootnoteReference(label) if defined.contains(&label.as_ref()) => {
+                Some(label.as_ref())
             }
-        }
-        for label in defined {
+            _ => None,
+        });
+        let cited: Vec<&str> = cited.collect();
+        for &label in cited.iter().chain(defined.iter()) {
             if !self.footnotes.contains_key(label) {
                 let number = self.footnotes.len() + 1;
-                self.footnotes.insert(label.to_string(), number);
+                let id = self.unique_id(format!("fn-{}", heading_id(label)), out);
+                self.footnotes.insert(
+                    label.to_string(),
+                    Footnote {
+                        number,
+                        id,
+                        references: Vec::new(),
+                    },
+                );
+            }
+        }
+        for label in cited {
+            let Some(footnote) = self.footnotes.get(label) else {
+                continue;
+            };
+            let count = footnote.references.len() + 1;
+            let base = if count == 1 {
+                format!("{}-ref", footnote.id)
+            } else {
+                format!("{}-ref-{count}", footnote.id)
+            };
+            let reference = self.unique_id(base, out);
+            if let Some(footnote) = self.footnotes.get_mut(label) {
+                footnote.references.push(reference);
             }
         }
     }
@@ -342,6 +411,35 @@ impl<'i, 'f> Rewriter<'i, 'f> {
     }
 }
 
+/// `$…$` spans that would be inline math but for unbalanced braces.
+fn unbalanced_math(text: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let mut from = 0;
+    while let Some(open) = text[from..].find('$').map(|i| from + i) {
+        let inner_start = open + 1;
+        let Some(close) = text[inner_start..].find('$').map(|i| inner_start + i) else {
+            break;
+        };
+        let inner = &text[inner_start..close];
+        let looks_like_math = !inner.is_empty()
+            && !inner.starts_with(char::is_whitespace)
+            && !inner.ends_with(char::is_whitespace);
+        let depth = inner.chars().try_fold(0i32, |depth, c| match c {
+            '{' => Some(depth + 1),
+            '}' if depth == 0 => None,
+            '}' => Some(depth - 1),
+            _ => Some(depth),
+        });
+        if looks_like_math && depth != Some(0) {
+            spans.push(open..close + 1);
+            from = close + 1;
+        } else {
+            from = inner_start;
+        }
+    }
+    spans
+}
+
 /// Byte offset of the `summary:` value in the file, so its formulas report a sensible line.
 fn summary_offset(text: &str) -> usize {
     text.find("\nsummary:").map_or(0, |at| at + 1)
@@ -402,8 +500,13 @@ fn collect_html_ids(html: &str, out: &mut RenderedBody) {
     }
 }
 
-pub fn footnote_id(label: &str) -> String {
-    format!("fn-{}", heading_id(label))
+/// A footnote's number and element id in its article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Footnote {
+    pub number: usize,
+    pub id: String,
+    /// The ids of its references, in order, for links back from the note.
+    pub references: Vec<String>,
 }
 
 /// The range of the first top-level paragraph, for an excerpt.
@@ -430,39 +533,98 @@ pub fn write(
     stream: &[(Event, Range<usize>)],
     mode: Mode,
     url: &str,
-    footnotes: &BTreeMap<String, usize>,
+    footnotes: &BTreeMap<String, Footnote>,
 ) -> String {
     let mut html = String::with_capacity(stream.len() * 16);
-    let mut seen_refs: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut open_note: Option<&Footnote> = None;
     let events = stream.iter().filter_map(|(event, _)| match event {
-        Event::Start(Tag::Heading { level, classes, attrs, .. }) if mode == Mode::Excerpt => {
-            Some(Event::Start(Tag::Heading { level: *level, id: None, classes: classes.clone(), attrs: attrs.clone() }))
-        }
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) if mode == Mode::Excerpt && dest_url.starts_with('#') => {
+        Event::Start(Tag::Heading {
+            level,
+            classes,
+            attrs,
+            ..
+        }) if mode == Mode::Excerpt => Some(Event::Start(Tag::Heading {
+            level: *level,
+            id: None,
+            classes: classes.clone(),
+            attrs: attrs.clone(),
+        })),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if mode == Mode::Excerpt && dest_url.starts_with('#') => {
             let dest = format!("{url}{dest_url}");
-            Some(Event::Start(Tag::Link { link_type: *link_type, dest_url: dest.into(), title: title.clone(), id: id.clone() }))
+            Some(Event::Start(Tag::Link {
+                link_type: *link_type,
+                dest_url: dest.into(),
+                title: title.clone(),
+                id: id.clone(),
+            }))
         }
         Event::FootnoteReference(_) if mode == Mode::Excerpt => None,
         Event::FootnoteReference(label) => {
-            let number = footnotes.get(label.as_ref())?;
-            let count = seen_refs.entry(label.as_ref()).or_insert(0);
-            *count += 1;
-            let id = footnote_id(label);
-            let ref_id = if *count == 1 { format!("{id}-ref") } else { format!("{id}-ref-{count}") };
-            Some(Event::InlineHtml(format!("<sup class=\"footnote-ref\"><a href=\"#{id}\" id=\"{ref_id}\">{number}</a></sup>").into()))
+            let footnote = footnotes.get(label.as_ref())?;
+            let occurrence = seen.entry(label.as_ref()).or_insert(0);
+            let reference = footnote
+                .references
+                .get(*occurrence)
+                .map(|r| format!(" id=\"{r}\""))
+                .unwrap_or_default();
+            *occurrence += 1;
+            let (id, number) = (&footnote.id, footnote.number);
+            Some(Event::InlineHtml(
+                format!(
+                    "<sup class=\"footnote-ref\"><a href=\"#{id}\"{reference}>{number}</a></sup>"
+                )
+                .into(),
+            ))
         }
         Event::Start(Tag::FootnoteDefinition(label)) => {
-            let number = footnotes.get(label.as_ref()).copied().unwrap_or(0);
+            let footnote = footnotes.get(label.as_ref());
+            open_note = footnote.filter(|_| mode == Mode::Page);
             let mut open = String::from("<div class=\"footnote-definition\"");
-            if mode == Mode::Page {
-                let _ = write!(open, " id=\"{}\"", footnote_id(label));
+            if let (Mode::Page, Some(footnote)) = (mode, footnote) {
+                let _ = write!(open, " id=\"{}\"", footnote.id);
             }
-            let _ = write!(open, "><sup class=\"footnote-definition-label\">{number}</sup>");
+            let number = footnote.map_or(0, |f| f.number);
+            let _ = write!(
+                open,
+                "><sup class=\"footnote-definition-label\">{number}</sup>"
+            );
             Some(Event::Html(open.into()))
         }
-        Event::End(TagEnd::FootnoteDefinition) => Some(Event::Html("</div>\n".into())),
+        Event::End(TagEnd::FootnoteDefinition) => {
+            let back = open_note.take().and_then(|f| f.references.first());
+            let back = back
+                .map(|r| {
+                    format!("<a class=\"footnote-backref\" href=\"#{r}\" aria-label=\"back\">↩</a>")
+                })
+                .unwrap_or_default();
+            Some(Event::Html(format!("{back}</div>\n").into()))
+        }
         other => Some(other.clone()),
     });
     pulldown_cmark::html::push_html(&mut html, events);
     html
+}
+
+/// `prefix` with an `End` for every tag it leaves open, so an excerpt cut mid-paragraph is
+/// still well-formed.
+pub fn closed<'a>(prefix: &[(Event<'a>, Range<usize>)]) -> Vec<(Event<'a>, Range<usize>)> {
+    let mut open: Vec<TagEnd> = Vec::new();
+    for (event, _) in prefix {
+        match event {
+            Event::Start(tag) => open.push(tag.to_end()),
+            Event::End(_) => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    let mut events = prefix.to_vec();
+    events.extend(open.into_iter().rev().map(|end| (Event::End(end), 0..0)));
+    events
 }

@@ -96,21 +96,21 @@ pub fn render(input: &Input, formulas: &mut Vec<Formula>) -> RenderedBody {
     state.shifts = shifts;
     state.rewrite(&mut stream, &mut out);
     let footnotes = std::mem::take(&mut state.footnotes);
-    let more_marker = state.more_marker;
+    let more_marker = state.more_marker.filter(|&cut| cut > 0);
     out.html = events::write(&stream, Mode::Page, input.url, &footnotes);
-    let (cut, has_more) = match more_marker {
-        Some(marker) if marker > 0 => (Some(0..marker), true),
-        _ => match events::first_paragraph(&stream) {
+    let (excerpt, has_more) = match more_marker {
+        Some(cut) => (Some(events::closed(&stream[..cut])), true),
+        None => match events::first_paragraph(&stream) {
             Some(paragraph) => {
                 let more =
-                    more_marker.is_some() || events::has_content_outside(&stream, &paragraph);
-                (Some(paragraph), more)
+                    state.more_marker.is_some() || events::has_content_outside(&stream, &paragraph);
+                (Some(stream[paragraph].to_vec()), more)
             }
             None => (None, false),
         },
     };
     out.excerpt =
-        cut.map(|range| events::write(&stream[range], Mode::Excerpt, input.url, &footnotes));
+        excerpt.map(|events| events::write(&events, Mode::Excerpt, input.url, &footnotes));
     out.has_more = has_more;
     out
 }

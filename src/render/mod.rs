@@ -94,22 +94,56 @@ fn template_error(
     let during = page
         .map(|p| format!(" (rendering /{p})"))
         .unwrap_or_default();
+    let at = |name: &str| {
+        origins
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| format!("templates/{name}"))
+    };
     match error.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
-            let shown = origins
-                .get(report.filename())
-                .cloned()
-                .unwrap_or_else(|| format!("templates/{}", report.filename()));
             let span = report.span();
             Diagnostic::error(
-                shown,
+                at(report.filename()),
                 span.start_line,
                 span.start_col + 1,
                 format!("template: {}{during}", report.message()),
             )
         }
-        other => Diagnostic::error("templates", 0, 0, format!("template: {other}{during}")),
+        other => {
+            // Some errors (unknown filter, missing include) carry their place only in the text
+            // of Tera's report: `error: Unknown filter …\n --> article.html:3:20`.
+            let text = other.to_string();
+            let message = text
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_start_matches("error: ");
+            match report_location(&text) {
+                Some((name, line, column)) => Diagnostic::error(
+                    at(name),
+                    line,
+                    column,
+                    format!("template: {message}{during}"),
+                ),
+                None => {
+                    Diagnostic::error("templates", 0, 0, format!("template: {message}{during}"))
+                }
+            }
+        }
     }
+}
+
+/// `(template, line, column)`, both 1-based, from a ` --> name:line:col` line of a Tera report.
+fn report_location(text: &str) -> Option<(&str, usize, usize)> {
+    let location = text
+        .lines()
+        .find_map(|line| line.trim_start().strip_prefix("--> "))?;
+    let mut parts = location.trim().rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    Some((parts.next()?, line, column))
 }
 
 /// One page to render: its template, output path and the variables beyond `site` and `page`.

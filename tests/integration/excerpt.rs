@@ -111,7 +111,6 @@ fn in_page_link_in_excerpt_points_at_the_article() {
 }
 
 #[test]
-#[ignore = "bug: an inline <!--more--> inside the first paragraph is ignored: the whole paragraph becomes the excerpt"]
 fn inline_more_marker_in_the_first_paragraph_cuts_there() {
     let body = "Intro text <!--more--> AfterTheCut.\n\nSecond para.\n";
     let b = Site::new()

@@ -105,7 +105,6 @@ fn site_static_files_are_copied_and_override_built_in_ones() {
 }
 
 #[test]
-#[ignore = "bug: the demo images in the repository's static/images/ are built into every site"]
 fn built_in_assets_are_only_the_theme() {
     let b = Site::new()
         .file(

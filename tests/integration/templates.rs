@@ -75,7 +75,6 @@ fn template_rendering_error_names_the_template() {
 }
 
 #[test]
-#[ignore = "bug: an unknown filter/function/include in a template is reported as `templates:0:0:`"]
 fn unknown_filter_is_reported_at_its_line_and_column() {
     let broken = "{% extends \"base.html\" %}\n{% block content %}\n{{ article.title | no_such_filter }}\n{% endblock content %}\n";
     let b = site().file("templates/article.html", broken).build();
