@@ -73,6 +73,7 @@ struct Rendered {
 /// Runs every stage; pages go to `sink` as they are rendered.
 pub fn build(config: &Config, options: &BuildOptions, sink: &dyn Sink) -> Build {
     let started = Instant::now();
+    let mut clock = StageClock::new();
     let mut diagnostics = Diagnostics::new();
     let theme = Theme::load(&config.root, &config.templates_dir());
     let (files, assets, found) = discover(&config.root, &config.content_dir());
@@ -80,7 +81,9 @@ pub fn build(config: &Config, options: &BuildOptions, sink: &dyn Sink) -> Build 
     let (loaded, drafts) = load_front_matter(config, files, options.drafts, &mut diagnostics);
     let loaded = assign_permalinks(config, loaded, &mut diagnostics);
     let targets = link_targets(config, &loaded, drafts);
+    clock.lap("load");
     let rendered = render_markdown(config, loaded, &targets, &mut diagnostics);
+    clock.lap("markdown");
     let formulas = rendered.iter().map(|r| r.math.formulas.len()).sum();
     let cache = options.cache_dir.as_ref().map(DiskCache::new);
     let (store, math_stats) = math::render_all(
@@ -89,9 +92,11 @@ pub fn build(config: &Config, options: &BuildOptions, sink: &dyn Sink) -> Build 
             .flat_map(|r| r.math.formulas.iter().filter_map(|f| f.job.as_ref())),
         cache.as_ref(),
     );
+    clock.lap("katex");
     check_anchors(&rendered, &mut diagnostics);
     let (articles, checks) = finish_articles(&config.base_path, rendered, &store, &mut diagnostics);
     let site = Site::new(config.clone(), articles, store);
+    clock.lap("assemble");
     let mut stats = Stats {
         articles: site.articles.len(),
         formulas,
@@ -109,13 +114,40 @@ pub fn build(config: &Config, options: &BuildOptions, sink: &dyn Sink) -> Build 
         }
         Err(errors) => diagnostics.extend(errors),
     }
+    clock.lap("pages");
     paths.extend(copy_static_files(config, &assets, sink, &mut diagnostics));
     check_output(&mut paths, &checks, &mut diagnostics);
+    clock.lap("static");
     stats.seconds = started.elapsed().as_secs_f64();
     Build {
         paths,
         diagnostics,
         stats,
+    }
+}
+
+/// Per-stage wall time on stderr when `LEMMA_TIMINGS` is set: for profiling, not for users.
+struct StageClock {
+    enabled: bool,
+    last: Instant,
+}
+
+impl StageClock {
+    fn new() -> Self {
+        StageClock {
+            enabled: std::env::var_os("LEMMA_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if self.enabled {
+            eprintln!(
+                "timing: {stage:>9} {:>8.3}s",
+                self.last.elapsed().as_secs_f64()
+            );
+        }
+        self.last = Instant::now();
     }
 }
 

@@ -1,1 +1,104 @@
+use super::*;
 
+fn render_text(text: &str) -> (RenderedBody, Vec<Formula>) {
+    let file = SourceFile {
+        path: "content/a.md".into(),
+        content_path: "a.md".into(),
+        text: text.into(),
+    };
+    let targets = LinkTargets { base_path: "/".into(), ..LinkTargets::default() };
+    let input = Input {
+        file: &file,
+        body_offset: 0,
+        url: "/a/",
+        drop_first_heading: false,
+        targets: &targets,
+    };
+    let mut formulas = Vec::new();
+    let body = render(&input, &mut formulas);
+    (body, formulas)
+}
+
+#[test]
+fn heading_ids_follow_github_and_repeat_with_suffixes() {
+    assert_eq!(heading_id("小结"), "小结");
+    assert_eq!(heading_id("Hello, World!"), "hello-world");
+    let (body, _) = render_text("## 小结\n\n## 小结\n\n## 推导 {#derivation}\n");
+    assert!(body.html.contains("<h2 id=\"小结\">"), "{}", body.html);
+    assert!(body.html.contains("<h2 id=\"小结-1\">"), "{}", body.html);
+    assert!(
+        body.html.contains("<h2 id=\"derivation\">"),
+        "{}",
+        body.html
+    );
+}
+
+#[test]
+fn formulas_become_placeholders_with_file_positions() {
+    let (body, formulas) = render_text("由式$x^2$可得\n\n$$\ny\n$$\n");
+    assert_eq!(formulas.len(), 2);
+    assert_eq!(formulas[0].tex, "x^2");
+    assert!(!formulas[0].display && formulas[1].display);
+    assert_eq!(
+        &"由式$x^2$可得"[formulas[0].offset..formulas[0].offset + 3],
+        "x^2"
+    );
+    assert!(body.html.contains(&placeholder(0)) && body.html.contains(&placeholder(1)));
+}
+
+#[test]
+fn code_is_never_math() {
+    let (body, formulas) = render_text("`$x$`\n\n```\n$y$\n```\n");
+    assert!(formulas.is_empty());
+    assert!(body.html.contains("<code>$x$</code>"), "{}", body.html);
+}
+
+#[test]
+fn bare_numbered_environment_is_display_math() {
+    let (_, formulas) = render_text("\\begin{equation}\na \\\\ b\n\\end{equation}\n");
+    assert_eq!(formulas.len(), 1);
+    assert!(formulas[0].display);
+    assert!(
+        formulas[0].tex.contains("a \\\\ b"),
+        "{:?}",
+        formulas[0].tex
+    );
+}
+
+#[test]
+fn lone_image_becomes_a_captioned_figure() {
+    let (body, _) = render_text("![铁锅（网络图）](pot.svg)\n\ntext ![inline](x.svg) text\n");
+    assert!(
+        body.html
+            .contains("<figure><img src=\"/pot.svg\" alt=\"铁锅（网络图）\""),
+        "{}",
+        body.html
+    );
+    assert!(
+        body.html
+            .contains("<figcaption>铁锅（网络图）</figcaption>"),
+        "{}",
+        body.html
+    );
+    assert_eq!(body.html.matches("<figure>").count(), 1);
+}
+
+#[test]
+fn excerpt_stops_at_more_and_carries_no_ids() {
+    let (body, _) = render_text("## 引言\n\n开头[^1]。\n\n<!--more-->\n\n后文\n\n[^1]: 注\n");
+    let excerpt = body.excerpt.unwrap();
+    assert!(
+        excerpt.contains("开头") && !excerpt.contains("后文"),
+        "{excerpt}"
+    );
+    assert!(!excerpt.contains("id="), "{excerpt}");
+    assert!(body.has_more);
+}
+
+#[test]
+fn first_paragraph_is_the_excerpt_without_a_marker() {
+    let (body, _) = render_text("# 标题\n\n第一段。\n\n第二段。\n");
+    assert_eq!(body.excerpt.as_deref(), Some("<p>第一段。</p>\n"));
+    assert_eq!(body.first_heading.as_deref(), Some("标题"));
+    assert!(body.has_more);
+}

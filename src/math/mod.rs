@@ -505,17 +505,9 @@ pub fn failures(file: &SourceFile, math: &ArticleMath, rendered: &FormulaStore) 
                     .rev()
                     .fold(e, |at, map| map.to_original(at))
             });
-            let offset = match original {
-                Some(at)
-                    if file
-                        .text
-                        .get(prepared.offset..prepared.offset + prepared.original.len())
-                        == Some(prepared.original.as_str()) =>
-                {
-                    prepared.offset + at.min(prepared.original.len())
-                }
-                _ => prepared.delimiter_offset,
-            };
+            let offset = original
+                .and_then(|at| file_offset(&file.text, prepared.offset, &prepared.original, at))
+                .unwrap_or(prepared.delimiter_offset);
             let (line, column) = lines.position(&file.text, offset);
             Some(
                 Diagnostic::error(
@@ -530,18 +522,34 @@ pub fn failures(file: &SourceFile, math: &ArticleMath, rendered: &FormulaStore) 
         .collect()
 }
 
-/// File offset of `tex_offset` in `formula`, or the formula's start when the TeX is not a
-/// verbatim slice of the file (inside a blockquote, pulldown-cmark strips the `>` markers).
+/// File offset of `tex_offset` in `formula`.
 fn source_offset(file: &SourceFile, formula: &Formula, tex_offset: usize) -> usize {
-    let verbatim = file
-        .text
-        .get(formula.offset..formula.offset + formula.tex.len())
-        == Some(formula.tex.as_str());
-    if verbatim {
-        formula.offset + tex_offset.min(formula.tex.len())
-    } else {
-        formula.delimiter_offset
+    file_offset(&file.text, formula.offset, &formula.tex, tex_offset)
+        .unwrap_or(formula.delimiter_offset)
+}
+
+/// File offset of byte `tex_offset` of a formula's TeX, which starts at `start` in `text`.
+/// In a list or a blockquote, pulldown-cmark hands over the TeX without the indentation and
+/// `>` markers of its continuation lines: the TeX is walked along the file, skipping those.
+fn file_offset(text: &str, start: usize, tex: &str, tex_offset: usize) -> Option<usize> {
+    let mut source = text.get(start..)?.char_indices();
+    let mut last = 0;
+    for (tex_byte, tex_char) in tex.char_indices() {
+        let position = loop {
+            let (byte, c) = source.next()?;
+            if c == tex_char {
+                break byte;
+            }
+            if !matches!(c, ' ' | '\t' | '>' | '\r') {
+                return None;
+            }
+        };
+        if tex_byte >= tex_offset {
+            return Some(start + position);
+        }
+        last = position + tex_char.len_utf8();
     }
+    Some(start + last)
 }
 
 /// Renders one formula exactly as it would appear on a page of an article holding only it.
@@ -586,4 +594,20 @@ pub fn render_standalone(
 }
 
 #[cfg(test)]
-mod tests;
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_inside_a_blockquote_skip_the_markers() {
+        let text = "> $$\n> a +\n> \\xyz\n> $$\n";
+        let tex = "\na +\n\\xyz\n";
+        let start = text.find("$$").unwrap() + 2;
+        let at = file_offset(text, start, tex, tex.find("\\xyz").unwrap()).unwrap();
+        assert_eq!(&text[at..at + 4], "\\xyz");
+    }
+
+    #[test]
+    fn offsets_give_up_when_the_tex_is_not_in_the_file() {
+        assert_eq!(file_offset("$a$", 1, "b", 0), None);
+    }
+}

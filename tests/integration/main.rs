@@ -4,9 +4,11 @@
 #[macro_use]
 mod util;
 
+mod cache;
 mod corpus;
 mod drafts;
 mod errors;
+mod example_site;
 mod excerpt;
 mod feed;
 mod figures;
