@@ -19,6 +19,8 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder.
     Build(BuildArgs),
+    /// Report every problem of the site without writing anything.
+    Check(CheckArgs),
 }
 
 #[derive(Debug, Args)]
@@ -38,4 +40,26 @@ pub struct BuildArgs {
     /// Render every formula afresh instead of using the formula cache (.lemma-cache/).
     #[arg(long)]
     pub no_cache: bool,
+}
+
+/// How `check` prints its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// `path:line:col: error: message`, with the source line.
+    Human,
+    /// One JSON document on stdout, for editors and CI.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The site folder, holding lemma.yaml.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Report format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Check articles marked `draft: true` too.
+    #[arg(long)]
+    pub drafts: bool,
 }

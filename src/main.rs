@@ -5,6 +5,7 @@ fn main() {
     let cli = Cli::parse();
     let code = match &cli.command {
         Command::Build(args) => lemma::cmd::build::run(args),
+        Command::Check(args) => lemma::cmd::check::run(args),
     };
     std::process::exit(code);
 }

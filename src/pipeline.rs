@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::content::frontmatter::{self, Parsed};
 use crate::content::{Asset, SourceFile, discover};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::markdown::{self, Formula, LinkCheck, LinkTargets, Mode, RenderedBody};
+use crate::markdown::{self, ExternalLink, Formula, LinkCheck, LinkTargets, Mode, RenderedBody};
 use crate::math::cache::DiskCache;
 use crate::math::{self, ArticleMath, FormulaStore, RenderStats};
 use crate::output::{OutputFile, Sink};
@@ -52,6 +52,8 @@ pub struct Build {
     /// Output paths, sorted.
     pub paths: Vec<String>,
     pub diagnostics: Diagnostics,
+    /// Links to other sites, by file and position; listed by `check`, never fetched.
+    pub external_links: Vec<ExternalLink>,
     pub stats: Stats,
 }
 
@@ -80,6 +82,7 @@ pub fn build(config: &Config, options: &BuildOptions, sink: &dyn Sink) -> Build 
     diagnostics.extend(found);
     let (loaded, drafts) = load_front_matter(config, files, options.drafts, &mut diagnostics);
     let loaded = assign_permalinks(config, loaded, &mut diagnostics);
+    check_duplicate_ids(&loaded, &mut diagnostics);
     let targets = link_targets(config, &loaded, drafts);
     clock.lap("load");
     let rendered = render_markdown(config, loaded, &targets, &mut diagnostics);
@@ -94,6 +97,11 @@ pub fn build(config: &Config, options: &BuildOptions, sink: &dyn Sink) -> Build 
     );
     clock.lap("katex");
     check_anchors(&rendered, &mut diagnostics);
+    let external_links = rendered
+        .iter()
+        .flat_map(|r| r.body.external_links.iter().cloned())
+        .collect();
+    let origins = page_origins(&rendered);
     let (articles, checks) = finish_articles(&config.base_path, rendered, &store, &mut diagnostics);
     let site = Site::new(config.clone(), articles, store);
     clock.lap("assemble");
@@ -116,12 +124,13 @@ pub fn build(config: &Config, options: &BuildOptions, sink: &dyn Sink) -> Build 
     }
     clock.lap("pages");
     paths.extend(copy_static_files(config, &assets, sink, &mut diagnostics));
-    check_output(&mut paths, &checks, &mut diagnostics);
+    check_output(&mut paths, &checks, &origins, &mut diagnostics);
     clock.lap("static");
     stats.seconds = started.elapsed().as_secs_f64();
     Build {
         paths,
         diagnostics,
+        external_links,
         stats,
     }
 }
@@ -255,6 +264,27 @@ fn assign_permalinks(
     let mut flags = keep.into_iter();
     loaded.retain(|_| flags.next().unwrap_or(false));
     loaded
+}
+
+/// Two articles with one `id`, even when the permalink does not use it (`{id}` collisions are
+/// already reported, and dropped, as permalink collisions).
+fn check_duplicate_ids(loaded: &[Loaded], diagnostics: &mut Diagnostics) {
+    let mut seen: BTreeMap<u64, (&str, usize)> = BTreeMap::new();
+    for article in loaded {
+        let Some(id) = &article.parsed.front.id else {
+            continue;
+        };
+        let path = article.file.path.as_str();
+        if let Some((other, other_line)) = seen.get(&id.value) {
+            let message = format!("id {} is already used by {other}:{other_line}", id.value);
+            diagnostics.push(
+                Diagnostic::error(path, id.line, id.column, message)
+                    .with_snippet(&article.file.text),
+            );
+        } else {
+            seen.insert(id.value, (path, id.line));
+        }
+    }
 }
 
 fn link_targets(config: &Config, loaded: &[Loaded], drafts: BTreeSet<String>) -> LinkTargets {
@@ -505,8 +535,100 @@ fn copy_static_files(
         .collect()
 }
 
+/// The output file of a page at `path` (`archives/1/` → `archives/1/index.html`).
+fn page_file(path: &str) -> String {
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
+}
+
+/// One `aliases` entry, where its redirect page goes and where it is written.
+struct AliasOrigin {
+    file: String,
+    alias: String,
+    path: String,
+    line: usize,
+    column: usize,
+    snippet: Option<String>,
+}
+
+/// Who asked for which output file, to report collisions at the line that caused them.
+struct PageOrigins {
+    aliases: Vec<AliasOrigin>,
+    /// Output file of each article page → its source path.
+    articles: BTreeMap<String, String>,
+}
+
+fn page_origins(rendered: &[Rendered]) -> PageOrigins {
+    let mut aliases = Vec::new();
+    let mut articles = BTreeMap::new();
+    for r in rendered {
+        let file = &r.loaded.file;
+        articles.insert(page_file(&r.loaded.path), file.path.clone());
+        for alias in &r.loaded.parsed.front.aliases {
+            aliases.push(AliasOrigin {
+                file: page_file(&alias_path(&alias.value)),
+                alias: alias.value.clone(),
+                path: file.path.clone(),
+                line: alias.line,
+                column: alias.column,
+                snippet: file
+                    .text
+                    .lines()
+                    .nth(alias.line.saturating_sub(1))
+                    .map(str::to_owned),
+            });
+        }
+    }
+    PageOrigins { aliases, articles }
+}
+
+/// `writes` pages go to `file`: an error at each alias among them, or a generic one.
+fn report_collision(
+    file: &str,
+    writes: usize,
+    origins: &PageOrigins,
+    diagnostics: &mut Diagnostics,
+) {
+    let aliases: Vec<&AliasOrigin> = origins.aliases.iter().filter(|a| a.file == file).collect();
+    let Some(first) = aliases.first() else {
+        diagnostics.push(Diagnostic::error(file, 0, 0, format!("two pages would be written to /{file} (a term or permalink collides with another page)")));
+        return;
+    };
+    let others = writes - aliases.len();
+    for (index, alias) in aliases.iter().enumerate() {
+        let message = if others > 0 {
+            let page = origins.articles.get(file).map_or_else(
+                || "a page lemma generates (a listing, term, archive or feed page)".to_string(),
+                |source| format!("the article {source}"),
+            );
+            format!(
+                "alias `{}` collides with {page}: both would be written to /{file}",
+                alias.alias
+            )
+        } else if index > 0 {
+            format!(
+                "alias `{}` is already an alias in {}:{}",
+                alias.alias, first.path, first.line
+            )
+        } else {
+            continue;
+        };
+        let mut d = Diagnostic::error(&alias.path, alias.line, alias.column, message);
+        d.snippet = alias.snippet.clone();
+        diagnostics.push(d);
+    }
+}
+
 /// Two pages at one path, and links to files the site does not have.
-fn check_output(paths: &mut Vec<String>, checks: &[PathCheck], diagnostics: &mut Diagnostics) {
+fn check_output(
+    paths: &mut Vec<String>,
+    checks: &[PathCheck],
+    origins: &PageOrigins,
+    diagnostics: &mut Diagnostics,
+) {
     paths.sort();
     let mut duplicates: Vec<String> = paths
         .windows(2)
@@ -515,7 +637,8 @@ fn check_output(paths: &mut Vec<String>, checks: &[PathCheck], diagnostics: &mut
         .collect();
     duplicates.dedup();
     for path in duplicates {
-        diagnostics.push(Diagnostic::error(&path, 0, 0, format!("two pages would be written to /{path} (an alias, term or permalink collides with another page)")));
+        let writes = paths.iter().filter(|p| **p == path).count();
+        report_collision(&path, writes, origins, diagnostics);
     }
     paths.dedup();
     let exists = |p: &str| {

@@ -1,6 +1,7 @@
 //! One module per subcommand; each is a thin driver over [`crate::pipeline`].
 
 pub mod build;
+pub mod check;
 
 use crate::diagnostics::Diagnostics;
 

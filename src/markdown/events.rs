@@ -352,7 +352,18 @@ impl<'i, 'f> Rewriter<'i, 'f> {
     fn resolve<'a>(&self, dest: &CowStr<'a>, offset: usize, out: &mut RenderedBody) -> CowStr<'a> {
         let current = &self.input.file.content_path;
         match links::resolve(dest, current, self.input.targets) {
-            Resolution::Keep => dest.clone(),
+            Resolution::Keep => {
+                if links::is_external(dest) {
+                    let (line, column) = self.position(offset);
+                    out.external_links.push(links::ExternalLink {
+                        path: self.input.file.path.clone(),
+                        line,
+                        column,
+                        url: dest.to_string(),
+                    });
+                }
+                dest.clone()
+            }
             Resolution::Rewrite { url, check } => {
                 if let Some(target) = check {
                     let (line, column) = self.position(offset);

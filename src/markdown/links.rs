@@ -38,6 +38,22 @@ pub enum LinkCheck {
     },
 }
 
+/// A link to another site, listed by `lemma check` and never fetched.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ExternalLink {
+    /// The article, relative to the site root: `content/2023/a.md`.
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub url: String,
+}
+
+/// Whether `dest` is a web URL of another site: `http(s)://…` or protocol-relative `//…`.
+pub fn is_external(dest: &str) -> bool {
+    let lower = dest.get(..8).unwrap_or(dest).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || dest.starts_with("//")
+}
+
 /// What to do with one link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolution {
@@ -288,6 +304,16 @@ mod tests {
     fn external_links_are_kept() {
         for url in ["https://x.org/a.md", "mailto:a@b", "//cdn.x/y", ""] {
             assert_eq!(resolve(url, "a.md", &targets()), Resolution::Keep);
+        }
+    }
+
+    #[test]
+    fn only_web_urls_are_external() {
+        for url in ["https://x.org/a", "HTTP://x.org", "//cdn.x/y"] {
+            assert!(is_external(url), "{url}");
+        }
+        for url in ["mailto:a@b", "/images/a.png", "a.md", "", "#x", "httpx://y"] {
+            assert!(!is_external(url), "{url}");
         }
     }
 

@@ -16,7 +16,7 @@ use pulldown_cmark::{Event, Options, Parser};
 
 use crate::content::SourceFile;
 use crate::diagnostics::{Diagnostic, LineIndex};
-pub use links::{LinkCheck, LinkTargets};
+pub use links::{ExternalLink, LinkCheck, LinkTargets};
 
 /// One formula as written, before numbering and rendering.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +54,8 @@ pub struct RenderedBody {
     /// Element ids the page will have: headings, footnotes, raw HTML ids.
     pub anchors: BTreeSet<String>,
     pub checks: Vec<LinkCheck>,
+    /// Links to other sites, in source order; never fetched.
+    pub external_links: Vec<ExternalLink>,
     pub diagnostics: Vec<Diagnostic>,
 }
 

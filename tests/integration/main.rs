@@ -5,6 +5,7 @@
 mod util;
 
 mod cache;
+mod check;
 mod corpus;
 mod drafts;
 mod errors;

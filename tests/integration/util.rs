@@ -74,25 +74,34 @@ impl Site {
 
     /// `lemma build --root <site>` with more arguments (`--drafts`, `--base-url …`).
     pub fn build_with(self, args: &[&str]) -> Build {
+        let mut args = args.to_vec();
+        args.insert(0, "build");
+        self.run(&args)
+    }
+
+    /// `lemma <args> --root <site>`: any subcommand (`&["check", "--format", "json"]`).
+    pub fn run(self, args: &[&str]) -> Build {
         let output = Command::new(env!("CARGO_BIN_EXE_lemma"))
-            .arg("build")
+            .args(args)
             .arg("--root")
             .arg(self.root())
-            .args(args)
             .output()
             .expect("run lemma");
         Build {
             code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
             site: self,
         }
     }
 }
 
-/// One run of `lemma build`, owning its site so it can be edited and built again.
+/// One run of `lemma build` (or another subcommand), owning its site so it can be edited and
+/// built again.
 pub struct Build {
     pub site: Site,
     pub code: Option<i32>,
+    pub stdout: String,
     pub stderr: String,
 }
 

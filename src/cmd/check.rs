@@ -1,0 +1,93 @@
+//! `lemma check`: the whole build pipeline with nothing written, and a report of every problem.
+//!
+//! It is `build` with the [`Discard`] sink: the same stages find the same problems, so a site
+//! that checks clean builds clean. External links are listed, never fetched: whether a
+//! remote page is up is a question for another day and another tool, not for every build.
+//!
+//! The human report prints diagnostics to stderr, as `build` does, and the external links to
+//! stdout. `--format json` prints one JSON document to stdout and nothing else.
+
+use serde::Serialize;
+
+use crate::cli::{CheckArgs, Format};
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::markdown::ExternalLink;
+use crate::output::Discard;
+use crate::pipeline::{self, BuildOptions};
+
+/// The `--format json` document.
+#[derive(Debug, Serialize)]
+struct Report<'a> {
+    diagnostics: Vec<&'a Diagnostic>,
+    external_links: &'a [ExternalLink],
+    errors: usize,
+    warnings: usize,
+}
+
+/// Returns the process exit code: 1 when the site has errors, 0 when only warnings remain.
+pub fn run(args: &CheckArgs) -> i32 {
+    let (diagnostics, external_links) = match Config::load(&args.root, None) {
+        Ok(config) => {
+            let options = BuildOptions {
+                drafts: args.drafts,
+                live_reload: None,
+                cache_dir: Some(pipeline::default_cache_dir(&config)),
+            };
+            let build = pipeline::build(&config, &options, &Discard);
+            (build.diagnostics, build.external_links)
+        }
+        Err(errors) => {
+            let mut diagnostics = Diagnostics::new();
+            diagnostics.extend(errors);
+            (diagnostics, Vec::new())
+        }
+    };
+    let sorted = diagnostics.sorted();
+    let errors = sorted
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let report = Report {
+        warnings: sorted.len() - errors,
+        errors,
+        diagnostics: sorted,
+        external_links: &external_links,
+    };
+    match args.format {
+        Format::Human => print_human(&report),
+        Format::Json => match serde_json::to_string_pretty(&report) {
+            Ok(json) => println!("{json}"),
+            Err(e) => {
+                eprintln!("error: cannot write the JSON report: {e}");
+                return 2;
+            }
+        },
+    }
+    if errors > 0 {
+        super::EXIT_CONTENT_ERRORS
+    } else {
+        0
+    }
+}
+
+fn print_human(report: &Report) {
+    for diagnostic in &report.diagnostics {
+        eprintln!("{}", diagnostic.render());
+    }
+    if !report.external_links.is_empty() {
+        println!("external links (not checked):");
+        for link in report.external_links {
+            println!(
+                "  {}:{}:{}: {}",
+                link.path, link.line, link.column, link.url
+            );
+        }
+    }
+    eprintln!(
+        "check: {} error(s), {} warning(s), {} external link(s) not checked",
+        report.errors,
+        report.warnings,
+        report.external_links.len()
+    );
+}
