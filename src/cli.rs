@@ -21,6 +21,10 @@ pub enum Command {
     Build(BuildArgs),
     /// Report every problem of the site without writing anything.
     Check(CheckArgs),
+    /// Write a new draft article with its front matter filled in.
+    New(NewArgs),
+    /// Create a new site in a folder.
+    Init(InitArgs),
 }
 
 #[derive(Debug, Args)]
@@ -62,4 +66,31 @@ pub struct CheckArgs {
     /// Check articles marked `draft: true` too.
     #[arg(long)]
     pub drafts: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The article's title.
+    pub title: String,
+    /// The site folder, holding lemma.yaml.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The series the article belongs to.
+    #[arg(long)]
+    pub series: Option<String>,
+    /// A category (repeat for several).
+    #[arg(long)]
+    pub category: Vec<String>,
+    /// The file name without `.md`; by default the title in pinyin.
+    #[arg(long)]
+    pub slug: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create the site in.
+    pub dir: PathBuf,
+    /// Write into a non-empty folder (existing files are never overwritten).
+    #[arg(long)]
+    pub force: bool,
 }

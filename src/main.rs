@@ -6,6 +6,8 @@ fn main() {
     let code = match &cli.command {
         Command::Build(args) => lemma::cmd::build::run(args),
         Command::Check(args) => lemma::cmd::check::run(args),
+        Command::New(args) => lemma::cmd::new::run(args),
+        Command::Init(args) => lemma::cmd::init::run(args),
     };
     std::process::exit(code);
 }

@@ -18,6 +18,7 @@ mod katex_fixtures;
 mod links;
 mod listing;
 mod math;
+mod new;
 mod output;
 mod series;
 mod subpath;

@@ -1,0 +1,240 @@
+//! `lemma new "标题"`: a new draft article with its front matter filled in.
+//!
+//! The file goes to `content/YYYY/<slug>.md`, the year and date taken in the site's timezone.
+//! The slug is the title in toneless pinyin (`生成扩散模型` → `sheng-cheng-kuo-san-mo-xing`), because
+//! file names and URLs made of ASCII survive every tool an archive passes through. The `id` is
+//! one more than the largest of the site, drafts included, so two drafts written in a row never
+//! share one. An existing file is never overwritten.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, Utc};
+use pinyin::ToPinyin;
+
+use crate::cli::NewArgs;
+use crate::config::Config;
+use crate::content::frontmatter;
+use crate::content::{SourceFile, discover};
+use crate::diagnostics::Diagnostics;
+
+/// The longest slug made from a title, in bytes; longer ones are cut at a word boundary.
+const MAX_SLUG: usize = 80;
+
+/// Returns the process exit code.
+pub fn run(args: &NewArgs) -> i32 {
+    let config = match Config::load(&args.root, None) {
+        Ok(config) => config,
+        Err(errors) => {
+            let mut diagnostics = Diagnostics::new();
+            diagnostics.extend(errors);
+            super::report(&diagnostics);
+            return super::EXIT_CONTENT_ERRORS;
+        }
+    };
+    let slug = match &args.slug {
+        Some(slug) => match checked_slug(slug) {
+            Ok(slug) => Some(slug),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return 2;
+            }
+        },
+        None => None,
+    };
+    let id = next_id(&config);
+    let now = Utc::now().with_timezone(&config.timezone);
+    let slug = slug
+        .or_else(|| Some(pinyin_slug(&args.title)).filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| id.to_string());
+    let relative = PathBuf::from("content")
+        .join(now.format("%Y").to_string())
+        .join(format!("{slug}.md"));
+    let text = front_matter(args, now, id);
+    let shown = if args.root == Path::new(".") {
+        relative.clone()
+    } else {
+        args.root.join(&relative)
+    };
+    match write_new(&config.root.join(&relative), &text) {
+        Ok(()) => {
+            println!("{}", shown.display());
+            0
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            eprintln!(
+                "error: {} already exists; not overwriting it (give another title or --slug)",
+                shown.display()
+            );
+            super::EXIT_CONTENT_ERRORS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", shown.display());
+            2
+        }
+    }
+}
+
+/// Creates `path` with `text`, failing with `AlreadyExists` rather than replacing a file.
+fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+/// A `--slug` given by hand, as a file name: `x.md` is taken as `x`.
+fn checked_slug(slug: &str) -> Result<String, String> {
+    let slug = slug.trim();
+    let slug = slug.strip_suffix(".md").unwrap_or(slug);
+    if slug.is_empty() || slug.starts_with('.') || slug.contains(['/', '\\']) {
+        return Err(format!(
+            "--slug `{slug}` cannot be a file name: it must be non-empty, without `/`, and not start with `.`"
+        ));
+    }
+    Ok(slug.to_string())
+}
+
+/// The next free id: one more than the largest `id` of any article, drafts included.
+fn next_id(config: &Config) -> u64 {
+    let (files, _, _) = discover(&config.root, &config.content_dir());
+    files
+        .iter()
+        .filter_map(|file| article_id(file, config.timezone))
+        .max()
+        .map_or(1, |max| max + 1)
+}
+
+/// The `id` of one article. When its front matter does not parse, a top-level `id:` line still
+/// counts, so a broken article never has its id handed out again.
+fn article_id(file: &SourceFile, timezone: FixedOffset) -> Option<u64> {
+    match frontmatter::parse(file, timezone).0 {
+        Some(parsed) => parsed.front.id.map(|id| id.value),
+        None => file
+            .text
+            .lines()
+            .skip(1)
+            .take_while(|line| line.trim_end() != "---")
+            .find_map(|line| line.strip_prefix("id:")?.trim().parse().ok()),
+    }
+}
+
+/// A YAML double-quoted scalar: JSON strings are valid YAML.
+fn quoted(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| format!("{text:?}"))
+}
+
+fn front_matter(args: &NewArgs, now: DateTime<FixedOffset>, id: u64) -> String {
+    let mut yaml = format!(
+        "---\ntitle: {}\ndate: {}\nid: {id}\n",
+        quoted(args.title.trim()),
+        now.format("%Y-%m-%d %H:%M:%S%:z")
+    );
+    if !args.category.is_empty() {
+        let list: Vec<String> = args.category.iter().map(|c| quoted(c)).collect();
+        yaml.push_str(&format!("categories: [{}]\n", list.join(", ")));
+    }
+    if let Some(series) = &args.series {
+        yaml.push_str(&format!("series: {}\n", quoted(series)));
+    }
+    yaml.push_str("draft: true\n---\n\n");
+    yaml
+}
+
+/// The title in toneless pinyin, one word per character, ASCII words kept, everything else a
+/// separator: `生成扩散模型漫谈（一）：DDPM` → `sheng-cheng-kuo-san-mo-xing-man-tan-yi-ddpm`.
+/// Empty when the title has neither Chinese characters nor ASCII letters and digits.
+pub fn pinyin_slug(title: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut ascii = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            ascii.push(c.to_ascii_lowercase());
+            continue;
+        }
+        if !ascii.is_empty() {
+            words.push(std::mem::take(&mut ascii));
+        }
+        if let Some(pinyin) = c.to_pinyin() {
+            // `ü` (绿 lü) is written `v`, as pinyin keyboards do.
+            words.push(pinyin.plain().replace('ü', "v"));
+        }
+    }
+    if !ascii.is_empty() {
+        words.push(ascii);
+    }
+    let mut slug = String::new();
+    for word in words {
+        if !slug.is_empty() && slug.len() + 1 + word.len() > MAX_SLUG {
+            break;
+        }
+        if !slug.is_empty() {
+            slug.push('-');
+        }
+        slug.push_str(&word);
+    }
+    slug
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_title_becomes_pinyin_words() {
+        assert_eq!(pinyin_slug("生成扩散模型"), "sheng-cheng-kuo-san-mo-xing");
+    }
+
+    #[test]
+    fn ascii_words_and_punctuation() {
+        assert_eq!(
+            pinyin_slug("生成扩散模型漫谈（一）：DDPM = 拆楼 + 建楼"),
+            "sheng-cheng-kuo-san-mo-xing-man-tan-yi-ddpm-chai-lou-jian-lou"
+        );
+        assert_eq!(pinyin_slug("Adam 的 epsilon"), "adam-de-epsilon");
+    }
+
+    #[test]
+    fn umlaut_is_written_v_and_the_slug_is_ascii() {
+        let slug = pinyin_slug("绿色");
+        assert_eq!(slug, "lv-se");
+    }
+
+    #[test]
+    fn nothing_to_transliterate_is_empty() {
+        assert_eq!(pinyin_slug("（？！）"), "");
+        assert_eq!(pinyin_slug("αβγ"), "");
+    }
+
+    #[test]
+    fn long_titles_are_cut_at_a_word() {
+        let slug = pinyin_slug(&"数学".repeat(40));
+        assert!(slug.len() <= MAX_SLUG, "{slug}");
+        assert!(slug.ends_with("shu") || slug.ends_with("xue"), "{slug}");
+    }
+
+    #[test]
+    fn hand_given_slugs_must_be_file_names() {
+        assert_eq!(checked_slug("ddpm.md").unwrap(), "ddpm");
+        assert!(checked_slug("a/b").is_err());
+        assert!(checked_slug(".hidden").is_err());
+        assert!(checked_slug("").is_err());
+    }
+
+    #[test]
+    fn broken_front_matter_still_gives_its_id() {
+        let file = SourceFile {
+            path: "content/a.md".into(),
+            content_path: "a.md".into(),
+            text: "---\ntitle: [unclosed\nid: 41\n---\n".into(),
+        };
+        assert_eq!(
+            article_id(&file, FixedOffset::east_opt(0).unwrap()),
+            Some(41)
+        );
+    }
+}
