@@ -94,16 +94,18 @@ pub trait Sink: Sync {
 }
 
 /// Writes files straight into a folder, as they are produced.
-pub struct DirSink {
+pub struct DirSink<'a> {
     dir: PathBuf,
     created: Mutex<HashSet<PathBuf>>,
+    reuse: Option<&'a Reuse>,
 }
 
-impl DirSink {
+impl DirSink<'_> {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
         DirSink {
             dir: dir.into(),
             created: Mutex::new(HashSet::new()),
+            reuse: None,
         }
     }
 
@@ -126,12 +128,15 @@ impl DirSink {
     }
 }
 
-impl Sink for DirSink {
+impl Sink for DirSink<'_> {
     fn put(&self, file: OutputFile) -> Result<(), WriteError> {
         let target = self.dir.join(&file.path);
         self.ensure_parent(&target)?;
         match &file.contents {
-            Contents::Bytes(bytes) => std::fs::write(&target, bytes).map_err(io_error(&target)),
+            Contents::Bytes(bytes) => match self.reuse {
+                Some(reuse) => reuse.put(&file.path, bytes, &target),
+                None => std::fs::write(&target, bytes).map_err(io_error(&target)),
+            },
             Contents::Copy(source) => std::fs::copy(source, &target)
                 .map(drop)
                 .map_err(io_error(source)),
@@ -176,6 +181,7 @@ pub struct Staging {
     output: PathBuf,
     staging: PathBuf,
     published: bool,
+    reuse: Option<Reuse>,
 }
 
 impl Staging {
@@ -196,11 +202,21 @@ impl Staging {
             output: output.to_path_buf(),
             staging,
             published: false,
+            reuse: None,
         })
     }
 
-    pub fn sink(&self) -> DirSink {
-        DirSink::new(&self.staging)
+    /// Lets unchanged pages be hard links to the published ones, as recorded in `manifest`.
+    pub fn reusing(mut self, manifest: PathBuf) -> Self {
+        self.reuse = Some(Reuse::load(manifest, self.output.clone()));
+        self
+    }
+
+    pub fn sink(&self) -> DirSink<'_> {
+        DirSink {
+            reuse: self.reuse.as_ref(),
+            ..DirSink::new(&self.staging)
+        }
     }
 
     /// Swaps the staging folder in as the output; the old output is removed afterwards.
@@ -220,9 +236,122 @@ impl Staging {
             });
         }
         self.published = true;
+        if let Some(reuse) = &self.reuse {
+            // Without a manifest the next build writes every page again, nothing worse.
+            let _ = reuse.save();
+        }
         let _ = std::fs::remove_dir_all(&retired);
         Ok(())
     }
+}
+
+/// What a page file of the published output was, so an identical page need not be written
+/// again (and the old copy need not be deleted: a hard link moves it into the new output).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Written {
+    hash: [u8; 32],
+    len: u64,
+    modified_nanos: u128,
+}
+
+impl Written {
+    fn of(path: &Path, hash: [u8; 32]) -> Option<Written> {
+        let metadata = std::fs::metadata(path).ok()?;
+        let modified_nanos = metadata
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_nanos();
+        Some(Written {
+            hash,
+            len: metadata.len(),
+            modified_nanos,
+        })
+    }
+}
+
+/// The manifest of the published output and the one being made.
+pub struct Reuse {
+    manifest: PathBuf,
+    published: PathBuf,
+    previous: BTreeMap<String, Written>,
+    current: Mutex<BTreeMap<String, Written>>,
+}
+
+impl Reuse {
+    fn load(manifest: PathBuf, published: PathBuf) -> Reuse {
+        let previous = std::fs::read_to_string(&manifest)
+            .map(|text| parse_manifest(&text))
+            .unwrap_or_default();
+        Reuse {
+            manifest,
+            published,
+            previous,
+            current: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// Writes `bytes` to `target`, or links the published file when it is the same page.
+    fn put(&self, path: &str, bytes: &[u8], target: &Path) -> Result<(), WriteError> {
+        let hash = *blake3::hash(bytes).as_bytes();
+        let published = self.published.join(path);
+        // The file on disk must still be the one the manifest describes (nobody edited it).
+        let unchanged = self
+            .previous
+            .get(path)
+            .is_some_and(|old| old.hash == hash && Written::of(&published, hash) == Some(*old));
+        if !(unchanged && std::fs::hard_link(&published, target).is_ok()) {
+            std::fs::write(target, bytes).map_err(io_error(target))?;
+        }
+        if let (Some(written), Ok(mut current)) = (Written::of(target, hash), self.current.lock()) {
+            current.insert(path.to_string(), written);
+        }
+        Ok(())
+    }
+
+    fn save(&self) -> io::Result<()> {
+        let current = self
+            .current
+            .lock()
+            .map_err(|_| io::Error::other("manifest lock poisoned"))?;
+        let mut text = String::with_capacity(current.len() * 120);
+        for (path, w) in current.iter() {
+            text.push_str(&format!(
+                "{} {} {} {path}\n",
+                blake3::Hash::from_bytes(w.hash).to_hex(),
+                w.len,
+                w.modified_nanos
+            ));
+        }
+        if let Some(dir) = self.manifest.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let temporary = self
+            .manifest
+            .with_extension(format!("tmp-{}", std::process::id()));
+        std::fs::write(&temporary, text)?;
+        std::fs::rename(&temporary, &self.manifest)
+    }
+}
+
+fn parse_manifest(text: &str) -> BTreeMap<String, Written> {
+    text.lines()
+        .filter_map(|line| {
+            let mut parts = line.splitn(4, ' ');
+            let hash = blake3::Hash::from_hex(parts.next()?).ok()?;
+            let len = parts.next()?.parse().ok()?;
+            let modified_nanos = parts.next()?.parse().ok()?;
+            Some((
+                parts.next()?.to_string(),
+                Written {
+                    hash: *hash.as_bytes(),
+                    len,
+                    modified_nanos,
+                },
+            ))
+        })
+        .collect()
 }
 
 impl Drop for Staging {
@@ -283,6 +412,37 @@ mod tests {
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "published"
         );
+    }
+
+    #[test]
+    fn unchanged_pages_are_linked_not_written() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (out, manifest) = (
+            dir.path().join("public"),
+            dir.path().join("cache/out.manifest"),
+        );
+        let build = |same: &[u8], changed: &[u8]| {
+            let staging = Staging::new(&out).unwrap().reusing(manifest.clone());
+            let sink = staging.sink();
+            sink.put(OutputFile::bytes("same.html".into(), same.to_vec()))
+                .unwrap();
+            sink.put(OutputFile::bytes("changed.html".into(), changed.to_vec()))
+                .unwrap();
+            drop(sink);
+            staging.publish().unwrap();
+            let inode = |name: &str| std::fs::metadata(out.join(name)).unwrap().ino();
+            (inode("same.html"), inode("changed.html"))
+        };
+        let first = build(b"same", b"one");
+        let second = build(b"same", b"two");
+        assert_eq!(first.0, second.0, "unchanged page should be the same file");
+        assert_ne!(first.1, second.1);
+        assert_eq!(std::fs::read(out.join("changed.html")).unwrap(), b"two");
+        // A published file edited by hand is written again, not trusted.
+        std::fs::write(out.join("same.html"), b"tampered").unwrap();
+        build(b"same", b"two");
+        assert_eq!(std::fs::read(out.join("same.html")).unwrap(), b"same");
     }
 
     #[test]

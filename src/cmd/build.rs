@@ -1,11 +1,23 @@
 //! `lemma build`: run the pipeline into a staging folder and publish it only if the site has
 //! no errors.
 
+use std::path::{Path, PathBuf};
+
 use crate::cli::BuildArgs;
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
 use crate::output::{self, Staging};
 use crate::pipeline::{self, BuildOptions};
+
+/// Where the manifest of an output folder's pages lives: in the site's cache, named after
+/// the folder, so the published output carries no file of lemma's own.
+fn output_manifest(root: &Path, output_dir: &Path) -> PathBuf {
+    let absolute = std::path::absolute(output_dir).unwrap_or_else(|_| output_dir.to_path_buf());
+    let name = blake3::hash(absolute.to_string_lossy().as_bytes()).to_hex();
+    root.join(".lemma-cache")
+        .join("outputs")
+        .join(format!("{}.manifest", &name[..16]))
+}
 
 /// Returns the process exit code.
 pub fn run(args: &BuildArgs) -> i32 {
@@ -31,6 +43,10 @@ pub fn run(args: &BuildArgs) -> i32 {
         }
     };
     let cache_dir = (!args.no_cache).then(|| pipeline::default_cache_dir(&config));
+    let staging = match args.no_cache {
+        true => staging,
+        false => staging.reusing(output_manifest(&config.root, &output_dir)),
+    };
     let options = BuildOptions {
         drafts: args.drafts,
         live_reload: None,

@@ -619,6 +619,8 @@ pub fn write(
         other => Some(other.clone()),
     });
     pulldown_cmark::html::push_html(&mut html, events);
+    // Bodies live until their pages are written; the growth slack of a whole archive adds up.
+    html.shrink_to_fit();
     html
 }
 

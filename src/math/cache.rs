@@ -9,7 +9,11 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use super::JobKey;
 use super::store::Compressed;
@@ -67,9 +71,11 @@ impl DiskCache {
             let Ok(bytes) = std::fs::read(&segment) else {
                 continue;
             };
-            for (key, data) in records(&bytes) {
+            // Entries stay slices of the segment: no copy of a cache that can be 100 MB.
+            let bytes = Arc::new(bytes);
+            for (key, range) in record_ranges(&bytes) {
                 if wanted.contains(&key) && !found.contains_key(&key) {
-                    found.insert(key, Compressed::from_raw(data.to_vec()));
+                    found.insert(key, Compressed::Shared(Arc::clone(&bytes), range));
                 }
             }
         }
@@ -113,8 +119,23 @@ impl DiskCache {
         Ok(target)
     }
 
+    /// Drops the entries no formula of the site uses any more (edited or deleted formulas),
+    /// once they make up most of the cache; `used_bytes` is the size of the entries in use.
+    pub fn prune(&self, in_use: &HashSet<JobKey>, used_bytes: u64) -> io::Result<()> {
+        let total: u64 = self.segments().iter().filter_map(|s| std::fs::metadata(s).ok()).map(|m| m.len()).sum();
+        if total <= 2 * used_bytes + (1 << 20) {
+            return Ok(());
+        }
+        self.rewrite(|key| in_use.contains(key))
+    }
+
     /// Merges every segment into one; segments another build adds meanwhile are left alone.
     fn compact(&self) -> io::Result<()> {
+        self.rewrite(|_| true)
+    }
+
+    /// Replaces all segments by one holding the records `keep` accepts.
+    fn rewrite(&self, keep: impl Fn(&JobKey) -> bool) -> io::Result<()> {
         let segments = self.segments();
         let mut seen = HashSet::new();
         let mut merged = MAGIC.to_vec();
@@ -123,7 +144,7 @@ impl DiskCache {
                 continue;
             };
             for (key, data) in records(&bytes) {
-                if seen.insert(key) {
+                if keep(&key) && seen.insert(key) {
                     push_record(&mut merged, &key, data);
                 }
             }
@@ -145,26 +166,38 @@ fn push_record(buffer: &mut Vec<u8>, key: &JobKey, data: &[u8]) {
 
 /// The intact records of a segment; reading stops at a truncated record.
 fn records(bytes: &[u8]) -> Vec<(JobKey, &[u8])> {
-    let mut out = Vec::new();
-    let Some(mut rest) = bytes.strip_prefix(MAGIC.as_slice()) else {
-        return out;
-    };
-    while rest.len() >= HEADER {
-        let mut key = [0u8; 32];
-        key.copy_from_slice(&rest[..32]);
-        let mut len = [0u8; 4];
-        len.copy_from_slice(&rest[32..36]);
-        let len = u32::from_le_bytes(len) as usize;
-        let sum = &rest[36..44];
-        let Some(data) = rest.get(HEADER..HEADER + len) else {
-            break;
-        };
-        if sum == checksum(&key, data) {
-            out.push((key, data));
-        }
-        rest = &rest[HEADER + len..];
+    record_ranges(bytes)
+        .into_iter()
+        .map(|(key, range)| (key, &bytes[range]))
+        .collect()
+}
+
+/// Keys and data ranges of the intact records; checksums are verified on all cores.
+fn record_ranges(bytes: &[u8]) -> Vec<(JobKey, Range<usize>)> {
+    let mut candidates: Vec<(JobKey, usize, Range<usize>)> = Vec::new();
+    let mut at = MAGIC.len();
+    if !bytes.starts_with(MAGIC) {
+        return Vec::new();
     }
-    out
+    while let Some(header) = bytes.get(at..at + HEADER) {
+        let mut key = [0u8; 32];
+        key.copy_from_slice(&header[..32]);
+        let mut len = [0u8; 4];
+        len.copy_from_slice(&header[32..36]);
+        let data = at + HEADER..at + HEADER + u32::from_le_bytes(len) as usize;
+        if data.end > bytes.len() {
+            break;
+        }
+        candidates.push((key, at + 36, data.clone()));
+        at = data.end;
+    }
+    candidates
+        .into_par_iter()
+        .filter(|(key, sum_at, data)| {
+            bytes[*sum_at..sum_at + 8] == checksum(key, &bytes[data.clone()])
+        })
+        .map(|(key, _, data)| (key, data))
+        .collect()
 }
 
 #[cfg(test)]
@@ -203,6 +236,23 @@ mod tests {
                 .load(&[key(1), key(2)].into_iter().collect())
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn prune_keeps_only_entries_in_use() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = DiskCache::new(dir.path());
+        // Hex of hashes hardly compresses, so the cache is well over the 1 MB slack.
+        let noise = |n: u8| (0..1000u32).map(|i| blake3::hash(&[n, i as u8, (i >> 8) as u8]).to_hex().to_string()).collect::<String>();
+        let entries: Vec<Compressed> = (0..50u8).map(|n| Compressed::new(&noise(n))).collect();
+        let keys: Vec<JobKey> = (0..50u8).map(key).collect();
+        cache.store(keys.iter().zip(&entries)).unwrap();
+        let in_use: HashSet<JobKey> = [key(1)].into_iter().collect();
+        cache.prune(&in_use, 10).unwrap();
+        let all: HashSet<JobKey> = (0..50u8).map(key).collect();
+        let left = cache.load(&all);
+        assert_eq!(left.len(), 1);
+        assert!(left.contains_key(&key(1)));
     }
 
     #[test]

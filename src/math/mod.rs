@@ -359,6 +359,7 @@ fn is_cjk(c: char) -> bool {
 fn make_job(tex: String, display: bool, trust: bool, macros: Arc<BTreeMap<String, String>>) -> Job {
     let mut hasher = blake3::Hasher::new();
     hasher.update(katex::KATEX_VERSION.as_bytes());
+    hasher.update(blake3::hash(store::DICTIONARY).as_bytes());
     hasher.update(&[0, display as u8, trust as u8]);
     hasher.update(&engine::MAX_EXPAND.to_le_bytes());
     for (name, body) in macros.iter() {
@@ -414,12 +415,10 @@ pub fn render_all<'a>(
         })
         .collect();
     if let Some(cache) = cache {
-        // A cache that cannot be written only costs time on the next build.
-        let _ = cache.store(
-            fresh
-                .iter()
-                .filter_map(|(key, result)| result.as_ref().ok().map(|c| (key, c))),
-        );
+        // A cache that cannot be written or pruned only costs time on the next build.
+        let _ = cache.store(fresh.iter().filter_map(|(key, result)| result.as_ref().ok().map(|c| (key, c))));
+        let used_bytes: u64 = cached.values().chain(fresh.iter().filter_map(|(_, r)| r.as_ref().ok())).map(|c| c.as_raw().len() as u64).sum();
+        let _ = cache.prune(&wanted, used_bytes);
     }
     let stats = RenderStats {
         distinct: distinct.len(),
