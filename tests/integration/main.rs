@@ -24,3 +24,4 @@ mod series;
 mod subpath;
 mod taxonomy;
 mod templates;
+mod validate;
