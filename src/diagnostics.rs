@@ -141,12 +141,13 @@ impl Diagnostics {
         self.items.iter().any(Diagnostic::is_error)
     }
 
+    /// Errors as reported: the same problem found twice counts once, as [`Self::sorted`] prints it.
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.is_error()).count()
+        self.sorted().into_iter().filter(|d| d.is_error()).count()
     }
 
     pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
+        self.sorted().into_iter().filter(|d| !d.is_error()).count()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -233,6 +234,15 @@ mod tests {
     fn display_has_path_line_column_and_kind() {
         let d = Diagnostic::error("content/a.md", 3, 7, "boom");
         assert_eq!(d.to_string(), "content/a.md:3:7: error: boom");
+    }
+
+    #[test]
+    fn counts_match_the_deduplicated_report() {
+        let mut all = Diagnostics::new();
+        all.push(Diagnostic::error("a.md", 1, 1, "same"));
+        all.push(Diagnostic::error("a.md", 1, 1, "same"));
+        all.push(Diagnostic::warning("a.md", 2, 1, "w"));
+        assert_eq!((all.error_count(), all.warning_count(), all.sorted().len()), (1, 1, 2));
     }
 
     #[test]

@@ -83,40 +83,21 @@ impl DiskCache {
     }
 
     /// Adds `entries` as one new segment, then merges segments if there are too many.
-    pub fn store<'a>(
-        &self,
-        entries: impl IntoIterator<Item = (&'a JobKey, &'a Compressed)>,
-    ) -> io::Result<()> {
-        let mut buffer = MAGIC.to_vec();
-        let mut count = 0;
-        for (key, data) in entries {
-            push_record(&mut buffer, key, data.as_raw());
-            count += 1;
-        }
-        if count == 0 {
+    pub fn store<'a>(&self, entries: impl IntoIterator<Item = (&'a JobKey, &'a Compressed)>) -> io::Result<()> {
+        let mut entries = entries.into_iter().peekable();
+        if entries.peek().is_none() {
             return Ok(());
         }
         std::fs::create_dir_all(&self.dir)?;
-        self.write_segment(&buffer)?;
+        let mut segment = SegmentWriter::create(&self.dir)?;
+        for (key, data) in entries {
+            segment.push(key, data.as_raw())?;
+        }
+        segment.finish()?;
         if self.segments().len() > MAX_SEGMENTS {
             self.compact()?;
         }
         Ok(())
-    }
-
-    /// Writes `bytes` under a name derived from its content, via a temporary file.
-    fn write_segment(&self, bytes: &[u8]) -> io::Result<PathBuf> {
-        let name = blake3::hash(bytes).to_hex();
-        let target = self.dir.join(format!("{}{SEGMENT_SUFFIX}", &name[..32]));
-        let temporary = self
-            .dir
-            .join(format!(".tmp-{}-{}", std::process::id(), &name[..16]));
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&temporary, &target)?;
-        Ok(target)
     }
 
     /// Drops the entries no formula of the site uses any more (edited or deleted formulas),
@@ -138,31 +119,81 @@ impl DiskCache {
     fn rewrite(&self, keep: impl Fn(&JobKey) -> bool) -> io::Result<()> {
         let segments = self.segments();
         let mut seen = HashSet::new();
-        let mut merged = MAGIC.to_vec();
+        let mut merged = SegmentWriter::create(&self.dir)?;
+        // One segment in memory at a time.
         for segment in &segments {
             let Ok(bytes) = std::fs::read(segment) else {
                 continue;
             };
             for (key, data) in records(&bytes) {
                 if keep(&key) && seen.insert(key) {
-                    push_record(&mut merged, &key, data);
+                    merged.push(&key, data)?;
                 }
             }
         }
-        let kept = self.write_segment(&merged)?;
-        for segment in segments.iter().filter(|s| **s != kept) {
+        let kept = merged.finish()?;
+        for segment in segments.iter().filter(|s| Some(*s) != kept.as_ref()) {
             let _ = std::fs::remove_file(segment);
         }
         Ok(())
     }
 }
 
-fn push_record(buffer: &mut Vec<u8>, key: &JobKey, data: &[u8]) {
-    buffer.extend_from_slice(key);
-    buffer.extend_from_slice(&(data.len() as u32).to_le_bytes());
-    buffer.extend_from_slice(&checksum(key, data));
-    buffer.extend_from_slice(data);
+/// A segment being written: records stream to a temporary file, which is renamed after its
+/// content hash once complete, so no reader ever sees a partial segment.
+struct SegmentWriter {
+    file: io::BufWriter<std::fs::File>,
+    hasher: blake3::Hasher,
+    temporary: PathBuf,
+    dir: PathBuf,
+    records: usize,
 }
+
+impl SegmentWriter {
+    fn create(dir: &Path) -> io::Result<SegmentWriter> {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let temporary = dir.join(format!(".tmp-{}-{n}", std::process::id()));
+        let mut writer = SegmentWriter {
+            file: io::BufWriter::new(std::fs::File::create(&temporary)?),
+            hasher: blake3::Hasher::new(),
+            temporary,
+            dir: dir.to_path_buf(),
+            records: 0,
+        };
+        writer.write(MAGIC)?;
+        Ok(writer)
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.hasher.update(bytes);
+        self.file.write_all(bytes)
+    }
+
+    fn push(&mut self, key: &JobKey, data: &[u8]) -> io::Result<()> {
+        self.write(key)?;
+        self.write(&(data.len() as u32).to_le_bytes())?;
+        self.write(&checksum(key, data))?;
+        self.write(data)?;
+        self.records += 1;
+        Ok(())
+    }
+
+    /// The segment's final path; `None` (and nothing left behind) when it holds no record.
+    fn finish(mut self) -> io::Result<Option<PathBuf>> {
+        self.file.flush()?;
+        if self.records == 0 {
+            let _ = std::fs::remove_file(&self.temporary);
+            return Ok(None);
+        }
+        self.file.get_ref().sync_all()?;
+        let name = self.hasher.finalize().to_hex();
+        let target = self.dir.join(format!("{}{SEGMENT_SUFFIX}", &name[..32]));
+        std::fs::rename(&self.temporary, &target)?;
+        Ok(Some(target))
+    }
+}
+
 
 /// The intact records of a segment; reading stops at a truncated record.
 fn records(bytes: &[u8]) -> Vec<(JobKey, &[u8])> {
