@@ -25,6 +25,8 @@ pub enum Command {
     New(NewArgs),
     /// Create a new site in a folder.
     Init(InitArgs),
+    /// Preview the site with drafts, rebuilding and reloading pages as files change.
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -93,4 +95,26 @@ pub struct InitArgs {
     /// Write into a non-empty folder (existing files are never overwritten).
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site folder, holding lemma.yaml.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The port to listen on; if it is taken, the next free one. 0 lets the system choose.
+    #[arg(long, short, default_value_t = 1111)]
+    pub port: u16,
+    /// The address to listen on (`0.0.0.0` for every interface).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Leave out articles marked `draft: true` (they are shown, marked, by default).
+    #[arg(long)]
+    pub no_drafts: bool,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Render every formula afresh instead of using the formula cache (.lemma-cache/).
+    #[arg(long)]
+    pub no_cache: bool,
 }

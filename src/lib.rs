@@ -16,4 +16,5 @@ pub mod output;
 pub mod permalink;
 pub mod pipeline;
 pub mod render;
+pub mod serve;
 pub mod site;

@@ -8,6 +8,7 @@ fn main() {
         Command::Check(args) => lemma::cmd::check::run(args),
         Command::New(args) => lemma::cmd::new::run(args),
         Command::Init(args) => lemma::cmd::init::run(args),
+        Command::Serve(args) => lemma::cmd::serve::run(args),
     };
     std::process::exit(code);
 }

@@ -22,6 +22,8 @@ use crate::permalink::{PermalinkFields, slugify};
 use crate::render::{self, Theme};
 use crate::site::{Article, Site};
 
+pub mod session;
+
 /// What a build may vary beyond the config.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -58,6 +60,7 @@ pub struct Build {
 }
 
 /// An article between the front-matter and Markdown stages.
+#[derive(Clone)]
 struct Loaded {
     file: SourceFile,
     parsed: Parsed,
@@ -65,6 +68,7 @@ struct Loaded {
 }
 
 /// An article after the Markdown and math stages, before the site is assembled.
+#[derive(Clone)]
 struct Rendered {
     loaded: Loaded,
     body: RenderedBody,
@@ -352,6 +356,7 @@ fn render_markdown(
 }
 
 /// A link to a file of the output, with the article it is written in.
+#[derive(Clone)]
 struct PathCheck {
     path: String,
     line: usize,
@@ -368,41 +373,7 @@ fn finish_articles(
 ) -> (Vec<Article>, Vec<PathCheck>) {
     let results: Vec<(Article, Vec<Diagnostic>, Vec<PathCheck>)> = rendered
         .into_par_iter()
-        .map(|r| {
-            let file = &r.loaded.file;
-            let url = format!("{base_path}{}", r.loaded.path);
-            let excerpt_source = r.summary_html.as_ref().or(r.body.excerpt.as_ref());
-            let excerpt_html = excerpt_source
-                .map(|html| math::stitch(html, &r.math, store, Mode::Excerpt, &url))
-                .unwrap_or_default();
-            let failures = math::failures(file, &r.math, store);
-            let checks = path_checks(file, &r.body);
-            let front = r.loaded.parsed.front;
-            let title = front
-                .title
-                .or(r.body.first_heading)
-                .unwrap_or_else(|| title_from_path(&file.content_path));
-            let article = Article {
-                source_path: file.path.clone(),
-                content_path: file.content_path.clone(),
-                title,
-                date: front.date,
-                updated: front.updated,
-                id: front.id.map(|id| id.value),
-                path: r.loaded.path,
-                categories: front.categories,
-                tags: front.tags,
-                series: front.series,
-                draft: front.draft,
-                aliases: front.aliases.iter().map(|a| alias_path(&a.value)).collect(),
-                extra: front.extra,
-                body_html: r.body.html,
-                math: r.math,
-                excerpt_html,
-                has_more: r.body.has_more || r.summary_html.is_some(),
-            };
-            (article, failures, checks)
-        })
+        .map(|r| finish_article(base_path, r, store))
         .collect();
     let mut articles = Vec::with_capacity(results.len());
     let mut checks = Vec::new();
@@ -412,6 +383,48 @@ fn finish_articles(
         checks.extend(more);
     }
     (articles, checks)
+}
+
+/// One article's formulas and excerpt in place: the article, KaTeX's rejections, and the links
+/// to output files that must exist.
+fn finish_article(
+    base_path: &str,
+    r: Rendered,
+    store: &FormulaStore,
+) -> (Article, Vec<Diagnostic>, Vec<PathCheck>) {
+    let file = &r.loaded.file;
+    let url = format!("{base_path}{}", r.loaded.path);
+    let excerpt_source = r.summary_html.as_ref().or(r.body.excerpt.as_ref());
+    let excerpt_html = excerpt_source
+        .map(|html| math::stitch(html, &r.math, store, Mode::Excerpt, &url))
+        .unwrap_or_default();
+    let failures = math::failures(file, &r.math, store);
+    let checks = path_checks(file, &r.body);
+    let front = r.loaded.parsed.front;
+    let title = front
+        .title
+        .or(r.body.first_heading)
+        .unwrap_or_else(|| title_from_path(&file.content_path));
+    let article = Article {
+        source_path: file.path.clone(),
+        content_path: file.content_path.clone(),
+        title,
+        date: front.date,
+        updated: front.updated,
+        id: front.id.map(|id| id.value),
+        path: r.loaded.path,
+        categories: front.categories,
+        tags: front.tags,
+        series: front.series,
+        draft: front.draft,
+        aliases: front.aliases.iter().map(|a| alias_path(&a.value)).collect(),
+        extra: front.extra,
+        body_html: r.body.html,
+        math: r.math,
+        excerpt_html,
+        has_more: r.body.has_more || r.summary_html.is_some(),
+    };
+    (article, failures, checks)
 }
 
 fn path_checks(file: &SourceFile, body: &RenderedBody) -> Vec<PathCheck> {

@@ -174,9 +174,23 @@ pub fn render_site(
     live_reload: Option<&str>,
     sink: &dyn Sink,
 ) -> (Vec<String>, Vec<Diagnostic>) {
+    let (paths, failures) = render_pages(site, theme, live_reload, sink, &|_| true);
+    (paths, failures.into_iter().map(|(_, d)| d).collect())
+}
+
+/// Renders the pages of `site` whose page path (`""`, `page/2/`, `archives/12/`, `tags/x/`,
+/// `atom.xml`) `select` accepts, returning the files written and each failure with its file.
+/// Pages not selected cost nothing: their views are never built (`serve` re-renders a few).
+pub fn render_pages(
+    site: &Site,
+    theme: &Theme,
+    live_reload: Option<&str>,
+    sink: &dyn Sink,
+    select: &(dyn Fn(&str) -> bool + Sync),
+) -> (Vec<String>, Vec<(String, Diagnostic)>) {
     let site_view = SiteView::new(site);
-    let jobs = page_jobs(site);
-    let results: Vec<Result<String, Diagnostic>> = jobs
+    let jobs = page_jobs(site, select);
+    let results: Vec<Result<String, (String, Diagnostic)>> = jobs
         .into_par_iter()
         .map(|job| {
             let mut context = job.extra;
@@ -188,10 +202,10 @@ pub fn render_site(
             } else {
                 job.path.clone()
             };
-            let html = theme
-                .tera
-                .render(job.template, &context)
-                .map_err(|e| template_error(&e, &theme.origins, Some(&job.path)))?;
+            let html = theme.tera.render(job.template, &context).map_err(|e| {
+                let d = template_error(&e, &theme.origins, Some(&job.path));
+                (file_path.clone(), d)
+            })?;
             let html = match job.article {
                 Some(index) if html.contains(CONTENT_MARKER) => {
                     html.replace(CONTENT_MARKER, &site.content_html(index))
@@ -200,7 +214,9 @@ pub fn render_site(
             };
             sink.put(OutputFile::bytes(file_path.clone(), html.into_bytes()))
                 .map_err(|e| {
-                    Diagnostic::error(file_path.clone(), 0, 0, format!("cannot write: {e}"))
+                    let d =
+                        Diagnostic::error(file_path.clone(), 0, 0, format!("cannot write: {e}"));
+                    (file_path.clone(), d)
                 })?;
             Ok(file_path)
         })
@@ -216,20 +232,24 @@ pub fn render_site(
     (paths, diagnostics)
 }
 
-fn page_jobs(site: &Site) -> Vec<PageJob<'_>> {
-    let mut jobs = home_pages(site);
+type Select<'s> = &'s (dyn Fn(&str) -> bool + Sync);
+
+fn page_jobs<'a>(site: &'a Site, select: Select) -> Vec<PageJob<'a>> {
+    let mut jobs = home_pages(site, select);
     for index in 0..site.articles.len() {
         let article = &site.articles[index];
-        let page = PageView::new(site, "article", article.title.clone(), &article.path);
-        let view = ArticleView::new(site, index, CONTENT_MARKER.into());
-        jobs.push(PageJob {
-            template: "article.html",
-            path: article.path.clone(),
-            page,
-            extra: context_with("article", &view),
-            article: Some(index),
-        });
-        for alias in &article.aliases {
+        if select(&article.path) {
+            let page = PageView::new(site, "article", article.title.clone(), &article.path);
+            let view = ArticleView::new(site, index, CONTENT_MARKER.into());
+            jobs.push(PageJob {
+                template: "article.html",
+                path: article.path.clone(),
+                page,
+                extra: context_with("article", &view),
+                article: Some(index),
+            });
+        }
+        for alias in article.aliases.iter().filter(|a| select(a)) {
             let target_url = site.permalink(&article.path);
             let page = PageView::new(site, "redirect", article.title.clone(), alias);
             jobs.push(PageJob {
@@ -242,35 +262,46 @@ fn page_jobs(site: &Site) -> Vec<PageJob<'_>> {
         }
     }
     for kind in TaxonomyKind::ALL {
-        jobs.extend(taxonomy_pages(site, kind));
+        jobs.extend(taxonomy_pages(site, kind, select));
     }
-    jobs.push(archive_page(site));
-    jobs.push(PageJob {
-        template: "404.html",
-        path: "404.html".into(),
-        page: PageView::new(site, "404", site.config.ui.not_found.clone(), "404.html"),
-        extra: Context::new(),
-        article: None,
-    });
-    jobs.push(feed_page(site));
-    jobs.push(PageJob {
-        template: "sitemap.xml",
-        path: "sitemap.xml".into(),
-        page: PageView::new(site, "sitemap", "", "sitemap.xml"),
-        extra: context_with("entries", &sitemap_entries(site)),
-        article: None,
-    });
-    jobs.push(PageJob {
-        template: "robots.txt",
-        path: "robots.txt".into(),
-        page: PageView::new(site, "robots", "", "robots.txt"),
-        extra: Context::new(),
-        article: None,
-    });
+    if select("archives/") {
+        jobs.push(archive_page(site));
+    }
+    if select("404.html") {
+        jobs.push(PageJob {
+            template: "404.html",
+            path: "404.html".into(),
+            page: PageView::new(site, "404", site.config.ui.not_found.clone(), "404.html"),
+            extra: Context::new(),
+            article: None,
+        });
+    }
+    if select("atom.xml") {
+        jobs.push(feed_page(site));
+    }
+    if select("sitemap.xml") {
+        jobs.push(PageJob {
+            template: "sitemap.xml",
+            path: "sitemap.xml".into(),
+            page: PageView::new(site, "sitemap", "", "sitemap.xml"),
+            extra: context_with("entries", &sitemap_entries(site)),
+            article: None,
+        });
+    }
+    if select("robots.txt") {
+        jobs.push(PageJob {
+            template: "robots.txt",
+            path: "robots.txt".into(),
+            page: PageView::new(site, "robots", "", "robots.txt"),
+            extra: Context::new(),
+            article: None,
+        });
+    }
     jobs
 }
 
-fn page_path(number: usize) -> String {
+/// The page path of home page `number` (1-based): `""`, `page/2/`, …
+pub(crate) fn page_path(number: usize) -> String {
     if number == 1 {
         String::new()
     } else {
@@ -278,10 +309,11 @@ fn page_path(number: usize) -> String {
     }
 }
 
-fn home_pages(site: &Site) -> Vec<PageJob<'_>> {
+fn home_pages<'a>(site: &'a Site, select: Select) -> Vec<PageJob<'a>> {
     let per_page = site.config.paginate.max(1);
     let total = site.articles.len().div_ceil(per_page).max(1);
     (1..=total)
+        .filter(|&number| select(&page_path(number)))
         .map(|number| {
             let start = (number - 1) * per_page;
             let end = (start + per_page).min(site.articles.len());
@@ -318,7 +350,7 @@ fn home_pages(site: &Site) -> Vec<PageJob<'_>> {
         .collect()
 }
 
-fn taxonomy_pages(site: &Site, kind: TaxonomyKind) -> Vec<PageJob<'_>> {
+fn taxonomy_pages<'a>(site: &'a Site, kind: TaxonomyKind, select: Select) -> Vec<PageJob<'a>> {
     let ui = &site.config.ui;
     let title = match kind {
         TaxonomyKind::Categories => &ui.categories,
@@ -326,32 +358,35 @@ fn taxonomy_pages(site: &Site, kind: TaxonomyKind) -> Vec<PageJob<'_>> {
         TaxonomyKind::Series => &ui.series,
     };
     let terms = site.terms(kind);
-    let index = TaxonomyView {
-        kind: kind.key(),
-        title,
-        terms: terms
-            .iter()
-            .map(|t| TermCount {
-                name: &t.name,
-                url: site.url(&t.path),
-                count: t.articles.len(),
-            })
-            .collect(),
-    };
     let index_path = format!("{}/", kind.key());
-    let mut jobs = vec![PageJob {
-        template: "taxonomy.html",
-        page: PageView::new(site, "taxonomy", title.clone(), &index_path),
-        path: index_path,
-        extra: context_with("taxonomy", &index),
-        article: None,
-    }];
+    let mut jobs = Vec::new();
+    if select(&index_path) {
+        let index = TaxonomyView {
+            kind: kind.key(),
+            title,
+            terms: terms
+                .iter()
+                .map(|t| TermCount {
+                    name: &t.name,
+                    url: site.url(&t.path),
+                    count: t.articles.len(),
+                })
+                .collect(),
+        };
+        jobs.push(PageJob {
+            template: "taxonomy.html",
+            page: PageView::new(site, "taxonomy", title.clone(), &index_path),
+            path: index_path,
+            extra: context_with("taxonomy", &index),
+            article: None,
+        });
+    }
     let (template, page_kind) = if kind == TaxonomyKind::Series {
         ("series.html", "series")
     } else {
         ("term.html", "term")
     };
-    for term in terms {
+    for term in terms.iter().filter(|t| select(&t.path)) {
         let page = PageView::new(site, page_kind, term.name.clone(), &term.path);
         jobs.push(PageJob {
             template,

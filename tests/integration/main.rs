@@ -21,6 +21,7 @@ mod math;
 mod new;
 mod output;
 mod series;
+mod serve;
 mod subpath;
 mod taxonomy;
 mod templates;

@@ -1,0 +1,340 @@
+//! `lemma serve`: the site built in memory, served over HTTP, rebuilt as its sources change.
+//!
+//! Two threads. The main thread owns the [`Session`] (the site and every stage's result) and
+//! runs the watch loop: a batch of changes goes through [`Session::update`] into a
+//! [`MemorySink`], and what it wrote is published into the shared [`SiteState`]. The HTTP
+//! server (axum on a tokio runtime, [`server`]) runs on a thread of its own and only reads that
+//! state. After each publish a message on a broadcast channel tells the pages that changed to
+//! reload. Nothing is ever written into `public/`.
+//!
+//! Errors never stop the server: a batch that breaks the site keeps the last good pages where
+//! it could not make new ones, and the errors are shown over every page until fixed.
+
+pub mod server;
+pub mod state;
+pub mod watch;
+
+use std::collections::BTreeSet;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use url::Url;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::MemorySink;
+use crate::pipeline::BuildOptions;
+use crate::pipeline::session::{Session, Update};
+use state::{AppState, SiteState};
+use watch::{Batch, SourceWatcher};
+
+/// How `serve` was asked to run.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// The first port to try; `0` lets the system choose.
+    pub port: u16,
+    pub drafts: bool,
+    pub cache: bool,
+    /// Open the site in the default browser once it is served.
+    pub open: bool,
+}
+
+/// Ports tried after the requested one when it is taken.
+const PORT_ATTEMPTS: u16 = 100;
+
+/// Binds `bind:port`, or the next free port after it.
+pub fn bind(bind: IpAddr, port: u16) -> std::io::Result<TcpListener> {
+    if port == 0 {
+        return TcpListener::bind(SocketAddr::new(bind, 0));
+    }
+    let mut last_error = None;
+    for candidate in port..port.saturating_add(PORT_ATTEMPTS) {
+        match TcpListener::bind(SocketAddr::new(bind, candidate)) {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last_error = Some(e),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| std::io::Error::other("no port to try")))
+}
+
+/// The site being previewed: the session, and how it is published to the server.
+pub struct Preview {
+    root: PathBuf,
+    /// `http://127.0.0.1:1111`, without a path.
+    origin: String,
+    options: BuildOptions,
+    session: Option<Session>,
+    config_errors: Vec<Diagnostic>,
+    state: AppState,
+    /// The diagnostics last printed, so each rebuild prints only what is new.
+    printed: BTreeSet<String>,
+}
+
+impl Preview {
+    /// Builds the site at `root` for serving at `origin` and publishes it into a new state.
+    pub fn start(root: &Path, origin: &str, drafts: bool, cache: bool) -> Preview {
+        let state = AppState::new(SiteState::new("/"));
+        let mut preview = Preview {
+            root: root.to_path_buf(),
+            origin: origin.trim_end_matches('/').to_string(),
+            options: BuildOptions {
+                drafts,
+                live_reload: Some(server::SCRIPT_PATH.to_string()),
+                // Where `pipeline::default_cache_dir` puts it: the same cache as `build`.
+                cache_dir: cache.then(|| root.join(".lemma-cache").join("katex")),
+            },
+            session: None,
+            config_errors: Vec::new(),
+            state,
+            printed: BTreeSet::new(),
+        };
+        preview.reconfigure();
+        warm_up_katex();
+        preview
+    }
+
+    pub fn state(&self) -> AppState {
+        self.state.clone()
+    }
+
+    /// The URL of the site's home page.
+    pub fn url(&self) -> String {
+        format!("{}{}", self.origin, self.state.read().base_path)
+    }
+
+    /// `lemma.yaml` with `base_url` moved to the local server, keeping its path.
+    fn load_config(&self) -> Result<Config, Vec<Diagnostic>> {
+        let mut config = Config::load(&self.root, None)?;
+        let local = format!("{}{}", self.origin, config.base_path);
+        config.base_url = Url::parse(&local).map_err(|e| {
+            vec![Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                0,
+                0,
+                format!("cannot serve at {local}: {e}"),
+            )]
+        })?;
+        Ok(config)
+    }
+
+    /// Reads the config again and builds everything (keeping the last good site on errors).
+    fn reconfigure(&mut self) {
+        let config = match self.load_config() {
+            Ok(config) => config,
+            Err(errors) => {
+                self.config_errors = errors;
+                self.publish(Update::default(), MemorySink::default());
+                return;
+            }
+        };
+        self.config_errors.clear();
+        let sink = MemorySink::default();
+        let update = match &mut self.session {
+            Some(session) => session.reconfigure(config, &sink),
+            None => {
+                let (session, update) = Session::new(config, self.options.clone(), &sink);
+                self.session = Some(session);
+                update
+            }
+        };
+        self.publish(update, sink);
+    }
+
+    /// Rebuilds what `batch` changed and publishes it.
+    pub fn apply(&mut self, batch: &Batch) {
+        if batch.config || self.session.is_none() {
+            self.reconfigure();
+            return;
+        }
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        let sink = MemorySink::default();
+        let update = session.update(&batch.changes, &sink);
+        self.publish(update, sink);
+    }
+
+    /// Puts a rebuild's files and errors into the served state and tells the pages.
+    fn publish(&mut self, update: Update, sink: MemorySink) {
+        let files = state::load(sink.into_files());
+        let mut diagnostics = Diagnostics::new();
+        diagnostics.extend(self.config_errors.iter().cloned());
+        diagnostics.extend(update.diagnostics.iter().cloned());
+        let errors: Vec<String> = diagnostics
+            .sorted()
+            .into_iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.render())
+            .collect();
+        let base_path = self.session.as_ref().map(|s| s.config().base_path.clone());
+        let message = {
+            let mut site = self.state.write();
+            let errors_changed = site.errors != errors;
+            let base_path_changed = base_path.as_ref().is_some_and(|b| *b != site.base_path);
+            if let Some(base_path) = &base_path {
+                site.set_base_path(base_path);
+            }
+            let message = reload_message(
+                &site.base_path_decoded,
+                &files,
+                &update.removed,
+                errors_changed || base_path_changed || update.all_pages,
+            );
+            site.apply(files, &update.removed);
+            site.errors = errors;
+            message
+        };
+        self.report(&update, &diagnostics);
+        if let Some(message) = message {
+            // No receiver only means no page is open.
+            let _ = self.state.reload.send(message);
+        }
+    }
+
+    /// Prints the rebuild's summary and the diagnostics not printed before.
+    fn report(&mut self, update: &Update, diagnostics: &Diagnostics) {
+        let now: BTreeSet<String> = diagnostics.sorted().iter().map(|d| d.render()).collect();
+        for line in now.difference(&self.printed) {
+            eprintln!("{line}");
+        }
+        let errors = diagnostics.error_count();
+        if errors == 0 && self.printed.iter().any(|l| l.contains(": error: ")) {
+            eprintln!("errors fixed");
+        }
+        self.printed = now;
+        if !update.written.is_empty() || !update.removed.is_empty() {
+            eprintln!(
+                "rebuilt in {:.0} ms: {} page(s), {} file(s) in all{}",
+                update.seconds * 1000.0,
+                update.pages,
+                update.written.len(),
+                if errors > 0 {
+                    format!("; {errors} error(s)")
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+}
+
+/// Starts KaTeX on every rendering thread in the background: a build served from the formula
+/// cache never started it, and the first formula an author edits should not wait for it.
+fn warm_up_katex() {
+    std::thread::spawn(|| {
+        rayon::broadcast(|_| {
+            let _ = crate::math::render_standalone("x", false, &Default::default());
+        });
+    });
+}
+
+/// What to tell the open pages: the URL paths of the changed pages, or `*` for all of them
+/// (when a file that pages load changed: a stylesheet, a script, an image, a font).
+fn reload_message(
+    base_path: &str,
+    files: &[(String, state::Served)],
+    removed: &[String],
+    everything: bool,
+) -> Option<Arc<str>> {
+    let is_page = |path: &str, file: &state::Served| {
+        file.is_html() || path.ends_with(".xml") || path.ends_with(".txt")
+    };
+    if everything || !removed.is_empty() || files.iter().any(|(p, f)| !is_page(p, f)) {
+        return Some("*".into());
+    }
+    if files.is_empty() {
+        return None;
+    }
+    let paths: Vec<String> = files
+        .iter()
+        .map(|(path, _)| {
+            format!(
+                "{base_path}{}",
+                path.strip_suffix("index.html").unwrap_or(path)
+            )
+        })
+        .collect();
+    Some(paths.join("\n").into())
+}
+
+/// Runs `lemma serve` until the process is stopped; returns the exit code when it cannot start.
+pub fn run(options: &ServeOptions) -> i32 {
+    let root = match std::fs::canonicalize(&options.root) {
+        Ok(root) => root,
+        Err(e) => {
+            eprintln!("error: {}: {e}", options.root.display());
+            return 2;
+        }
+    };
+    let listener = match bind(options.bind, options.port) {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!(
+                "error: cannot listen on {}:{}: {e}",
+                options.bind, options.port
+            );
+            return 2;
+        }
+    };
+    let address = match listener.local_addr() {
+        Ok(address) => address,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let host = if options.bind.is_unspecified() {
+        SocketAddr::new(IpAddr::from([127, 0, 0, 1]), address.port())
+    } else {
+        address
+    };
+    let mut watcher = match SourceWatcher::new(&root) {
+        Ok(watcher) => watcher,
+        Err(e) => {
+            eprintln!("error: cannot watch {}: {e}", root.display());
+            return 2;
+        }
+    };
+    let mut preview = Preview::start(
+        &root,
+        &format!("http://{host}"),
+        options.drafts,
+        options.cache,
+    );
+    if let Err(e) = server::spawn(listener, preview.state()) {
+        eprintln!("error: cannot serve: {e}");
+        return 2;
+    }
+    let url = preview.url();
+    eprintln!("serving {url} (Ctrl-C to stop)");
+    if options.open {
+        open_browser(&url);
+    }
+    while let Some(batch) = watcher.next_batch() {
+        preview.apply(&batch);
+    }
+    eprintln!("error: the file watcher stopped");
+    2
+}
+
+/// Opens `url` with the desktop's opener; a failure only means the user opens it by hand.
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let spawned = if cfg!(windows) {
+        std::process::Command::new("cmd")
+            .args(["/C", "start", "", url])
+            .spawn()
+    } else {
+        std::process::Command::new(opener).arg(url).spawn()
+    };
+    if let Err(e) = spawned {
+        eprintln!("warning: cannot open a browser ({e}); open {url}");
+    }
+}
