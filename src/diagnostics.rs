@@ -242,7 +242,10 @@ mod tests {
         all.push(Diagnostic::error("a.md", 1, 1, "same"));
         all.push(Diagnostic::error("a.md", 1, 1, "same"));
         all.push(Diagnostic::warning("a.md", 2, 1, "w"));
-        assert_eq!((all.error_count(), all.warning_count(), all.sorted().len()), (1, 1, 2));
+        assert_eq!(
+            (all.error_count(), all.warning_count(), all.sorted().len()),
+            (1, 1, 2)
+        );
     }
 
     #[test]

@@ -249,13 +249,13 @@ impl Staging {
 /// again (and the old copy need not be deleted: a hard link moves it into the new output).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Written {
-    hash: [u8; 32],
+    hash: u128,
     len: u64,
     modified_nanos: u128,
 }
 
 impl Written {
-    fn of(path: &Path, hash: [u8; 32]) -> Option<Written> {
+    fn of(path: &Path, hash: u128) -> Option<Written> {
         let metadata = std::fs::metadata(path).ok()?;
         let modified_nanos = metadata
             .modified()
@@ -294,7 +294,8 @@ impl Reuse {
 
     /// Writes `bytes` to `target`, or links the published file when it is the same page.
     fn put(&self, path: &str, bytes: &[u8], target: &Path) -> Result<(), WriteError> {
-        let hash = *blake3::hash(bytes).as_bytes();
+        // A fast non-cryptographic hash: it tells our own pages apart, it guards against no one.
+        let hash = xxhash_rust::xxh3::xxh3_128(bytes);
         let published = self.published.join(path);
         // The file on disk must still be the one the manifest describes (nobody edited it).
         let unchanged = self
@@ -319,7 +320,7 @@ impl Reuse {
         for (path, w) in current.iter() {
             text.push_str(&format!(
                 "{} {} {} {path}\n",
-                blake3::Hash::from_bytes(w.hash).to_hex(),
+                format!("{:032x}", w.hash),
                 w.len,
                 w.modified_nanos
             ));
@@ -339,13 +340,13 @@ fn parse_manifest(text: &str) -> BTreeMap<String, Written> {
     text.lines()
         .filter_map(|line| {
             let mut parts = line.splitn(4, ' ');
-            let hash = blake3::Hash::from_hex(parts.next()?).ok()?;
+            let hash = u128::from_str_radix(parts.next()?, 16).ok()?;
             let len = parts.next()?.parse().ok()?;
             let modified_nanos = parts.next()?.parse().ok()?;
             Some((
                 parts.next()?.to_string(),
                 Written {
-                    hash: *hash.as_bytes(),
+                    hash,
                     len,
                     modified_nanos,
                 },

@@ -6,7 +6,10 @@ fn render_text(text: &str) -> (RenderedBody, Vec<Formula>) {
         content_path: "a.md".into(),
         text: text.into(),
     };
-    let targets = LinkTargets { base_path: "/".into(), ..LinkTargets::default() };
+    let targets = LinkTargets {
+        base_path: "/".into(),
+        ..LinkTargets::default()
+    };
     let input = Input {
         file: &file,
         body_offset: 0,

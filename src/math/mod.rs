@@ -356,10 +356,16 @@ fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0x3000..=0x303F | 0xFF00..=0xFFEF | 0xF900..=0xFAFF)
 }
 
+/// The compression dictionary is part of every key; hashed once, not once per formula.
+fn dictionary_hash() -> &'static [u8; 32] {
+    static HASH: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| *blake3::hash(store::DICTIONARY).as_bytes())
+}
+
 fn make_job(tex: String, display: bool, trust: bool, macros: Arc<BTreeMap<String, String>>) -> Job {
     let mut hasher = blake3::Hasher::new();
     hasher.update(katex::KATEX_VERSION.as_bytes());
-    hasher.update(blake3::hash(store::DICTIONARY).as_bytes());
+    hasher.update(dictionary_hash());
     hasher.update(&[0, display as u8, trust as u8]);
     hasher.update(&engine::MAX_EXPAND.to_le_bytes());
     for (name, body) in macros.iter() {
@@ -416,8 +422,16 @@ pub fn render_all<'a>(
         .collect();
     if let Some(cache) = cache {
         // A cache that cannot be written or pruned only costs time on the next build.
-        let _ = cache.store(fresh.iter().filter_map(|(key, result)| result.as_ref().ok().map(|c| (key, c))));
-        let used_bytes: u64 = cached.values().chain(fresh.iter().filter_map(|(_, r)| r.as_ref().ok())).map(|c| c.as_raw().len() as u64).sum();
+        let _ = cache.store(
+            fresh
+                .iter()
+                .filter_map(|(key, result)| result.as_ref().ok().map(|c| (key, c))),
+        );
+        let used_bytes: u64 = cached
+            .values()
+            .chain(fresh.iter().filter_map(|(_, r)| r.as_ref().ok()))
+            .map(|c| c.as_raw().len() as u64)
+            .sum();
         let _ = cache.prune(&wanted, used_bytes);
     }
     let stats = RenderStats {

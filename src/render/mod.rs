@@ -151,15 +151,74 @@ struct PageJob<'a> {
     template: &'static str,
     path: String,
     page: PageView<'a>,
-    extra: Context,
-    /// For an article page: the article, whose content is spliced in at [`CONTENT_MARKER`].
-    article: Option<usize>,
+    /// Builds the page's own variables when the page is rendered: held as views until then,
+    /// so the contexts of all pages never exist at once.
+    extra: Box<dyn Fn() -> Context + Send + Sync + 'a>,
+    /// Articles whose content is spliced in after Tera rendered the page (see [`Splice`]).
+    splices: Vec<Splice>,
 }
 
-/// Stands for `article.content_html` while Tera renders: the content, the bulk of the page,
-/// is written once into the result instead of being copied through the template engine.
-/// Templates print it with `| safe`, and a NUL never comes out of Markdown or KaTeX.
-const CONTENT_MARKER: &str = "\0lemma:content\0";
+/// An article's full content stands in the template context as a short marker, and is
+/// spliced into the rendered page afterwards: the content, the bulk of a page, is then written
+/// once instead of being copied through the template engine, and a feed of twenty articles never
+/// holds twenty copies of each. The marker carries a `'`, which autoescaping turns into
+/// `&#39;`, so a template's choice between `{{ x | safe }}` and `{{ x }}` is still honoured.
+/// A NUL never comes out of Markdown, KaTeX or a template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Splice {
+    /// The article's content as on its page.
+    Page(usize),
+    /// The article's content with absolute URLs, for feeds.
+    Feed(usize),
+}
+
+impl Splice {
+    fn marker(self) -> String {
+        match self {
+            Splice::Page(index) => format!("\0lemma:page:{index}'\0"),
+            Splice::Feed(index) => format!("\0lemma:feed:{index}'\0"),
+        }
+    }
+
+    fn content(self, site: &Site) -> String {
+        match self {
+            Splice::Page(index) => site.content_html(index),
+            Splice::Feed(index) => {
+                let permalink = site.permalink(&site.articles[index].path);
+                absolutize(
+                    &site.content_html(index),
+                    &site.config.base_path,
+                    site.config.base_url.as_str(),
+                    &permalink,
+                )
+            }
+        }
+    }
+
+    /// `html` with this splice's markers replaced, escaped where the template escaped.
+    fn apply(self, html: String, site: &Site) -> String {
+        let raw = self.marker();
+        let escaped = escape(&raw);
+        if !html.contains(&raw) && !html.contains(&escaped) {
+            return html;
+        }
+        let content = self.content(site);
+        let html = html.replace(&raw, &content);
+        if html.contains(&escaped) {
+            html.replace(&escaped, &escape(&content))
+        } else {
+            html
+        }
+    }
+}
+
+/// Exactly what Tera's autoescaping makes of `text`.
+fn escape(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len() + text.len() / 8);
+    // Writing into a Vec cannot fail.
+    let _ = tera::escape_html(text, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
 
 fn context_with<T: Serialize + ?Sized>(name: &'static str, value: &T) -> Context {
     let mut context = Context::new();
@@ -193,7 +252,7 @@ pub fn render_pages(
     let results: Vec<Result<String, (String, Diagnostic)>> = jobs
         .into_par_iter()
         .map(|job| {
-            let mut context = job.extra;
+            let mut context = (job.extra)();
             context.insert("site", &site_view);
             context.insert("page", &job.page);
             context.insert("live_reload", &live_reload);
@@ -206,12 +265,10 @@ pub fn render_pages(
                 let d = template_error(&e, &theme.origins, Some(&job.path));
                 (file_path.clone(), d)
             })?;
-            let html = match job.article {
-                Some(index) if html.contains(CONTENT_MARKER) => {
-                    html.replace(CONTENT_MARKER, &site.content_html(index))
-                }
-                _ => html,
-            };
+            let html = job
+                .splices
+                .iter()
+                .fold(html, |html, splice| splice.apply(html, site));
             sink.put(OutputFile::bytes(file_path.clone(), html.into_bytes()))
                 .map_err(|e| {
                     let d =
@@ -240,13 +297,13 @@ fn page_jobs<'a>(site: &'a Site, select: Select) -> Vec<PageJob<'a>> {
         let article = &site.articles[index];
         if select(&article.path) {
             let page = PageView::new(site, "article", article.title.clone(), &article.path);
-            let view = ArticleView::new(site, index, CONTENT_MARKER.into());
+            let view = ArticleView::new(site, index, Splice::Page(index).marker().into());
             jobs.push(PageJob {
                 template: "article.html",
                 path: article.path.clone(),
                 page,
-                extra: context_with("article", &view),
-                article: Some(index),
+                extra: Box::new(move || context_with("article", &view)),
+                splices: vec![Splice::Page(index)],
             });
         }
         for alias in article.aliases.iter().filter(|a| select(a)) {
@@ -256,8 +313,8 @@ fn page_jobs<'a>(site: &'a Site, select: Select) -> Vec<PageJob<'a>> {
                 template: "redirect.html",
                 path: alias.clone(),
                 page,
-                extra: context_with("target_url", &target_url),
-                article: None,
+                extra: Box::new(move || context_with("target_url", &target_url)),
+                splices: Vec::new(),
             });
         }
     }
@@ -272,8 +329,8 @@ fn page_jobs<'a>(site: &'a Site, select: Select) -> Vec<PageJob<'a>> {
             template: "404.html",
             path: "404.html".into(),
             page: PageView::new(site, "404", site.config.ui.not_found.clone(), "404.html"),
-            extra: Context::new(),
-            article: None,
+            extra: Box::new(Context::new),
+            splices: Vec::new(),
         });
     }
     if select("atom.xml") {
@@ -284,8 +341,8 @@ fn page_jobs<'a>(site: &'a Site, select: Select) -> Vec<PageJob<'a>> {
             template: "sitemap.xml",
             path: "sitemap.xml".into(),
             page: PageView::new(site, "sitemap", "", "sitemap.xml"),
-            extra: context_with("entries", &sitemap_entries(site)),
-            article: None,
+            extra: Box::new(move || context_with("entries", &sitemap_entries(site))),
+            splices: Vec::new(),
         });
     }
     if select("robots.txt") {
@@ -293,8 +350,8 @@ fn page_jobs<'a>(site: &'a Site, select: Select) -> Vec<PageJob<'a>> {
             template: "robots.txt",
             path: "robots.txt".into(),
             page: PageView::new(site, "robots", "", "robots.txt"),
-            extra: Context::new(),
-            article: None,
+            extra: Box::new(Context::new),
+            splices: Vec::new(),
         });
     }
     jobs
@@ -337,14 +394,17 @@ fn home_pages<'a>(site: &'a Site, select: Select) -> Vec<PageJob<'a>> {
                 format!("{} {number}", site.config.ui.home)
             };
             let path = page_path(number);
-            let mut extra = context_with("articles", &articles);
-            extra.insert("paginator", &paginator);
+            let extra = Box::new(move || {
+                let mut extra = context_with("articles", &articles);
+                extra.insert("paginator", &paginator);
+                extra
+            });
             PageJob {
                 template: "index.html",
                 page: PageView::new(site, "home", title, &path),
                 path,
                 extra,
-                article: None,
+                splices: Vec::new(),
             }
         })
         .collect()
@@ -377,8 +437,8 @@ fn taxonomy_pages<'a>(site: &'a Site, kind: TaxonomyKind, select: Select) -> Vec
             template: "taxonomy.html",
             page: PageView::new(site, "taxonomy", title.clone(), &index_path),
             path: index_path,
-            extra: context_with("taxonomy", &index),
-            article: None,
+            extra: Box::new(move || context_with("taxonomy", &index)),
+            splices: Vec::new(),
         });
     }
     let (template, page_kind) = if kind == TaxonomyKind::Series {
@@ -392,8 +452,8 @@ fn taxonomy_pages<'a>(site: &'a Site, kind: TaxonomyKind, select: Select) -> Vec
             template,
             path: term.path.clone(),
             page,
-            extra: context_with("term", &TermView::new(site, term)),
-            article: None,
+            extra: Box::new(move || context_with("term", &TermView::new(site, term))),
+            splices: Vec::new(),
         });
     }
     jobs
@@ -424,7 +484,7 @@ fn archive_page(site: &Site) -> PageJob<'_> {
             });
         }
         if let Some(month) = year.months.last_mut() {
-            month.articles.push(SummaryView::new(site, index));
+            month.articles.push(EntryView::new(site, index));
         }
     }
     let path = "archives/".to_string();
@@ -432,8 +492,8 @@ fn archive_page(site: &Site) -> PageJob<'_> {
         template: "archive.html",
         page: PageView::new(site, "archive", site.config.ui.archives.clone(), &path),
         path,
-        extra: context_with("years", &years),
-        article: None,
+        extra: Box::new(move || context_with("years", &years)),
+        splices: Vec::new(),
     }
 }
 
@@ -449,15 +509,11 @@ fn feed_page(site: &Site) -> PageJob<'_> {
                 absolutize(&article.excerpt_html, base_path, base_url, &permalink).into();
             FeedEntry {
                 summary,
-                content_html: absolutize(
-                    &site.content_html(index),
-                    base_path,
-                    base_url,
-                    &permalink,
-                ),
+                content_html: Splice::Feed(index).marker(),
             }
         })
         .collect();
+    let splices = (0..entries.len()).map(Splice::Feed).collect();
     let updated = site
         .articles
         .iter()
@@ -465,14 +521,17 @@ fn feed_page(site: &Site) -> PageJob<'_> {
         .max()
         .map(|d| d.to_rfc3339())
         .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
-    let mut extra = context_with("articles", &entries);
-    extra.insert("updated", &updated);
+    let extra = Box::new(move || {
+        let mut extra = context_with("articles", &entries);
+        extra.insert("updated", &updated);
+        extra
+    });
     PageJob {
         template: "atom.xml",
         path: "atom.xml".into(),
         page: PageView::new(site, "feed", "", "atom.xml"),
         extra,
-        article: None,
+        splices,
     }
 }
 

@@ -265,7 +265,29 @@ impl<'a> TermView<'a> {
 pub struct MonthView<'a> {
     pub month: String,
     pub month_abbr: &'static str,
-    pub articles: Vec<SummaryView<'a>>,
+    pub articles: Vec<EntryView<'a>>,
+}
+
+/// An article as one line of a long list (the archive holds every article of the site, so it
+/// carries no excerpts).
+#[derive(Serialize)]
+pub struct EntryView<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub date: Option<DateView>,
+    pub draft: bool,
+}
+
+impl<'a> EntryView<'a> {
+    pub fn new(site: &'a Site, index: usize) -> Self {
+        let article = &site.articles[index];
+        EntryView {
+            title: &article.title,
+            url: site.url(&article.path),
+            date: article.date.as_ref().map(DateView::new),
+            draft: article.draft,
+        }
+    }
 }
 
 #[derive(Serialize)]
