@@ -183,9 +183,12 @@ impl<'i, 'f> Rewriter<'i, 'f> {
                 Event::InlineMath(tex) | Event::DisplayMath(tex) => {
                     let display = matches!(event, Event::DisplayMath(_));
                     let raw = &self.source[range.clone()];
+                    // In a blockquote the TeX is not a verbatim slice of the source: it starts
+                    // after the opening `$` or `$$` all the same.
+                    let opening = if display { 2 } else { 1 };
                     let start = raw
                         .find(tex.as_ref())
-                        .map_or(range.start, |at| range.start + at);
+                        .map_or(range.start + opening, |at| range.start + at);
                     let index = self.push_formula(tex.to_string(), display, start, range.start);
                     rewritten.push((Event::InlineHtml(placeholder(index).into()), range.clone()));
                 }

@@ -224,3 +224,55 @@ fn href_next_to_an_equation_reference_is_an_error() {
     );
     assert_contains!(errors[0], "\\href");
 }
+
+#[test]
+fn expansion_bomb_is_an_error_not_a_hang() {
+    let body = "正文\n\n$\\def\\a{\\a\\a}\\a$\n";
+    let b = Site::new().file("content/a.md", &article(body)).build();
+    b.assert_failure();
+    let errors = b.diagnostics("error");
+    assert_eq!(errors.len(), 1, "{}", b.stderr);
+    // KaTeX gives no position for this one: the diagnostic points at the formula.
+    assert!(
+        errors[0].starts_with("content/a.md:8:1: error: KaTeX: Too many expansions"),
+        "{}",
+        b.stderr
+    );
+}
+
+#[test]
+fn katex_errors_point_into_lists_quotes_and_tables() {
+    let body = "- item\n- 项 $a+\\xyz$\n\n> 引用\n> $$\n> b +\n> \\nope\n> $$\n\n| a | b |\n|---|---|\n| 1 | $\\bad$ |\n";
+    let b = Site::new().file("content/a.md", &article(body)).build();
+    b.assert_failure();
+    let errors = b.diagnostics("error");
+    assert_eq!(errors.len(), 3, "{}", b.stderr);
+    // The body starts on line 6: the list item is line 7, the quoted `\nope` line 12, the cell 17.
+    assert!(
+        errors[0].starts_with("content/a.md:7:8: error: KaTeX: Undefined control sequence: \\xyz"),
+        "{}",
+        b.stderr
+    );
+    assert!(
+        errors[1]
+            .starts_with("content/a.md:12:3: error: KaTeX: Undefined control sequence: \\nope"),
+        "{}",
+        b.stderr
+    );
+    assert!(
+        errors[2].starts_with("content/a.md:17:8: error: KaTeX: Undefined control sequence: \\bad"),
+        "{}",
+        b.stderr
+    );
+}
+
+#[test]
+fn mhchem_and_chinese_text_render() {
+    let body = "水是 $\\ce{H2O}$，且 $x>0\\text{（其中 x 为正）}$。\n";
+    let b = Site::new().file("content/a.md", &article(body)).build();
+    b.assert_success();
+    let page = b.read("archives/1/index.html");
+    assert_eq!(page.matches("class=\"katex\"").count(), 2, "{page}");
+    assert_contains!(page, "其中");
+    assert_not_contains!(b.stderr, ": warning:");
+}
