@@ -71,6 +71,13 @@ class Server:
         response = self.conn.getresponse()
         return response.status, response.read().decode("utf-8", "replace")
 
+    def rss_mib(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
+
     def stop(self):
         self.proc.terminate()
         try:
@@ -141,7 +148,7 @@ def main():
 
     started = time.perf_counter()
     server = Server(lemma, site)
-    print(f"serve start-up (build in memory): {time.perf_counter() - started:.1f} s; {server.url}")
+    print(f"serve start-up (build in memory): {time.perf_counter() - started:.1f} s; {server.url}; RSS {server.rss_mib():.0f} MiB")
     page = f"{server.base}archives/{article_id}/"
     status, body = server.get(page)
     assert status == 200, (status, page)
@@ -164,8 +171,9 @@ def main():
         marker = f"bench-template-{n}-{os.getpid()}"
         results["template"].append(timed_edit(server, page, lambda: replace_in(template, "{% block content %}", "{% block content %}<!-- " + marker + " -->"), marker))
         time.sleep(0.3)
+    rss = server.rss_mib()
     server.stop()
-    print(f"corpus: {args.articles} articles, seed {args.seed}; {os.cpu_count()} cores; page {page}")
+    print(f"corpus: {args.articles} articles, seed {args.seed}; {os.cpu_count()} cores; page {page}; RSS at the end {rss:.0f} MiB")
     for kind, seconds in results.items():
         print(summary(kind, seconds))
     rebuilds = [l for l in server.lines if l.startswith("rebuilt in")]

@@ -628,3 +628,151 @@ fn a_browser_reloads_the_edited_page() {
     assert_contains!(stdout, "reloaded with the new text");
     eprintln!("{}", stdout.trim());
 }
+
+/// The pages of `lemma build --drafts --base-url <server>` of the site as it is now, compared
+/// with what the server serves: the same site but for the live-reload script.
+fn assert_serves_a_fresh_build(server: &Server, root: &Path, step: &str) {
+    let out = tempfile::tempdir().unwrap();
+    let build = Command::new(env!("CARGO_BIN_EXE_lemma"))
+        .args(["build", "--drafts", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(out.path())
+        .args(["--base-url", &format!("{}/", server.origin)])
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{step}: build failed:\n{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let mut compared = 0;
+    for entry in walkdir::WalkDir::new(out.path()) {
+        let entry = entry.unwrap();
+        let path = entry
+            .path()
+            .strip_prefix(out.path())
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text_page = [".html", ".xml", ".txt"].iter().any(|e| path.ends_with(e));
+        if !entry.file_type().is_file() || !text_page {
+            continue;
+        }
+        let built = std::fs::read_to_string(entry.path()).unwrap();
+        let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(&path));
+        let served = server.get(&url);
+        let served = served
+            .body
+            .replace("\n<script src=\"/__lemma/livereload.js\"></script>", "");
+        assert!(
+            served == built,
+            "{step}: {url} differs from a fresh build\n--- served:\n{served}\n--- built:\n{built}"
+        );
+        compared += 1;
+    }
+    assert!(compared > 10, "{step}: only {compared} pages");
+}
+
+#[test]
+fn incremental_rebuilds_serve_what_a_full_build_makes() {
+    let a = |tags: &str, first: &str| {
+        md(
+            &format!(
+                "title: Alpha\ndate: 2024-01-01\nid: 1\ntags: [{tags}]\ncategories: [c1]\nseries: S"
+            ),
+            &format!(
+                "{first} $x$.\n\n$$\\begin{{equation}}E=mc^2\\label{{e1}}\\end{{equation}}$$\n\nBy \\eqref{{e1}}, see [Beta](b.md).\n"
+            ),
+        )
+    };
+    let b = |title: &str| {
+        md(
+            &format!(
+                "title: {title}\ndate: 2024-01-02\nid: 2\ntags: [t1]\nseries: S\nsummary: A *summary*.\naliases: [/old-b/]"
+            ),
+            "Beta body with $y^2$.\n",
+        )
+    };
+    let c = |tags: &str, rest: &str| {
+        md(
+            &format!("title: Gamma\ndate: 2024-01-03\nid: 3\ncategories: [c1]\ntags: [{tags}]"),
+            &format!("Intro.\n\n<!--more-->\n\n{rest}\n"),
+        )
+    };
+    let e = |date: &str| {
+        md(
+            &format!("title: Epsilon\ndate: {date}\nid: 5\ntags: [t2]"),
+            "Epsilon.\n",
+        )
+    };
+    let site = Site::new()
+        .config("title: T\nbase_url: https://x.org/\npaginate: 2\n")
+        .file("content/a.md", &a("t1, t2", "First"))
+        .file("content/b.md", &b("Beta"))
+        .file("content/c.md", &c("t1", "Rest."))
+        .file(
+            "content/d.md",
+            &md(
+                "title: Delta\ndate: 2024-01-04\nid: 4\ndraft: true",
+                "Draft.\n",
+            ),
+        )
+        .file("content/e.md", &e("2024-01-05"));
+    let root = site.root();
+    let server = Server::start(root, &[]);
+    assert_serves_a_fresh_build(&server, root, "start");
+
+    let steps: [(&str, &str, String, &str, &str); 6] = [
+        (
+            "text after <!--more-->",
+            "content/c.md",
+            c("t1", "Rest, edited."),
+            "/archives/3/",
+            "Rest, edited.",
+        ),
+        (
+            "the excerpt",
+            "content/a.md",
+            a("t1, t2", "Premier"),
+            "/page/3/",
+            "Premier",
+        ),
+        (
+            "a title",
+            "content/b.md",
+            b("Beta Two"),
+            "/archives/1/",
+            "Beta Two",
+        ),
+        (
+            "a date that reorders",
+            "content/e.md",
+            e("2023-12-01"),
+            "/archives/",
+            "2023",
+        ),
+        (
+            "a tag left",
+            "content/a.md",
+            a("t1", "Premier"),
+            "/tags/t2/",
+            "Epsilon",
+        ),
+        (
+            "a new tag",
+            "content/c.md",
+            c("t1, fresh", "Rest, edited."),
+            "/tags/fresh/",
+            "Gamma",
+        ),
+    ];
+    for (step, file, text, page, needle) in steps {
+        write(root, file, &text);
+        server.wait_for(page, step, |r| r.status == 200 && r.body.contains(needle));
+        if step == "a tag left" {
+            server.wait_for(page, step, |r| !r.body.contains("Alpha"));
+        }
+        assert_serves_a_fresh_build(&server, root, step);
+    }
+}
