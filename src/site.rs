@@ -102,14 +102,22 @@ impl Site {
 
     /// The full HTML of an article, formulas and equation anchors in place.
     pub fn content_html(&self, index: usize) -> String {
+        let mut out = String::with_capacity(self.articles[index].body_html.len() * 4);
+        self.content_html_into(index, &mut out);
+        out
+    }
+
+    /// [`Self::content_html`], appended to `out`.
+    pub fn content_html_into(&self, index: usize, out: &mut String) {
         let article = &self.articles[index];
-        math::stitch(
+        math::stitch_into(
+            out,
             &article.body_html,
             &article.math,
             &self.formulas,
             Mode::Page,
             &self.url(&article.path),
-        )
+        );
     }
 
     pub fn terms(&self, kind: TaxonomyKind) -> &[Term] {

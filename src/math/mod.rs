@@ -458,6 +458,19 @@ pub fn stitch(
     url: &str,
 ) -> String {
     let mut out = String::with_capacity(html.len() * 2);
+    stitch_into(&mut out, html, math, rendered, mode, url);
+    out
+}
+
+/// [`stitch`], appending to `out`: a page is assembled in one buffer, not copied from another.
+pub fn stitch_into(
+    out: &mut String,
+    html: &str,
+    math: &ArticleMath,
+    rendered: &FormulaStore,
+    mode: Mode,
+    url: &str,
+) {
     let mut rest = html;
     while let Some(open) = rest.find('\0') {
         out.push_str(&rest[..open]);
@@ -465,12 +478,11 @@ pub fn stitch(
         let Some(close) = after.find('\0') else { break };
         let index: Option<usize> = after[..close].parse().ok();
         if let Some(prepared) = index.and_then(|i| math.formulas.get(i)) {
-            push_formula(&mut out, prepared, rendered, mode, url);
+            push_formula(out, prepared, rendered, mode, url);
         }
         rest = &after[close + 1..];
     }
     out.push_str(rest);
-    out
 }
 
 fn push_formula(

@@ -199,15 +199,34 @@ impl Splice {
     fn apply(self, html: String, site: &Site) -> String {
         let raw = self.marker();
         let escaped = escape(&raw);
-        if !html.contains(&raw) && !html.contains(&escaped) {
-            return html;
-        }
-        let content = self.content(site);
-        let html = html.replace(&raw, &content);
-        if html.contains(&escaped) {
-            html.replace(&escaped, &escape(&content))
-        } else {
-            html
+        let (has_raw, has_escaped) = (html.contains(&raw), html.contains(&escaped));
+        match self {
+            _ if !has_raw && !has_escaped => html,
+            // The usual article page: the content is assembled right into the page.
+            Splice::Page(index) if !has_escaped => {
+                let mut out =
+                    String::with_capacity(html.len() + site.articles[index].body_html.len() * 8);
+                for (i, piece) in html.split(raw.as_str()).enumerate() {
+                    if i > 0 {
+                        site.content_html_into(index, &mut out);
+                    }
+                    out.push_str(piece);
+                }
+                out
+            }
+            _ => {
+                let content = self.content(site);
+                let html = if has_raw {
+                    html.replace(&raw, &content)
+                } else {
+                    html
+                };
+                if has_escaped {
+                    html.replace(&escaped, &escape(&content))
+                } else {
+                    html
+                }
+            }
         }
     }
 }
