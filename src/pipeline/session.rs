@@ -20,9 +20,15 @@
 //! errors are reported until it is fixed.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Instant;
+
+mod files;
+mod pages;
+mod sources;
+
+use pages::{Layout, ListingEntry, PageSet};
+use sources::Source;
 
 use super::{
     BuildOptions, Loaded, PathCheck, Rendered, assign_permalinks, check_anchors,
@@ -30,16 +36,15 @@ use super::{
     load_front_matter, page_file, page_origins, render_markdown,
 };
 use crate::config::Config;
-use crate::content::discover::is_ignored_name;
-use crate::content::{Asset, SourceFile, discover, frontmatter};
-use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+use crate::content::{SourceFile, frontmatter};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{LinkTargets, Mode};
 use crate::math::cache::DiskCache;
 use crate::math::store::Compressed;
 use crate::math::{self, FormulaStore, Job, JobKey};
-use crate::output::{OutputFile, Sink};
+use crate::output::Sink;
 use crate::render::{self, Theme};
-use crate::site::{Article, Site, TaxonomyKind};
+use crate::site::{Article, Site};
 
 /// Past this many formulas new to the session, the disk cache is read before KaTeX runs;
 /// below it, reading a cache of many MB costs more than rendering.
@@ -81,42 +86,11 @@ pub struct Update {
     pub seconds: f64,
 }
 
-/// One Markdown file of `content/`.
-struct Source {
-    /// The last version whose front matter parsed: the one in the site.
-    used: Option<(SourceFile, usize)>,
-    /// Errors of the file as it is now, when its front matter does not parse.
-    broken: Vec<Diagnostic>,
-}
-
-impl Source {
-    fn new() -> Source {
-        Source {
-            used: None,
-            broken: Vec::new(),
-        }
-    }
-}
-
 /// What finishing an article found that the site-wide checks need.
 #[derive(Default)]
 struct Finished {
     failures: Vec<Diagnostic>,
     checks: Vec<PathCheck>,
-}
-
-/// Which pages to render, by page path (`""`, `page/2/`, `archives/12/`, `atom.xml`).
-enum PageSet {
-    All,
-    Some(BTreeSet<String>),
-}
-
-impl PageSet {
-    fn add(&mut self, path: &str) {
-        if let PageSet::Some(set) = self {
-            set.insert(path.to_string());
-        }
-    }
 }
 
 /// The site in memory, with what each stage produced.
@@ -235,42 +209,6 @@ impl Session {
         self.finish(before, written, page_count, all, started)
     }
 
-    /// The articles (content paths) and output files that `changes` may concern.
-    fn expand(&self, changes: &Changes) -> (BTreeSet<String>, BTreeSet<String>) {
-        let mut articles = BTreeSet::new();
-        let mut files = BTreeSet::new();
-        let under = |set: &BTreeSet<String>, path: &str| -> Vec<String> {
-            let prefix = format!("{path}/");
-            set.range(prefix.clone()..)
-                .take_while(|p| p.starts_with(&prefix))
-                .cloned()
-                .collect()
-        };
-        let known: BTreeSet<String> = self.sources.keys().cloned().collect();
-        for path in &changes.content {
-            if path.ends_with(".md") {
-                articles.insert(path.clone());
-            } else {
-                files.insert(path.clone());
-            }
-            articles.extend(under(&known, path));
-            files.extend(under(&self.asset_paths, path));
-            for found in files_under(&self.config.content_dir(), path) {
-                if found.ends_with(".md") {
-                    articles.insert(found);
-                } else {
-                    files.insert(found);
-                }
-            }
-        }
-        for path in &changes.statics {
-            files.insert(path.clone());
-            files.extend(under(&self.static_files, path));
-            files.extend(files_under(&self.config.static_dir(), path));
-        }
-        (articles, files)
-    }
-
     /// Every output file the site has.
     fn all_files(&self) -> BTreeSet<String> {
         self.page_files
@@ -317,116 +255,6 @@ impl Session {
         }
     }
 
-    /// Takes a file's new text. Returns `Some(front matter changed)` when the text is now
-    /// the one in use, `None` when it is unchanged or its front matter does not parse.
-    fn take_text(&mut self, content_path: &str, file: SourceFile) -> Option<bool> {
-        let source = self.sources.get_mut(content_path)?;
-        if let Some((used, _)) = &source.used
-            && used.text == file.text
-        {
-            source.broken.clear();
-            return None;
-        }
-        let (parsed, found) = frontmatter::parse(&file, self.config.timezone);
-        let Some(parsed) = parsed else {
-            source.broken = found;
-            return None;
-        };
-        source.broken.clear();
-        let front = &file.text[..parsed.body_offset];
-        let front_changed = source
-            .used
-            .as_ref()
-            .is_none_or(|(old, offset)| old.text[..*offset] != *front);
-        source.used = Some((file, parsed.body_offset));
-        Some(front_changed)
-    }
-
-    /// Reads the named articles again. Returns the content paths whose text in use changed,
-    /// and whether any front matter did (or an article came or went).
-    fn reread(&mut self, paths: &BTreeSet<String>) -> (BTreeSet<String>, bool) {
-        let mut changed = BTreeSet::new();
-        let mut front_changed = false;
-        let content_dir = self.config.content_dir();
-        for content_path in paths {
-            let read = regular_file(&content_dir, content_path).map(|path| {
-                let shown = display_path(&self.config.root, &path);
-                read_source(&path, shown, content_path)
-            });
-            match read {
-                None => {
-                    if let Some(gone) = self.sources.remove(content_path) {
-                        front_changed |= gone.used.is_some();
-                        changed.insert(content_path.clone());
-                    }
-                }
-                Some(Err(problem)) => {
-                    let source = self
-                        .sources
-                        .entry(content_path.clone())
-                        .or_insert_with(Source::new);
-                    source.broken = vec![problem];
-                }
-                Some(Ok(file)) => {
-                    self.sources
-                        .entry(content_path.clone())
-                        .or_insert_with(Source::new);
-                    if let Some(front) = self.take_text(content_path, file) {
-                        front_changed |= front;
-                        changed.insert(content_path.clone());
-                    }
-                }
-            }
-        }
-        (changed, front_changed)
-    }
-
-    /// Walks `content/` again and takes what differs; every static file and content asset,
-    /// old and new, joins `files`.
-    fn rescan(&mut self, files: &mut BTreeSet<String>) -> (BTreeSet<String>, bool) {
-        let old_assets = std::mem::take(&mut self.asset_paths);
-        let (changed, front_changed, _) = self.discover_content();
-        files.extend(old_assets);
-        files.extend(self.asset_paths.iter().cloned());
-        files.extend(self.static_files.iter().cloned());
-        files.extend(files_under(&self.config.static_dir(), ""));
-        (changed, front_changed)
-    }
-
-    /// Walks `content/` and takes every article's text. Returns the content paths whose text
-    /// in use changed, whether any front matter did, and the assets.
-    fn discover_content(&mut self) -> (BTreeSet<String>, bool, Vec<Asset>) {
-        let (files, assets, found) = discover(&self.config.root, &self.config.content_dir());
-        self.found = found;
-        self.asset_paths = assets.iter().map(|a| a.content_path.clone()).collect();
-        let present: BTreeSet<&str> = files.iter().map(|f| f.content_path.as_str()).collect();
-        let gone: Vec<String> = self
-            .sources
-            .keys()
-            .filter(|p| !present.contains(p.as_str()))
-            .cloned()
-            .collect();
-        let mut changed = BTreeSet::new();
-        let mut front_changed = false;
-        for content_path in gone {
-            if let Some(source) = self.sources.remove(&content_path) {
-                front_changed |= source.used.is_some();
-                changed.insert(content_path);
-            }
-        }
-        for file in files {
-            let content_path = file.content_path.clone();
-            self.sources
-                .entry(content_path.clone())
-                .or_insert_with(Source::new);
-            if let Some(front) = self.take_text(&content_path, file) {
-                front_changed |= front;
-                changed.insert(content_path);
-            }
-        }
-        (changed, front_changed, assets)
-    }
-
     /// Markdown, math and finishing for the `changed` articles (all when `everything`), then
     /// the site again; `pages` gets the pages that show what changed.
     fn rebuild_articles(
@@ -436,50 +264,11 @@ impl Session {
         everything: bool,
         pages: &mut PageSet,
     ) {
-        let mut to_render: Vec<Loaded> = Vec::new();
-        let mut all = everything;
-        if front_changed || everything {
-            let files: Vec<SourceFile> = self
-                .sources
-                .values()
-                .filter_map(|s| s.used.as_ref().map(|(file, _)| file.clone()))
-                .collect();
-            let mut front = Diagnostics::new();
-            let (loaded, drafts) =
-                load_front_matter(&self.config, files, self.options.drafts, &mut front);
-            let loaded = assign_permalinks(&self.config, loaded, &mut front);
-            check_duplicate_ids(&loaded, &mut front);
-            let targets = link_targets(&self.config, &loaded, drafts);
-            self.front = front.into_iter().collect();
-            all |= !same_targets(&targets, &self.targets);
-            self.targets = targets;
-            to_render = if all {
-                loaded
-            } else {
-                loaded
-                    .into_iter()
-                    .filter(|l| changed.contains(&l.file.content_path))
-                    .collect()
-            };
+        let (to_render, all) = if front_changed || everything {
+            self.front_half(changed, everything)
         } else {
-            for content_path in changed {
-                let (Some(&(index, _)), Some(source)) = (
-                    self.targets.articles.get(content_path),
-                    self.sources.get(content_path),
-                ) else {
-                    continue;
-                };
-                let Some((file, _)) = &source.used else {
-                    continue;
-                };
-                let old = &self.articles[index].loaded;
-                to_render.push(Loaded {
-                    file: file.clone(),
-                    parsed: old.parsed.clone(),
-                    path: old.path.clone(),
-                });
-            }
-        }
+            (self.with_new_text(changed), false)
+        };
         if all {
             *pages = PageSet::All;
         }
@@ -505,13 +294,60 @@ impl Session {
             return;
         }
         for content_path in &changed_paths {
-            self.affected_pages(
-                content_path,
-                &old_order,
-                old_entries.get(content_path),
-                pages,
-            );
+            let old = old_entries.get(content_path);
+            pages::affected_pages(&self.site, content_path, &old_order, old, pages);
         }
+    }
+
+    /// Drafts, permalinks and link targets of the whole site again. Returns the articles to
+    /// render (all of them when the link targets changed or `everything`), and whether all.
+    fn front_half(&mut self, changed: &BTreeSet<String>, everything: bool) -> (Vec<Loaded>, bool) {
+        let files: Vec<SourceFile> = self
+            .sources
+            .values()
+            .filter_map(|s| s.used.as_ref().map(|(file, _)| file.clone()))
+            .collect();
+        let mut front = Diagnostics::new();
+        let (loaded, drafts) =
+            load_front_matter(&self.config, files, self.options.drafts, &mut front);
+        let loaded = assign_permalinks(&self.config, loaded, &mut front);
+        check_duplicate_ids(&loaded, &mut front);
+        let targets = link_targets(&self.config, &loaded, drafts);
+        self.front = front.into_iter().collect();
+        let all = everything || !same_targets(&targets, &self.targets);
+        self.targets = targets;
+        if all {
+            return (loaded, true);
+        }
+        let changed = loaded
+            .into_iter()
+            .filter(|l| changed.contains(&l.file.content_path))
+            .collect();
+        (changed, false)
+    }
+
+    /// The `changed` articles with their new text and everything else as before (their front
+    /// matter is unchanged).
+    fn with_new_text(&self, changed: &BTreeSet<String>) -> Vec<Loaded> {
+        let mut loaded = Vec::new();
+        for content_path in changed {
+            let (Some(&(index, _)), Some(source)) = (
+                self.targets.articles.get(content_path),
+                self.sources.get(content_path),
+            ) else {
+                continue;
+            };
+            let Some((file, _)) = &source.used else {
+                continue;
+            };
+            let old = &self.articles[index].loaded;
+            loaded.push(Loaded {
+                file: file.clone(),
+                parsed: old.parsed.clone(),
+                path: old.path.clone(),
+            });
+        }
+        loaded
     }
 
     /// Markdown, new formulas and finishing of `loaded`; returns the finished articles by
@@ -606,94 +442,6 @@ impl Session {
         self.site = Site::new(self.config.clone(), articles, store);
     }
 
-    /// Adds the pages that show article `content_path` to `pages`.
-    fn affected_pages(
-        &self,
-        content_path: &str,
-        old_order: &[String],
-        old: Option<&ListingEntry>,
-        pages: &mut PageSet,
-    ) {
-        let site = &self.site;
-        let Some(new_index) = site
-            .articles
-            .iter()
-            .position(|a| a.content_path == content_path)
-        else {
-            return;
-        };
-        let article = &site.articles[new_index];
-        pages.add(&article.path);
-        for alias in &article.aliases {
-            pages.add(alias);
-        }
-        let old_index = old_order.iter().position(|p| p == content_path);
-        let limit = site.config.feed_limit;
-        if new_index < limit || old_index.is_some_and(|i| i < limit) {
-            pages.add("atom.xml");
-        }
-        let new = ListingEntry::of(article);
-        if old == Some(&new) {
-            return;
-        }
-        let old_index = old_index.unwrap_or(new_index);
-        let path_of = |content_path: &String| {
-            site.articles
-                .iter()
-                .find(|a| &a.content_path == content_path)
-                .map(|a| a.path.clone())
-        };
-        // Neighbours show the article's title in their previous/next links.
-        for index in [old_index, new_index] {
-            for neighbour in [index.wrapping_sub(1), index + 1] {
-                if let Some(a) = site.articles.get(neighbour) {
-                    pages.add(&a.path);
-                }
-                if let Some(path) = old_order.get(neighbour).and_then(path_of) {
-                    pages.add(&path);
-                }
-            }
-        }
-        let per_page = site.config.paginate.max(1);
-        let (low, high) = (old_index.min(new_index), old_index.max(new_index));
-        for number in low / per_page + 1..=high / per_page + 1 {
-            pages.add(&render::page_path(number));
-        }
-        let mut names: Vec<(TaxonomyKind, &str)> = Vec::new();
-        for entry in [Some(&new), old].into_iter().flatten() {
-            names.extend(
-                entry
-                    .categories
-                    .iter()
-                    .map(|n| (TaxonomyKind::Categories, n.as_str())),
-            );
-            names.extend(entry.tags.iter().map(|n| (TaxonomyKind::Tags, n.as_str())));
-            names.extend(
-                entry
-                    .series
-                    .iter()
-                    .map(|n| (TaxonomyKind::Series, n.as_str())),
-            );
-        }
-        for (kind, name) in names {
-            let Some(term) = site.terms(kind).iter().find(|t| t.name == name) else {
-                continue;
-            };
-            pages.add(&term.path);
-            if kind == TaxonomyKind::Series {
-                for &member in &term.articles {
-                    pages.add(&site.articles[member].path);
-                }
-            }
-        }
-        for kind in TaxonomyKind::ALL {
-            pages.add(&format!("{}/", kind.key()));
-        }
-        for page in ["archives/", "atom.xml", "sitemap.xml"] {
-            pages.add(page);
-        }
-    }
-
     /// Renders `pages` with the current theme; returns the files written.
     fn render(&mut self, pages: &PageSet, sink: &dyn Sink) -> Vec<String> {
         let Some(theme) = &self.theme else {
@@ -722,50 +470,6 @@ impl Session {
         self.render_failures.extend(failures);
         written.sort();
         written
-    }
-
-    /// Copies the static files and content assets at `paths` (output paths) alone.
-    fn copy_files(&mut self, paths: &BTreeSet<String>, sink: &dyn Sink) -> Vec<String> {
-        let mut written = Vec::new();
-        for path in paths {
-            if regular_file(&self.config.content_dir(), path).is_some() && !path.ends_with(".md") {
-                self.asset_paths.insert(path.clone());
-            } else {
-                self.asset_paths.remove(path);
-            }
-            match self.static_file(path) {
-                Some(file) => match sink.put(file) {
-                    Ok(()) => {
-                        self.static_files.insert(path.clone());
-                        written.push(path.clone());
-                    }
-                    Err(e) => self.static_errors.push(Diagnostic::error(
-                        path,
-                        0,
-                        0,
-                        format!("cannot copy: {e}"),
-                    )),
-                },
-                None => {
-                    self.static_files.remove(path);
-                }
-            }
-        }
-        written
-    }
-
-    /// The file at output `path`, by the precedence of a build: a content asset, else the
-    /// site's `static/`, else the built-in assets.
-    fn static_file(&self, path: &str) -> Option<OutputFile> {
-        let asset = regular_file(&self.config.content_dir(), path)
-            .filter(|p| p.extension().is_none_or(|ext| ext != "md"));
-        if let Some(source) = asset.or_else(|| regular_file(&self.config.static_dir(), path)) {
-            return Some(OutputFile::copy(path.to_string(), source));
-        }
-        crate::embedded::STATIC_FILES
-            .iter()
-            .find(|(name, _)| *name == path)
-            .map(|(name, bytes)| OutputFile::embedded(name.to_string(), bytes))
     }
 
     /// Every diagnostic of the site as it is now.
@@ -804,61 +508,6 @@ impl Session {
     }
 }
 
-/// What a listing shows of an article: when it changes, the listings must be rendered again.
-#[derive(PartialEq)]
-struct ListingEntry {
-    title: String,
-    date: Option<chrono::DateTime<chrono::FixedOffset>>,
-    updated: Option<chrono::DateTime<chrono::FixedOffset>>,
-    draft: bool,
-    categories: Vec<String>,
-    tags: Vec<String>,
-    series: Option<String>,
-    excerpt_html: String,
-    has_more: bool,
-}
-
-impl ListingEntry {
-    fn of(article: &Article) -> Self {
-        ListingEntry {
-            title: article.title.clone(),
-            date: article.date,
-            updated: article.updated,
-            draft: article.draft,
-            categories: article.categories.clone(),
-            tags: article.tags.clone(),
-            series: article.series.clone(),
-            excerpt_html: article.excerpt_html.clone(),
-            has_more: article.has_more,
-        }
-    }
-}
-
-/// The set of pages a site has: when it changes, every page is rendered again.
-#[derive(PartialEq)]
-struct Layout {
-    articles: usize,
-    aliases: BTreeSet<String>,
-    terms: Vec<String>,
-}
-
-impl Layout {
-    fn of(site: &Site) -> Layout {
-        Layout {
-            articles: site.articles.len(),
-            aliases: site
-                .articles
-                .iter()
-                .flat_map(|a| a.aliases.iter().cloned())
-                .collect(),
-            terms: TaxonomyKind::ALL
-                .iter()
-                .flat_map(|&kind| site.terms(kind).iter().map(|t| t.path.clone()))
-                .collect(),
-        }
-    }
-}
-
 fn same_targets(a: &LinkTargets, b: &LinkTargets) -> bool {
     a.base_path == b.base_path && a.articles == b.articles && a.drafts == b.drafts
 }
@@ -882,60 +531,6 @@ fn empty_rendered() -> Rendered {
         summary_html: None,
         math: Default::default(),
     }
-}
-
-/// `base/relative` when it exists and is reached without symlinks or ignored names.
-fn plain_path(base: &Path, relative: &str) -> Option<(PathBuf, std::fs::Metadata)> {
-    let mut path = base.to_path_buf();
-    let mut meta = std::fs::symlink_metadata(&path).ok()?;
-    for part in relative.split('/').filter(|p| !p.is_empty()) {
-        if part == "." || part == ".." || is_ignored_name(part) {
-            return None;
-        }
-        path.push(part);
-        meta = std::fs::symlink_metadata(&path).ok()?;
-        if meta.file_type().is_symlink() {
-            return None;
-        }
-    }
-    Some((path, meta))
-}
-
-/// `base/relative` when it is a regular file reached without symlinks or ignored names.
-fn regular_file(base: &Path, relative: &str) -> Option<PathBuf> {
-    plain_path(base, relative)
-        .filter(|(_, meta)| meta.is_file() && !relative.is_empty())
-        .map(|(path, _)| path)
-}
-
-/// The files in folder `base/relative` (relative to `base`), as a build would find them.
-fn files_under(base: &Path, relative: &str) -> Vec<String> {
-    let Some((dir, meta)) = plain_path(base, relative) else {
-        return Vec::new();
-    };
-    if !meta.is_dir() {
-        return Vec::new();
-    }
-    walkdir::WalkDir::new(&dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| display_path(base, e.path()))
-        .collect()
-}
-
-fn read_source(path: &Path, shown: String, content_path: &str) -> Result<SourceFile, Diagnostic> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(&shown, 0, 0, format!("cannot read: {e}")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|e| Diagnostic::error(&shown, 0, 0, format!("not valid UTF-8: {e}")))?;
-    Ok(SourceFile {
-        path: shown,
-        content_path: content_path.to_string(),
-        text,
-    })
 }
 
 /// Adds newly rendered formulas to the disk cache off the rebuild path, one batch at a time.

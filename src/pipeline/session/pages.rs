@@ -1,0 +1,171 @@
+//! Which pages show an article: what a rebuild of a few articles must render again.
+//!
+//! The template context documented in docs/templates.md is the map. An article's page shows
+//! the article, the titles of its previous and next articles and its series; listings (home
+//! pages, terms, series, the archive) show its listing entry; the feed shows the newest
+//! articles' content, the sitemap their dates. A change to the set of pages (an alias, a term,
+//! one home page more or less) is not followed page by page: every page is rendered again.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::render;
+use crate::site::{Article, Site, TaxonomyKind};
+
+/// Which pages to render, by page path (`""`, `page/2/`, `archives/12/`, `atom.xml`).
+pub(super) enum PageSet {
+    All,
+    Some(BTreeSet<String>),
+}
+
+impl PageSet {
+    pub(super) fn add(&mut self, path: &str) {
+        if let PageSet::Some(set) = self {
+            set.insert(path.to_string());
+        }
+    }
+}
+
+/// What a listing shows of an article: when it changes, the listings must be rendered again.
+#[derive(PartialEq)]
+pub(super) struct ListingEntry {
+    title: String,
+    date: Option<DateTime<FixedOffset>>,
+    updated: Option<DateTime<FixedOffset>>,
+    draft: bool,
+    categories: Vec<String>,
+    tags: Vec<String>,
+    series: Option<String>,
+    excerpt_html: String,
+    has_more: bool,
+}
+
+impl ListingEntry {
+    pub(super) fn of(article: &Article) -> Self {
+        ListingEntry {
+            title: article.title.clone(),
+            date: article.date,
+            updated: article.updated,
+            draft: article.draft,
+            categories: article.categories.clone(),
+            tags: article.tags.clone(),
+            series: article.series.clone(),
+            excerpt_html: article.excerpt_html.clone(),
+            has_more: article.has_more,
+        }
+    }
+}
+
+/// The set of pages a site has: when it changes, every page is rendered again.
+#[derive(PartialEq)]
+pub(super) struct Layout {
+    articles: usize,
+    aliases: BTreeSet<String>,
+    terms: Vec<String>,
+}
+
+impl Layout {
+    pub(super) fn of(site: &Site) -> Layout {
+        Layout {
+            articles: site.articles.len(),
+            aliases: site
+                .articles
+                .iter()
+                .flat_map(|a| a.aliases.iter().cloned())
+                .collect(),
+            terms: TaxonomyKind::ALL
+                .iter()
+                .flat_map(|&kind| site.terms(kind).iter().map(|t| t.path.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// Adds the pages of `site` that show article `content_path` to `pages`; `old_order` is the
+/// listing order and `old` the article's listing entry before the change.
+pub(super) fn affected_pages(
+    site: &Site,
+    content_path: &str,
+    old_order: &[String],
+    old: Option<&ListingEntry>,
+    pages: &mut PageSet,
+) {
+    let Some(new_index) = site
+        .articles
+        .iter()
+        .position(|a| a.content_path == content_path)
+    else {
+        return;
+    };
+    let article = &site.articles[new_index];
+    pages.add(&article.path);
+    for alias in &article.aliases {
+        pages.add(alias);
+    }
+    let old_index = old_order.iter().position(|p| p == content_path);
+    let limit = site.config.feed_limit;
+    if new_index < limit || old_index.is_some_and(|i| i < limit) {
+        pages.add("atom.xml");
+    }
+    let new = ListingEntry::of(article);
+    if old == Some(&new) {
+        return;
+    }
+    let old_index = old_index.unwrap_or(new_index);
+    let path_of = |content_path: &String| {
+        site.articles
+            .iter()
+            .find(|a| &a.content_path == content_path)
+            .map(|a| a.path.clone())
+    };
+    // Neighbours show the article's title in their previous/next links.
+    for index in [old_index, new_index] {
+        for neighbour in [index.wrapping_sub(1), index + 1] {
+            if let Some(a) = site.articles.get(neighbour) {
+                pages.add(&a.path);
+            }
+            if let Some(path) = old_order.get(neighbour).and_then(path_of) {
+                pages.add(&path);
+            }
+        }
+    }
+    let per_page = site.config.paginate.max(1);
+    let (low, high) = (old_index.min(new_index), old_index.max(new_index));
+    for number in low / per_page + 1..=high / per_page + 1 {
+        pages.add(&render::page_path(number));
+    }
+    let mut names: Vec<(TaxonomyKind, &str)> = Vec::new();
+    for entry in [Some(&new), old].into_iter().flatten() {
+        names.extend(
+            entry
+                .categories
+                .iter()
+                .map(|n| (TaxonomyKind::Categories, n.as_str())),
+        );
+        names.extend(entry.tags.iter().map(|n| (TaxonomyKind::Tags, n.as_str())));
+        names.extend(
+            entry
+                .series
+                .iter()
+                .map(|n| (TaxonomyKind::Series, n.as_str())),
+        );
+    }
+    for (kind, name) in names {
+        let Some(term) = site.terms(kind).iter().find(|t| t.name == name) else {
+            continue;
+        };
+        pages.add(&term.path);
+        if kind == TaxonomyKind::Series {
+            for &member in &term.articles {
+                pages.add(&site.articles[member].path);
+            }
+        }
+    }
+    for kind in TaxonomyKind::ALL {
+        pages.add(&format!("{}/", kind.key()));
+    }
+    for page in ["archives/", "atom.xml", "sitemap.xml"] {
+        pages.add(page);
+    }
+}
