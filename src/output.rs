@@ -91,6 +91,19 @@ pub fn check_output_location(root: &Path, output: &Path) -> Result<(), WriteErro
 /// Where the pipeline puts the files it produces.
 pub trait Sink: Sync {
     fn put(&self, file: OutputFile) -> Result<(), WriteError>;
+
+    /// Puts the page `produce` makes, whose bytes follow from `recipe` alone (`0`: unknown). A
+    /// sink that still holds the page made from the same recipe may keep it without calling
+    /// `produce`: assembling a long article is the costliest part of an unchanged page.
+    fn put_made(
+        &self,
+        path: String,
+        recipe: u128,
+        produce: &mut dyn FnMut() -> Vec<u8>,
+    ) -> Result<(), WriteError> {
+        let _ = recipe;
+        self.put(OutputFile::bytes(path, produce()))
+    }
 }
 
 /// Writes files straight into a folder, as they are produced.
@@ -129,12 +142,27 @@ impl DirSink<'_> {
 }
 
 impl Sink for DirSink<'_> {
+    fn put_made(
+        &self,
+        path: String,
+        recipe: u128,
+        produce: &mut dyn FnMut() -> Vec<u8>,
+    ) -> Result<(), WriteError> {
+        let target = self.dir.join(&path);
+        self.ensure_parent(&target)?;
+        match self.reuse {
+            Some(reuse) if reuse.keep_made(&path, recipe, &target) => Ok(()),
+            Some(reuse) => reuse.put(&path, &produce(), &target, recipe),
+            None => std::fs::write(&target, produce()).map_err(io_error(&target)),
+        }
+    }
+
     fn put(&self, file: OutputFile) -> Result<(), WriteError> {
         let target = self.dir.join(&file.path);
         self.ensure_parent(&target)?;
         match &file.contents {
             Contents::Bytes(bytes) => match self.reuse {
-                Some(reuse) => reuse.put(&file.path, bytes, &target),
+                Some(reuse) => reuse.put(&file.path, bytes, &target, 0),
                 None => std::fs::write(&target, bytes).map_err(io_error(&target)),
             },
             Contents::Copy(source) => std::fs::copy(source, &target)
@@ -172,6 +200,16 @@ pub struct Discard;
 
 impl Sink for Discard {
     fn put(&self, _file: OutputFile) -> Result<(), WriteError> {
+        Ok(())
+    }
+
+    /// Nothing is kept, so nothing needs assembling.
+    fn put_made(
+        &self,
+        _path: String,
+        _recipe: u128,
+        _produce: &mut dyn FnMut() -> Vec<u8>,
+    ) -> Result<(), WriteError> {
         Ok(())
     }
 }
@@ -250,12 +288,14 @@ impl Staging {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Written {
     hash: u128,
+    /// What the page was made from (see [`Sink::put_made`]); `0` when unknown.
+    recipe: u128,
     len: u64,
     modified_nanos: u128,
 }
 
 impl Written {
-    fn of(path: &Path, hash: u128) -> Option<Written> {
+    fn of(path: &Path, hash: u128, recipe: u128) -> Option<Written> {
         let metadata = std::fs::metadata(path).ok()?;
         let modified_nanos = metadata
             .modified()
@@ -265,6 +305,7 @@ impl Written {
             .as_nanos();
         Some(Written {
             hash,
+            recipe,
             len: metadata.len(),
             modified_nanos,
         })
@@ -293,22 +334,47 @@ impl Reuse {
     }
 
     /// Writes `bytes` to `target`, or links the published file when it is the same page.
-    fn put(&self, path: &str, bytes: &[u8], target: &Path) -> Result<(), WriteError> {
+    fn put(&self, path: &str, bytes: &[u8], target: &Path, recipe: u128) -> Result<(), WriteError> {
         // A fast non-cryptographic hash: it tells our own pages apart, it guards against no one.
         let hash = xxhash_rust::xxh3::xxh3_128(bytes);
-        let published = self.published.join(path);
-        // The file on disk must still be the one the manifest describes (nobody edited it).
         let unchanged = self
-            .previous
-            .get(path)
-            .is_some_and(|old| old.hash == hash && Written::of(&published, hash) == Some(*old));
-        if !(unchanged && std::fs::hard_link(&published, target).is_ok()) {
+            .intact_previous(path)
+            .is_some_and(|old| old.hash == hash);
+        if !(unchanged && std::fs::hard_link(self.published.join(path), target).is_ok()) {
             std::fs::write(target, bytes).map_err(io_error(target))?;
         }
-        if let (Some(written), Ok(mut current)) = (Written::of(target, hash), self.current.lock()) {
+        self.record(path, target, hash, recipe);
+        Ok(())
+    }
+
+    /// Links the published page made from `recipe`, if there is one, and says whether it did.
+    fn keep_made(&self, path: &str, recipe: u128, target: &Path) -> bool {
+        let Some(old) = self
+            .intact_previous(path)
+            .filter(|old| recipe != 0 && old.recipe == recipe)
+        else {
+            return false;
+        };
+        if std::fs::hard_link(self.published.join(path), target).is_err() {
+            return false;
+        }
+        self.record(path, target, old.hash, recipe);
+        true
+    }
+
+    /// The manifest's entry for `path`, if the published file is still the one it describes
+    /// (nobody edited it since).
+    fn intact_previous(&self, path: &str) -> Option<Written> {
+        let old = *self.previous.get(path)?;
+        (Written::of(&self.published.join(path), old.hash, old.recipe) == Some(old)).then_some(old)
+    }
+
+    fn record(&self, path: &str, target: &Path, hash: u128, recipe: u128) {
+        if let (Some(written), Ok(mut current)) =
+            (Written::of(target, hash, recipe), self.current.lock())
+        {
             current.insert(path.to_string(), written);
         }
-        Ok(())
     }
 
     fn save(&self) -> io::Result<()> {
@@ -319,10 +385,8 @@ impl Reuse {
         let mut text = String::with_capacity(current.len() * 120);
         for (path, w) in current.iter() {
             text.push_str(&format!(
-                "{} {} {} {path}\n",
-                format!("{:032x}", w.hash),
-                w.len,
-                w.modified_nanos
+                "{:032x} {:032x} {} {} {path}\n",
+                w.hash, w.recipe, w.len, w.modified_nanos
             ));
         }
         if let Some(dir) = self.manifest.parent() {
@@ -339,14 +403,16 @@ impl Reuse {
 fn parse_manifest(text: &str) -> BTreeMap<String, Written> {
     text.lines()
         .filter_map(|line| {
-            let mut parts = line.splitn(4, ' ');
+            let mut parts = line.splitn(5, ' ');
             let hash = u128::from_str_radix(parts.next()?, 16).ok()?;
+            let recipe = u128::from_str_radix(parts.next()?, 16).ok()?;
             let len = parts.next()?.parse().ok()?;
             let modified_nanos = parts.next()?.parse().ok()?;
             Some((
                 parts.next()?.to_string(),
                 Written {
                     hash,
+                    recipe,
                     len,
                     modified_nanos,
                 },
@@ -440,6 +506,22 @@ mod tests {
         assert_eq!(first.0, second.0, "unchanged page should be the same file");
         assert_ne!(first.1, second.1);
         assert_eq!(std::fs::read(out.join("changed.html")).unwrap(), b"two");
+        // A page made from the same recipe is kept without being made again.
+        let staging = Staging::new(&out).unwrap().reusing(manifest.clone());
+        let sink = staging.sink();
+        sink.put_made("made.html".into(), 7, &mut || b"made".to_vec())
+            .unwrap();
+        drop(sink);
+        staging.publish().unwrap();
+        let staging = Staging::new(&out).unwrap().reusing(manifest.clone());
+        let sink = staging.sink();
+        sink.put_made("made.html".into(), 7, &mut || panic!("made again"))
+            .unwrap();
+        sink.put_made("other.html".into(), 8, &mut || b"new".to_vec())
+            .unwrap();
+        drop(sink);
+        staging.publish().unwrap();
+        assert_eq!(std::fs::read(out.join("made.html")).unwrap(), b"made");
         // A published file edited by hand is written again, not trusted.
         std::fs::write(out.join("same.html"), b"tampered").unwrap();
         build(b"same", b"two");

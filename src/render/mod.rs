@@ -14,7 +14,7 @@ use tera::{Context, Tera};
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, display_path};
-use crate::output::{OutputFile, Sink};
+use crate::output::Sink;
 use crate::site::{Site, TaxonomyKind};
 use view::*;
 
@@ -231,6 +231,32 @@ impl Splice {
     }
 }
 
+/// Everything a spliced page's bytes follow from: the template's output, and for each article
+/// its body and the cache keys of its formulas (which fix their HTML). With the same recipe
+/// a sink may keep the page it made last time instead of assembling it again. `0`: no recipe.
+fn recipe(site: &Site, html: &str, splices: &[Splice]) -> u128 {
+    if splices.is_empty() {
+        return 0;
+    }
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(html.as_bytes());
+    for splice in splices {
+        let (Splice::Page(index) | Splice::Feed(index)) = *splice;
+        let article = &site.articles[index];
+        hasher.update(&[matches!(splice, Splice::Feed(_)) as u8]);
+        hasher.update(article.path.as_bytes());
+        hasher.update(article.body_html.as_bytes());
+        for formula in &article.math.formulas {
+            hasher.update(formula.job.as_ref().map_or(&[0u8; 32], |job| &job.key));
+            for anchor in &formula.anchors {
+                hasher.update(anchor.as_bytes());
+                hasher.update(&[0]);
+            }
+        }
+    }
+    hasher.digest128()
+}
+
 /// Exactly what Tera's autoescaping makes of `text`.
 fn escape(text: &str) -> String {
     let mut out = Vec::with_capacity(text.len() + text.len() / 8);
@@ -284,11 +310,14 @@ pub fn render_pages(
                 let d = template_error(&e, &theme.origins, Some(&job.path));
                 (file_path.clone(), d)
             })?;
-            let html = job
-                .splices
-                .iter()
-                .fold(html, |html, splice| splice.apply(html, site));
-            sink.put(OutputFile::bytes(file_path.clone(), html.into_bytes()))
+            let recipe = recipe(site, &html, &job.splices);
+            let mut produce = || {
+                job.splices
+                    .iter()
+                    .fold(html.clone(), |html, splice| splice.apply(html, site))
+                    .into_bytes()
+            };
+            sink.put_made(file_path.clone(), recipe, &mut produce)
                 .map_err(|e| {
                     let d =
                         Diagnostic::error(file_path.clone(), 0, 0, format!("cannot write: {e}"));
