@@ -38,7 +38,7 @@ use super::{
 use crate::config::Config;
 use crate::content::{SourceFile, frontmatter};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::markdown::{LinkTargets, Mode};
+use crate::markdown::LinkTargets;
 use crate::math::cache::DiskCache;
 use crate::math::store::Compressed;
 use crate::math::{self, FormulaStore, Job, JobKey};
@@ -378,17 +378,6 @@ impl Session {
                 finish_article(&self.config.base_path, r, &self.site.formulas);
             // A preview shows what is not published yet, marked as such.
             article.draft |= article.date.is_some_and(|date| date > now);
-            // Held with its formulas in place (a body without placeholders stitches to
-            // itself): a template change then renders every page without decompressing every
-            // formula again, for the memory of the site's content held once more.
-            let url = format!("{}{}", self.config.base_path, article.path);
-            article.body_html = math::stitch(
-                &article.body_html,
-                &article.math,
-                &self.site.formulas,
-                Mode::Page,
-                &url,
-            );
             self.articles[index] = shell;
             self.finished[index] = Finished { failures, checks };
             fresh.insert(content_path, article);
