@@ -95,13 +95,22 @@ fn no_cache_flag_renders_everything() {
 #[test]
 fn edited_article_is_assembled_again_and_others_are_kept() {
     let first = site()
-        .file("content/b.md", &md("title: B\ndate: 2024-01-02\nid: 2", "另一篇 $z$。\n"))
+        .file(
+            "content/b.md",
+            &md("title: B\ndate: 2024-01-02\nid: 2", "另一篇 $z$。\n"),
+        )
         .build();
     first.assert_success();
     let untouched = first.read("archives/2/index.html");
     let edited = first
         .into_site()
-        .file("content/a.md", &md("title: A\ndate: 2024-01-01\nid: 1", "改过的正文 $x\\in\\R$，且 $y^2$。\n"))
+        .file(
+            "content/a.md",
+            &md(
+                "title: A\ndate: 2024-01-01\nid: 1",
+                "改过的正文 $x\\in\\R$，且 $y^2$。\n",
+            ),
+        )
         .build();
     edited.assert_success();
     assert!(edited.read("archives/1/index.html").contains("改过的正文"));
