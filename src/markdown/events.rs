@@ -150,34 +150,11 @@ impl<'i, 'f> Rewriter<'i, 'f> {
                     }
                     rewritten.push((event.clone(), range.clone()));
                 }
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let dest = self.resolve(dest_url, range.start, out);
-                    let tag = Tag::Link {
-                        link_type: *link_type,
-                        dest_url: dest,
-                        title: title.clone(),
-                        id: id.clone(),
-                    };
-                    rewritten.push((Event::Start(tag), range.clone()));
-                }
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let dest = self.resolve(dest_url, range.start, out);
-                    let tag = Tag::Image {
-                        link_type: *link_type,
-                        dest_url: dest,
-                        title: title.clone(),
-                        id: id.clone(),
-                    };
+                Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                    let mut tag = tag.clone();
+                    if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
+                        *dest_url = self.resolve(dest_url, range.start, out);
+                    }
                     rewritten.push((Event::Start(tag), range.clone()));
                 }
                 Event::InlineMath(tex) | Event::DisplayMath(tex) => {
