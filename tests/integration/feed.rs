@@ -89,3 +89,16 @@ fn aliases_redirect_to_the_absolute_article_url() {
         );
     }
 }
+
+#[test]
+fn feed_author_falls_back_to_the_site_title() {
+    let b = Site::new()
+        .config("title: 空间札记\nbase_url: https://x.org/\n")
+        .file(
+            "content/a.md",
+            &md("title: A\ndate: 2024-01-01\nid: 1", "Text\n"),
+        )
+        .build();
+    b.assert_success();
+    assert_contains!(b.read("atom.xml"), "<author><name>空间札记</name></author>");
+}
