@@ -45,7 +45,10 @@ impl Theme {
                 .filter_map(Result::ok)
             {
                 let name = display_path(templates_dir, entry.path());
+                // Notes for the site's authors (`templates/README.md`) are not templates.
+                let is_notes = entry.path().extension().is_some_and(|e| e == "md");
                 if !entry.file_type().is_file()
+                    || is_notes
                     || crate::content::discover::is_ignored_name(
                         &entry.file_name().to_string_lossy(),
                     )

@@ -136,3 +136,11 @@ extra={{ site.extra.color }}/{{ article.extra?.mood | default(value="-") }}|ui={
     assert_contains!(page, "site_prev=/blog/archives/2/|tags=熵@/blog/tags/熵/;");
     assert_contains!(page, "extra=red/calm|ui=MORE");
 }
+
+#[test]
+fn notes_in_the_templates_folder_are_not_templates() {
+    let b = site()
+        .file("templates/README.md", "Override {{ broken by name.\n")
+        .build();
+    b.assert_success();
+}
