@@ -327,13 +327,13 @@ fn render_markdown(
                 targets,
             };
             let mut formulas: Vec<Formula> = Vec::new();
-            let body = markdown::render(&input, &mut formulas);
+            let mut body = markdown::render(&input, &mut formulas);
             let summary_html = loaded
                 .parsed
                 .front
                 .summary
                 .as_ref()
-                .map(|s| markdown::render_summary(&input, s, &mut formulas));
+                .map(|s| markdown::render_summary(&input, s, &mut formulas, &mut body));
             let math = math::prepare(
                 &loaded.file,
                 &formulas,

@@ -118,7 +118,12 @@ pub fn render(input: &Input, formulas: &mut Vec<Formula>) -> RenderedBody {
 }
 
 /// Renders a `summary:` front-matter field as an excerpt.
-pub fn render_summary(input: &Input, summary: &str, formulas: &mut Vec<Formula>) -> String {
+pub fn render_summary(
+    input: &Input,
+    summary: &str,
+    formulas: &mut Vec<Formula>,
+    body: &mut RenderedBody,
+) -> String {
     let mut stream: Vec<(Event, Range<usize>)> = Parser::new_ext(summary, options())
         .into_offset_iter()
         .collect();
@@ -127,6 +132,10 @@ pub fn render_summary(input: &Input, summary: &str, formulas: &mut Vec<Formula>)
     let mut state = events::Rewriter::new(input, &lines, summary, formulas, false);
     state.rewrite(&mut stream, &mut scratch);
     let footnotes = std::mem::take(&mut state.footnotes);
+    // The summary's links are checked and listed like the body's.
+    body.checks.extend(scratch.checks);
+    body.external_links.extend(scratch.external_links);
+    body.diagnostics.extend(scratch.diagnostics);
     events::write(&stream, Mode::Excerpt, input.url, &footnotes)
 }
 

@@ -146,3 +146,20 @@ fn in_page_link_to_a_missing_heading_is_an_error() {
         b.stderr
     );
 }
+
+#[test]
+fn links_in_the_summary_are_checked_too() {
+    let a = md(
+        "title: A\ndate: 2024-01-01\nid: 1\nsummary: 见[前文](nope.md)",
+        "Body\n",
+    );
+    let b = Site::new().file("content/a.md", &a).build();
+    b.assert_failure();
+    let errors = b.diagnostics("error");
+    assert_eq!(errors.len(), 1, "{}", b.stderr);
+    assert!(
+        errors[0].starts_with("content/a.md:5:") && errors[0].contains("missing article `nope.md`"),
+        "{}",
+        b.stderr
+    );
+}
