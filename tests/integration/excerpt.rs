@@ -13,12 +13,7 @@ fn excerpt_of(listing: &str, url: &str) -> String {
 #[test]
 fn more_marker_cuts_the_excerpt() {
     let body = "Before the cut $x^2$.\n\nStill before.\n\n<!--more-->\n\nAfterTheCut text.\n";
-    let b = Site::new()
-        .file(
-            "content/a.md",
-            &md("title: A\ndate: 2024-01-01\nid: 1", body),
-        )
-        .build();
+    let b = Site::with_article(body).build();
     b.assert_success();
     let excerpt = excerpt_of(&b.read("index.html"), "/archives/1/");
     assert_contains!(excerpt, "Before the cut");
@@ -49,12 +44,7 @@ fn summary_front_matter_is_the_excerpt() {
 #[test]
 fn first_paragraph_otherwise() {
     let body = "## Heading\n\nFirstPara with $y$.\n\nSecondPara.\n";
-    let b = Site::new()
-        .file(
-            "content/a.md",
-            &md("title: A\ndate: 2024-01-01\nid: 1", body),
-        )
-        .build();
+    let b = Site::with_article(body).build();
     b.assert_success();
     let excerpt = excerpt_of(&b.read("index.html"), "/archives/1/");
     assert_contains!(excerpt, "<p>FirstPara with <span class=\"katex\">");
@@ -93,12 +83,7 @@ fn read_more_links_to_the_article() {
 #[test]
 fn in_page_link_in_excerpt_points_at_the_article() {
     let body = "See [below](#details).\n\n<!--more-->\n\n## Details\n";
-    let b = Site::new()
-        .file(
-            "content/a.md",
-            &md("title: A\ndate: 2024-01-01\nid: 1", body),
-        )
-        .build();
+    let b = Site::with_article(body).build();
     b.assert_success();
     assert_contains!(
         excerpt_of(&b.read("index.html"), "/archives/1/"),
@@ -113,12 +98,7 @@ fn in_page_link_in_excerpt_points_at_the_article() {
 #[test]
 fn inline_more_marker_in_the_first_paragraph_cuts_there() {
     let body = "Intro text <!--more--> AfterTheCut.\n\nSecond para.\n";
-    let b = Site::new()
-        .file(
-            "content/a.md",
-            &md("title: A\ndate: 2024-01-01\nid: 1", body),
-        )
-        .build();
+    let b = Site::with_article(body).build();
     b.assert_success();
     let excerpt = excerpt_of(&b.read("index.html"), "/archives/1/");
     assert_contains!(excerpt, "Intro text");

@@ -19,12 +19,7 @@ fn duplicate_ids(html: &str) -> Vec<String> {
 #[test]
 fn reference_and_definition_link_to_each_other() {
     let body = "Claim[^1] and again[^1], other[^note].\n\n[^1]: First.\n[^note]: Second.\n";
-    let b = Site::new()
-        .file(
-            "content/a.md",
-            &md("title: A\ndate: 2024-01-01\nid: 1", body),
-        )
-        .build();
+    let b = Site::with_article(body).build();
     b.assert_success();
     let page = b.read("archives/1/index.html");
     assert_contains!(page, "<a href=\"#fn-1\" id=\"fn-1-ref\">1</a>");
@@ -65,12 +60,7 @@ fn listing_with_footnotes_in_excerpts_has_no_duplicate_ids() {
 #[test]
 fn distinct_labels_get_distinct_ids() {
     let body = "One[^a b] two[^a-b].\n\n[^a b]: First.\n[^a-b]: Second.\n";
-    let b = Site::new()
-        .file(
-            "content/a.md",
-            &md("title: A\ndate: 2024-01-01\nid: 1", body),
-        )
-        .build();
+    let b = Site::with_article(body).build();
     b.assert_success();
     let page = b.read("archives/1/index.html");
     assert_eq!(duplicate_ids(&page), Vec::<String>::new(), "{page}");
@@ -79,12 +69,7 @@ fn distinct_labels_get_distinct_ids() {
 #[test]
 fn heading_ids_do_not_collide_with_footnote_ids() {
     let body = "Text[^1].\n\n## fn 1\n\n[^1]: Note.\n";
-    let b = Site::new()
-        .file(
-            "content/a.md",
-            &md("title: A\ndate: 2024-01-01\nid: 1", body),
-        )
-        .build();
+    let b = Site::with_article(body).build();
     b.assert_success();
     let page = b.read("archives/1/index.html");
     assert_eq!(duplicate_ids(&page), Vec::<String>::new(), "{page}");

@@ -3,13 +3,13 @@
 use crate::util::*;
 
 fn article(body: &str) -> String {
-    md("title: A\ndate: 2024-01-01\nid: 1", body)
+    md(FRONT_A, body)
 }
 
 #[test]
 fn dollars_in_code_stay_literal() {
     let body = "Inline `$x$` here.\n\n```\n$y$ and $$z$$\n```\n\nReal $w$.\n";
-    let b = Site::new().file("content/a.md", &article(body)).build();
+    let b = Site::with_article(body).build();
     b.assert_success();
     let page = b.read("archives/1/index.html");
     assert_contains!(page, "<code>$x$</code>");
@@ -20,7 +20,7 @@ fn dollars_in_code_stay_literal() {
 #[test]
 fn equation_label_and_eqref_link() {
     let body = "$$\\begin{equation}a\\label{eq:a}\\end{equation}$$\n\n$$\\begin{equation}b\\label{eq:b}\\end{equation}$$\n\n由 $\\eqref{eq:a}$ 与 $\\ref{eq:b}$ 可得。\n";
-    let b = Site::new().file("content/a.md", &article(body)).build();
+    let b = Site::with_article(body).build();
     b.assert_success();
     let page = b.read("archives/1/index.html");
     assert_eq!(page.matches("id=\"eq-eq:a\"").count(), 1, "{page}");
@@ -35,10 +35,7 @@ fn numbering_restarts_in_each_article() {
         "title: B\ndate: 2024-01-02\nid: 2",
         "$$\\begin{equation}c\\label{k}\\end{equation}$$\n\n$\\eqref{k}$\n",
     );
-    let b = Site::new()
-        .file("content/a.md", &article(one))
-        .file("content/b.md", &two)
-        .build();
+    let b = Site::with_article(one).file("content/b.md", &two).build();
     b.assert_success();
     assert_eq!(
         link_text(&b.read("archives/1/index.html"), "#eq-k").as_deref(),
@@ -53,7 +50,7 @@ fn numbering_restarts_in_each_article() {
 #[test]
 fn reference_to_unknown_label_is_an_error_at_its_line() {
     let body = "$$\\begin{equation}a\\label{eq:a}\\end{equation}$$\n\n见 $\\eqref{eq:nope}$。\n";
-    let b = Site::new().file("content/a.md", &article(body)).build();
+    let b = Site::with_article(body).build();
     b.assert_failure();
     let errors = b.diagnostics("error");
     assert_eq!(errors.len(), 1, "{}", b.stderr);
@@ -68,7 +65,7 @@ fn reference_to_unknown_label_is_an_error_at_its_line() {
 #[test]
 fn duplicate_label_is_an_error() {
     let body = "$$\\begin{equation}a\\label{k}\\end{equation}$$\n\n$$\\begin{equation}b\\label{k}\\end{equation}$$\n";
-    let b = Site::new().file("content/a.md", &article(body)).build();
+    let b = Site::with_article(body).build();
     b.assert_failure();
     let errors = b.diagnostics("error");
     assert_eq!(errors.len(), 1, "{}", b.stderr);
@@ -135,7 +132,7 @@ fn bare_equation_environment_is_display_math() {
 #[test]
 fn align_rows_own_tags_and_refs_from_the_excerpt() {
     let body = "By $\\eqref{r2}$ and $\\eqref{t}$.\n\n<!--more-->\n\n$$\\begin{equation}x\\tag{A}\\label{t}\\end{equation}$$\n\n$$\\begin{align}a\\label{r1}\\\\b\\label{r2}\\end{align}$$\n\n$\\eqref{r1}$\n";
-    let b = Site::new().file("content/a.md", &article(body)).build();
+    let b = Site::with_article(body).build();
     b.assert_success();
     let page = b.read("archives/1/index.html");
     assert_eq!(link_text(&page, "#eq-r1").as_deref(), Some("(1)"));
@@ -213,7 +210,7 @@ fn href_in_math_never_becomes_a_link() {
 #[test]
 fn href_next_to_an_equation_reference_is_an_error() {
     let body = "$$\\begin{equation}a\\label{k}\\end{equation}$$\n\n- item $\\href{https://e.com}{x}\\eqref{k}$\n";
-    let b = Site::new().file("content/a.md", &article(body)).build();
+    let b = Site::with_article(body).build();
     b.assert_failure();
     let errors = b.diagnostics("error");
     assert_eq!(errors.len(), 1, "{}", b.stderr);
@@ -228,7 +225,7 @@ fn href_next_to_an_equation_reference_is_an_error() {
 #[test]
 fn expansion_bomb_is_an_error_not_a_hang() {
     let body = "正文\n\n$\\def\\a{\\a\\a}\\a$\n";
-    let b = Site::new().file("content/a.md", &article(body)).build();
+    let b = Site::with_article(body).build();
     b.assert_failure();
     let errors = b.diagnostics("error");
     assert_eq!(errors.len(), 1, "{}", b.stderr);
@@ -243,7 +240,7 @@ fn expansion_bomb_is_an_error_not_a_hang() {
 #[test]
 fn katex_errors_point_into_lists_quotes_and_tables() {
     let body = "- item\n- 项 $a+\\xyz$\n\n> 引用\n> $$\n> b +\n> \\nope\n> $$\n\n| a | b |\n|---|---|\n| 1 | $\\bad$ |\n";
-    let b = Site::new().file("content/a.md", &article(body)).build();
+    let b = Site::with_article(body).build();
     b.assert_failure();
     let errors = b.diagnostics("error");
     assert_eq!(errors.len(), 3, "{}", b.stderr);
@@ -269,7 +266,7 @@ fn katex_errors_point_into_lists_quotes_and_tables() {
 #[test]
 fn mhchem_and_chinese_text_render() {
     let body = "水是 $\\ce{H2O}$，且 $x>0\\text{（其中 x 为正）}$。\n";
-    let b = Site::new().file("content/a.md", &article(body)).build();
+    let b = Site::with_article(body).build();
     b.assert_success();
     let page = b.read("archives/1/index.html");
     assert_eq!(page.matches("class=\"katex\"").count(), 2, "{page}");

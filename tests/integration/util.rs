@@ -37,6 +37,9 @@ pub fn md(front: &str, body: &str) -> String {
     format!("---\n{front}\n---\n{body}")
 }
 
+/// The front matter of the one article most tests need, published at `/archives/1/`.
+pub const FRONT_A: &str = "title: A\ndate: 2024-01-01\nid: 1";
+
 /// A site folder in a temporary directory.
 pub struct Site {
     dir: TempDir,
@@ -48,6 +51,11 @@ impl Site {
             dir: tempfile::tempdir().expect("temp dir"),
         }
         .config(CONFIG)
+    }
+
+    /// A site with one article, `content/a.md` (front matter [`FRONT_A`]), holding `body`.
+    pub fn with_article(body: &str) -> Site {
+        Site::new().file("content/a.md", &md(FRONT_A, body))
     }
 
     pub fn root(&self) -> &Path {
