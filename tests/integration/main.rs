@@ -14,6 +14,7 @@ mod excerpt;
 mod feed;
 mod figures;
 mod footnotes;
+mod hostile;
 mod katex_fixtures;
 mod links;
 mod listing;
