@@ -1,5 +1,7 @@
 //! Permalink patterns such as `/archives/{id}/`, and the slugs that fill them.
 
+use crate::output::SitePath;
+
 /// A checked permalink pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Permalink {
@@ -35,6 +37,12 @@ impl Permalink {
             }
             rest = &rest[open + close + 1..];
         }
+        let example = PLACEHOLDERS
+            .iter()
+            .fold(pattern.to_string(), |p, name| p.replace(&format!("{{{name}}}"), "x"));
+        if let Err(e) = SitePath::parse(&example) {
+            return Err(format!("permalink `{pattern}`: {e}"));
+        }
         if !pattern.contains("{id}") && !pattern.contains("{slug}") {
             return Err(format!(
                 "permalink `{pattern}` needs {{id}} or {{slug}} to tell articles apart"
@@ -45,9 +53,9 @@ impl Permalink {
         })
     }
 
-    /// The site-relative path (no leading `/`), ending in `/` for directory URLs.
-    /// An `{id}` without an id falls back to the slug.
-    pub fn expand(&self, fields: &PermalinkFields) -> Result<String, String> {
+    /// The article's page, ending in `/` for directory URLs. An `{id}` without an id falls
+    /// back to the slug. A slug that would lead outside the site (`../x`) is refused.
+    pub fn expand(&self, fields: &PermalinkFields) -> Result<SitePath, String> {
         let mut out = self.pattern.clone();
         let id = fields
             .id
@@ -63,17 +71,7 @@ impl Permalink {
                 .replace("{month}", &month)
                 .replace("{day}", &day);
         }
-        let mut path = out.trim_start_matches('/').to_string();
-        if !path.is_empty()
-            && !path.ends_with('/')
-            && !path
-                .rsplit('/')
-                .next()
-                .is_some_and(|last| last.contains('.'))
-        {
-            path.push('/');
-        }
-        Ok(path)
+        SitePath::page(&out).map_err(|e| format!("the permalink `{out}` cannot be published: {e}"))
     }
 }
 
@@ -105,14 +103,14 @@ mod tests {
     #[test]
     fn expands_placeholders_into_a_directory_path() {
         let p = Permalink::parse("/{year}/{month}/{day}/{slug}").unwrap();
-        assert_eq!(p.expand(&fields(None)).unwrap(), "2024/03/07/intro/");
+        assert_eq!(p.expand(&fields(None)).unwrap().as_str(), "2024/03/07/intro/");
     }
 
     #[test]
     fn id_falls_back_to_slug() {
         let p = Permalink::parse("/archives/{id}/").unwrap();
-        assert_eq!(p.expand(&fields(Some(42))).unwrap(), "archives/42/");
-        assert_eq!(p.expand(&fields(None)).unwrap(), "archives/intro/");
+        assert_eq!(p.expand(&fields(Some(42))).unwrap().as_str(), "archives/42/");
+        assert_eq!(p.expand(&fields(None)).unwrap().as_str(), "archives/intro/");
     }
 
     #[test]
@@ -133,6 +131,19 @@ mod tests {
             date: None,
         };
         assert!(p.expand(&undated).is_err());
+    }
+
+    #[test]
+    fn patterns_and_slugs_cannot_leave_the_site() {
+        assert!(Permalink::parse("/../../x-{id}/").is_err());
+        assert!(Permalink::parse("/a\\{id}/").is_err());
+        let p = Permalink::parse("/{slug}/").unwrap();
+        let escaping = PermalinkFields {
+            id: None,
+            slug: "../../x",
+            date: None,
+        };
+        assert!(p.expand(&escaping).unwrap_err().contains(".."));
     }
 
     #[test]

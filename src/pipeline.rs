@@ -12,17 +12,20 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::frontmatter::{self, Parsed};
-use crate::content::{Asset, SourceFile, discover};
+use crate::content::{SourceFile, discover};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, ExternalLink, Formula, LinkCheck, LinkTargets, Mode, RenderedBody};
 use crate::math::cache::DiskCache;
 use crate::math::{self, ArticleMath, FormulaStore, RenderStats};
-use crate::output::{OutputFile, Sink};
+use crate::output::{Discard, PathError, Sink, SitePath};
 use crate::permalink::{PermalinkFields, slugify};
 use crate::render::{self, Theme};
 use crate::site::{Article, Site};
 
+mod outputs;
 pub mod session;
+
+use outputs::{check_output, copy_static_files, page_origins, static_files};
 
 /// What a build may vary beyond the config.
 #[derive(Debug, Clone, Default)]
@@ -64,7 +67,10 @@ pub struct Build {
 struct Loaded {
     file: SourceFile,
     parsed: Parsed,
-    path: String,
+    /// The article's page; set by [`assign_permalinks`].
+    path: SitePath,
+    /// The pages that redirect to it, from its `aliases`.
+    aliases: Vec<SitePath>,
 }
 
 /// An article after the Markdown and math stages, before the site is assembled.
@@ -76,7 +82,8 @@ struct Rendered {
     math: ArticleMath,
 }
 
-/// Runs every stage; pages go to `sink` as they are rendered.
+/// Runs every stage; pages go to `sink` as they are rendered, unless two sources would write
+/// one file: then nothing goes to the sink, and the collision is reported.
 pub fn build(config: &Config, options: &BuildOptions, sink: &dyn Sink) -> Build {
     let started = Instant::now();
     let mut clock = StageClock::new();
@@ -105,9 +112,18 @@ pub fn build(config: &Config, options: &BuildOptions, sink: &dyn Sink) -> Build 
         .iter()
         .flat_map(|r| r.body.external_links.iter().cloned())
         .collect();
-    let origins = page_origins(&rendered);
+    let mut origins = page_origins(&rendered);
     let (articles, checks) = finish_articles(&config.base_path, rendered, &store, &mut diagnostics);
     let site = Site::new(config.clone(), articles, store);
+    let statics = static_files(config, &assets, &mut diagnostics);
+    origins.add_statics(config, statics.values());
+    let mut planned: Vec<String> = render::page_paths(&site)
+        .iter()
+        .map(|page| page.file().as_str().to_string())
+        .chain(statics.keys().map(|path| path.as_str().to_string()))
+        .collect();
+    let collided = check_output(&mut planned, &checks, &origins, &mut diagnostics);
+    let sink = if collided { &Discard as &dyn Sink } else { sink };
     clock.lap("assemble");
     let mut stats = Stats {
         articles: site.articles.len(),
@@ -127,8 +143,9 @@ pub fn build(config: &Config, options: &BuildOptions, sink: &dyn Sink) -> Build 
         Err(errors) => diagnostics.extend(errors),
     }
     clock.lap("pages");
-    paths.extend(copy_static_files(config, &assets, sink, &mut diagnostics));
-    check_output(&mut paths, &checks, &origins, &mut diagnostics);
+    paths.extend(copy_static_files(statics, sink, &mut diagnostics));
+    paths.sort();
+    paths.dedup();
     clock.lap("static");
     stats.seconds = started.elapsed().as_secs_f64();
     Build {
@@ -197,7 +214,8 @@ fn load_front_matter(
         loaded.push(Loaded {
             file,
             parsed,
-            path: String::new(),
+            path: SitePath::root(),
+            aliases: Vec::new(),
         });
     }
     (loaded, left_out)
@@ -223,51 +241,87 @@ fn assign_permalinks(
     mut loaded: Vec<Loaded>,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Loaded> {
-    let mut taken: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    let mut taken: BTreeMap<SitePath, (String, usize)> = BTreeMap::new();
     let mut keep = vec![true; loaded.len()];
     for (index, article) in loaded.iter_mut().enumerate() {
         let front = &article.parsed.front;
-        let slug = front
+        let file = &article.file;
+        // The line a permalink problem is blamed on: the slug's, else the id's.
+        let line = front
             .slug
-            .clone()
-            .unwrap_or_else(|| default_slug(&article.file.content_path));
-        let date = front.date.map(|d| {
-            (
-                d.format("%Y").to_string(),
-                d.format("%m").to_string(),
-                d.format("%d").to_string(),
-            )
-        });
-        let fields = PermalinkFields {
-            id: front.id.as_ref().map(|id| id.value),
-            slug: &slug,
-            date,
+            .as_ref()
+            .map(|s| s.line)
+            .or(front.id.as_ref().map(|id| id.line))
+            .unwrap_or(1);
+        let error = |message: String| {
+            Diagnostic::error(&file.path, line, 1, message).with_snippet(&file.text)
         };
-        let line = front.id.as_ref().map_or(1, |id| id.line);
-        match config.permalink.expand(&fields) {
+        match expand_permalink(config, article) {
             Ok(path) => {
                 if let Some((other, other_line)) = taken.get(&path) {
                     let message =
                         format!("permalink /{path} is already used by {other}:{other_line}");
-                    diagnostics.push(
-                        Diagnostic::error(&article.file.path, line, 1, message)
-                            .with_snippet(&article.file.text),
-                    );
+                    diagnostics.push(error(message));
                     keep[index] = false;
                 } else {
-                    taken.insert(path.clone(), (article.file.path.clone(), line));
+                    taken.insert(path.clone(), (file.path.clone(), line));
                     article.path = path;
                 }
             }
             Err(message) => {
-                diagnostics.push(Diagnostic::error(&article.file.path, 1, 1, message));
+                diagnostics.push(error(message));
                 keep[index] = false;
             }
         }
+        article.aliases = alias_paths(article, diagnostics);
     }
     let mut flags = keep.into_iter();
     loaded.retain(|_| flags.next().unwrap_or(false));
     loaded
+}
+
+fn expand_permalink(config: &Config, article: &Loaded) -> Result<SitePath, String> {
+    let front = &article.parsed.front;
+    let slug = front
+        .slug
+        .as_ref()
+        .map(|s| s.value.clone())
+        .unwrap_or_else(|| default_slug(&article.file.content_path));
+    let date = front.date.map(|d| {
+        (
+            d.format("%Y").to_string(),
+            d.format("%m").to_string(),
+            d.format("%d").to_string(),
+        )
+    });
+    let fields = PermalinkFields {
+        id: front.id.as_ref().map(|id| id.value),
+        slug: &slug,
+        date,
+    };
+    config.permalink.expand(&fields)
+}
+
+/// The redirect pages of an article's `aliases`; one that cannot be a page of the site is an
+/// error at its line.
+fn alias_paths(article: &Loaded, diagnostics: &mut Diagnostics) -> Vec<SitePath> {
+    let file = &article.file;
+    let mut paths = Vec::new();
+    for alias in &article.parsed.front.aliases {
+        match alias_path(&alias.value) {
+            Ok(path) => paths.push(path),
+            Err(e) => diagnostics.push(
+                Diagnostic::error(
+                    &file.path,
+                    alias.line,
+                    alias.column,
+                    format!("alias `{}` cannot be a page of the site: {e}", alias.value),
+                )
+                .with_snippet(&file.text),
+            ),
+        }
+    }
+    paths
 }
 
 /// Two articles with one `id`, even when the permalink does not use it (`{id}` collisions are
@@ -298,7 +352,7 @@ fn link_targets(config: &Config, loaded: &[Loaded], drafts: BTreeSet<String>) ->
         .map(|(index, a)| {
             (
                 a.file.content_path.clone(),
-                (index, format!("{}{}", config.base_path, a.path)),
+                (index, format!("{}{}", config.base_path, a.path.url())),
             )
         })
         .collect();
@@ -318,7 +372,7 @@ fn render_markdown(
     let rendered: Vec<Rendered> = loaded
         .into_par_iter()
         .map(|loaded| {
-            let url = format!("{}{}", config.base_path, loaded.path);
+            let url = format!("{}{}", config.base_path, loaded.path.url());
             let input = markdown::Input {
                 file: &loaded.file,
                 body_offset: loaded.parsed.body_offset,
@@ -393,7 +447,7 @@ fn finish_article(
     store: &FormulaStore,
 ) -> (Article, Vec<Diagnostic>, Vec<PathCheck>) {
     let file = &r.loaded.file;
-    let url = format!("{base_path}{}", r.loaded.path);
+    let url = format!("{base_path}{}", r.loaded.path.url());
     let excerpt_source = r.summary_html.as_ref().or(r.body.excerpt.as_ref());
     let excerpt_html = excerpt_source
         .map(|html| math::stitch(html, &r.math, store, Mode::Excerpt, &url))
@@ -417,7 +471,7 @@ fn finish_article(
         tags: front.tags,
         series: front.series,
         draft: front.draft,
-        aliases: front.aliases.iter().map(|a| alias_path(&a.value)).collect(),
+        aliases: r.loaded.aliases,
         extra: front.extra,
         body_html: r.body.html,
         math: r.math,
@@ -452,15 +506,11 @@ fn title_from_path(content_path: &str) -> String {
     stem.rsplit('/').next().unwrap_or(stem).to_string()
 }
 
-/// `/archives/old-1/` → `archives/old-1/`; `old.html` stays a file.
-fn alias_path(alias: &str) -> String {
-    let trimmed = alias.trim().trim_start_matches('/');
-    let last = trimmed.rsplit('/').next().unwrap_or("");
-    if trimmed.is_empty() || trimmed.ends_with('/') || last.contains('.') {
-        trimmed.to_string()
-    } else {
-        format!("{trimmed}/")
-    }
+/// `/archives/old-1/` → `archives/old-1/`; `old.html` stays a file. An alias is a URL the web
+/// already holds, so percent-escapes are decoded first (and `%2e%2e` is still `..`).
+fn alias_path(alias: &str) -> Result<SitePath, PathError> {
+    let decoded = percent_encoding::percent_decode_str(alias.trim()).decode_utf8_lossy();
+    SitePath::page(&decoded)
 }
 
 fn check_anchors(rendered: &[Rendered], diagnostics: &mut Diagnostics) {
@@ -490,189 +540,6 @@ fn check_anchors(rendered: &[Rendered], diagnostics: &mut Diagnostics) {
                         .with_snippet(&r.loaded.file.text),
                 );
             }
-        }
-    }
-}
-
-/// Built-in assets, then the site's `static/` (winning by path), then assets beside articles.
-fn copy_static_files(
-    config: &Config,
-    assets: &[Asset],
-    sink: &dyn Sink,
-    diagnostics: &mut Diagnostics,
-) -> Vec<String> {
-    let mut files: BTreeMap<String, OutputFile> = crate::embedded::STATIC_FILES
-        .iter()
-        .map(|(path, bytes)| {
-            (
-                path.to_string(),
-                OutputFile::embedded(path.to_string(), bytes),
-            )
-        })
-        .collect();
-    let static_dir = config.static_dir();
-    if static_dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&static_dir).sort_by_file_name() {
-            match entry {
-                Ok(entry) if entry.file_type().is_file() => {
-                    let path = crate::diagnostics::display_path(&static_dir, entry.path());
-                    files.insert(path.clone(), OutputFile::copy(path, entry.into_path()));
-                }
-                Ok(_) => {}
-                Err(e) => diagnostics.push(Diagnostic::error(
-                    "static",
-                    0,
-                    0,
-                    format!("cannot read: {e}"),
-                )),
-            }
-        }
-    }
-    for asset in assets {
-        files.insert(
-            asset.content_path.clone(),
-            OutputFile::copy(asset.content_path.clone(), asset.source.clone()),
-        );
-    }
-    let results: Vec<Result<String, Diagnostic>> = files
-        .into_par_iter()
-        .map(|(path, file)| {
-            sink.put(file)
-                .map(|()| path.clone())
-                .map_err(|e| Diagnostic::error(path, 0, 0, format!("cannot copy: {e}")))
-        })
-        .collect();
-    results
-        .into_iter()
-        .filter_map(|r| r.map_err(|d| diagnostics.push(d)).ok())
-        .collect()
-}
-
-/// The output file of a page at `path` (`archives/1/` → `archives/1/index.html`).
-fn page_file(path: &str) -> String {
-    if path.is_empty() || path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path.to_string()
-    }
-}
-
-/// One `aliases` entry, where its redirect page goes and where it is written.
-struct AliasOrigin {
-    file: String,
-    alias: String,
-    path: String,
-    line: usize,
-    column: usize,
-    snippet: Option<String>,
-}
-
-/// Who asked for which output file, to report collisions at the line that caused them.
-struct PageOrigins {
-    aliases: Vec<AliasOrigin>,
-    /// Output file of each article page → its source path.
-    articles: BTreeMap<String, String>,
-}
-
-fn page_origins(rendered: &[Rendered]) -> PageOrigins {
-    let mut aliases = Vec::new();
-    let mut articles = BTreeMap::new();
-    for r in rendered {
-        let file = &r.loaded.file;
-        articles.insert(page_file(&r.loaded.path), file.path.clone());
-        for alias in &r.loaded.parsed.front.aliases {
-            aliases.push(AliasOrigin {
-                file: page_file(&alias_path(&alias.value)),
-                alias: alias.value.clone(),
-                path: file.path.clone(),
-                line: alias.line,
-                column: alias.column,
-                snippet: file
-                    .text
-                    .lines()
-                    .nth(alias.line.saturating_sub(1))
-                    .map(str::to_owned),
-            });
-        }
-    }
-    PageOrigins { aliases, articles }
-}
-
-/// `writes` pages go to `file`: an error at each alias among them, or a generic one.
-fn report_collision(
-    file: &str,
-    writes: usize,
-    origins: &PageOrigins,
-    diagnostics: &mut Diagnostics,
-) {
-    let aliases: Vec<&AliasOrigin> = origins.aliases.iter().filter(|a| a.file == file).collect();
-    let Some(first) = aliases.first() else {
-        diagnostics.push(Diagnostic::error(file, 0, 0, format!("two pages would be written to /{file} (a term or permalink collides with another page)")));
-        return;
-    };
-    let others = writes - aliases.len();
-    for (index, alias) in aliases.iter().enumerate() {
-        let message = if others > 0 {
-            let page = origins.articles.get(file).map_or_else(
-                || "a page lemma generates (a listing, term, archive or feed page)".to_string(),
-                |source| format!("the article {source}"),
-            );
-            format!(
-                "alias `{}` collides with {page}: both would be written to /{file}",
-                alias.alias
-            )
-        } else if index > 0 {
-            format!(
-                "alias `{}` is already an alias in {}:{}",
-                alias.alias, first.path, first.line
-            )
-        } else {
-            continue;
-        };
-        let mut d = Diagnostic::error(&alias.path, alias.line, alias.column, message);
-        d.snippet = alias.snippet.clone();
-        diagnostics.push(d);
-    }
-}
-
-/// Two pages at one path, and links to files the site does not have.
-fn check_output(
-    paths: &mut Vec<String>,
-    checks: &[PathCheck],
-    origins: &PageOrigins,
-    diagnostics: &mut Diagnostics,
-) {
-    paths.sort();
-    let mut duplicates: Vec<String> = paths
-        .windows(2)
-        .filter(|w| w[0] == w[1])
-        .map(|w| w[0].clone())
-        .collect();
-    duplicates.dedup();
-    for path in duplicates {
-        let writes = paths.iter().filter(|p| **p == path).count();
-        report_collision(&path, writes, origins, diagnostics);
-    }
-    paths.dedup();
-    let exists = |p: &str| {
-        paths
-            .binary_search_by(|probe| probe.as_str().cmp(p))
-            .is_ok()
-    };
-    for check in checks {
-        let path = check.path.trim_start_matches('/');
-        let candidates = [
-            path.to_string(),
-            format!("{path}index.html"),
-            format!("{path}/index.html"),
-        ];
-        if !candidates.iter().any(|c| exists(c)) {
-            let message = format!(
-                "link to /{path}, which the site does not have (not a page, a static file or a content asset)"
-            );
-            let mut d = Diagnostic::error(&check.source_path, check.line, check.column, message);
-            d.snippet = check.snippet.clone();
-            diagnostics.push(d);
         }
     }
 }

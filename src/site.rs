@@ -10,6 +10,7 @@ use chrono::{DateTime, FixedOffset};
 use crate::config::Config;
 use crate::markdown::Mode;
 use crate::math::{self, ArticleMath, FormulaStore};
+use crate::output::SitePath;
 use crate::permalink::slugify;
 
 /// One article, rendered, ready for templates.
@@ -23,13 +24,14 @@ pub struct Article {
     pub date: Option<DateTime<FixedOffset>>,
     pub updated: Option<DateTime<FixedOffset>>,
     pub id: Option<u64>,
-    /// Output directory relative to the site root: `archives/12/`.
-    pub path: String,
+    /// The article's page: `archives/12/`.
+    pub path: SitePath,
     pub categories: Vec<String>,
     pub tags: Vec<String>,
     pub series: Option<String>,
     pub draft: bool,
-    pub aliases: Vec<String>,
+    /// Pages that redirect to the article.
+    pub aliases: Vec<SitePath>,
     pub extra: serde_json::Value,
     /// The article's HTML with formula placeholders; see [`Site::content_html`].
     pub body_html: String,
@@ -61,6 +63,24 @@ impl TaxonomyKind {
             TaxonomyKind::Series => "series",
         }
     }
+
+    /// One term of the kind, in messages: `tag`.
+    pub fn singular(self) -> &'static str {
+        match self {
+            TaxonomyKind::Categories => "category",
+            TaxonomyKind::Tags => "tag",
+            TaxonomyKind::Series => "series",
+        }
+    }
+
+    /// The page listing every term of the kind.
+    pub fn index_path(self) -> SitePath {
+        SitePath::fixed(match self {
+            TaxonomyKind::Categories => "categories/",
+            TaxonomyKind::Tags => "tags/",
+            TaxonomyKind::Series => "series/",
+        })
+    }
 }
 
 /// A category, tag or series, with its articles in the order its page lists them.
@@ -68,8 +88,8 @@ impl TaxonomyKind {
 pub struct Term {
     pub kind: TaxonomyKind,
     pub name: String,
-    /// Output directory: `categories/数学研究/`.
-    pub path: String,
+    /// The term's page: `categories/数学研究/`.
+    pub path: SitePath,
     pub articles: Vec<usize>,
 }
 
@@ -135,13 +155,14 @@ impl Site {
         Some((term, position + 1))
     }
 
-    /// The URL path of a site-relative output path.
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.config.base_path, path)
+    /// The URL path of a page or file: `/blog/archives/12/`.
+    pub fn url(&self, path: &SitePath) -> String {
+        format!("{}{}", self.config.base_path, path.url())
     }
 
-    pub fn permalink(&self, path: &str) -> String {
-        format!("{}{}", self.config.base_url, path)
+    /// The full URL of a page or file: `https://x.org/blog/archives/12/`.
+    pub fn permalink(&self, path: &SitePath) -> String {
+        format!("{}{}", self.config.base_url, path.url())
     }
 }
 
@@ -188,19 +209,18 @@ fn collect_terms(kind: TaxonomyKind, articles: &[Article]) -> Vec<Term> {
             Term {
                 kind,
                 name: name.to_string(),
-                path: format!("{}/{}/", kind.key(), term_slug(name)),
+                path: term_path(kind, name),
                 articles: list,
             }
         })
         .collect()
 }
 
-/// The URL segment of a term; falls back to the name itself when it has no letters.
-pub fn term_slug(name: &str) -> String {
+/// The page of a term: `tags/{slug}/`, or `tags/_/` for a name without letters. A slug is
+/// letters, digits, `_` and `-`, so the path is always valid.
+pub(crate) fn term_path(kind: TaxonomyKind, name: &str) -> SitePath {
     let slug = slugify(name);
-    if slug.is_empty() {
-        "_".to_string()
-    } else {
-        slug
-    }
+    let slug = if slug.is_empty() { "_" } else { &slug };
+    SitePath::page(&format!("{}/{slug}/", kind.key()))
+        .unwrap_or_else(|_| kind.index_path())
 }

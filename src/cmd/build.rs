@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::cli::BuildArgs;
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
+use crate::output::location::Guarded;
 use crate::output::{self, Staging};
 use crate::pipeline::{self, BuildOptions};
 
@@ -17,6 +18,23 @@ fn output_manifest(root: &Path, output_dir: &Path) -> PathBuf {
     root.join(".lemma-cache")
         .join("outputs")
         .join(format!("{}.manifest", &name[..16]))
+}
+
+/// What an output folder must keep clear of: the site and everything lemma reads or keeps.
+fn guarded(config: &Config) -> Guarded {
+    let root = &config.root;
+    let mut sources = vec![
+        config.content_dir(),
+        config.templates_dir(),
+        config.static_dir(),
+        root.join(crate::config::CONFIG_FILE),
+        root.join(".git"),
+    ];
+    sources.extend(pipeline::default_cache_dir(config).parent().map(Path::to_path_buf));
+    Guarded {
+        root: root.clone(),
+        sources,
+    }
 }
 
 /// Returns the process exit code.
@@ -31,11 +49,15 @@ pub fn run(args: &BuildArgs) -> i32 {
         }
     };
     let output_dir = args.root.join(&args.output);
-    if let Err(e) = output::check_output_location(&args.root, &output_dir) {
-        eprintln!("error: {e}");
-        return 2;
-    }
-    let staging = match Staging::new(&output_dir) {
+    let manifest = output_manifest(&config.root, &output_dir);
+    let lock = match output::prepare_output(&guarded(&config), &output_dir, manifest.is_file()) {
+        Ok(lock) => lock,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let staging = match Staging::new(lock) {
         Ok(staging) => staging,
         Err(e) => {
             eprintln!("error: {e}");
@@ -45,7 +67,7 @@ pub fn run(args: &BuildArgs) -> i32 {
     let cache_dir = (!args.no_cache).then(|| pipeline::default_cache_dir(&config));
     let staging = match args.no_cache {
         true => staging,
-        false => staging.reusing(output_manifest(&config.root, &output_dir)),
+        false => staging.reusing(manifest),
     };
     let options = BuildOptions {
         drafts: args.drafts,

@@ -52,7 +52,7 @@ struct RawFrontMatter {
     date: Option<Spanned<String>>,
     updated: Option<Spanned<String>>,
     id: Option<Spanned<u64>>,
-    slug: Option<String>,
+    slug: Option<Spanned<String>>,
     categories: Option<OneOrMany>,
     tags: Option<OneOrMany>,
     series: Option<String>,
@@ -80,7 +80,7 @@ pub struct FrontMatter {
     pub date: Option<DateTime<FixedOffset>>,
     pub updated: Option<DateTime<FixedOffset>>,
     pub id: Option<Located<u64>>,
-    pub slug: Option<String>,
+    pub slug: Option<Located<String>>,
     pub categories: Vec<String>,
     pub tags: Vec<String>,
     pub series: Option<String>,
@@ -214,42 +214,34 @@ fn validate(
     };
     let date = date_field(raw.date, "date");
     let updated = date_field(raw.updated, "updated");
-    let id = raw.id.map(|id| {
-        let (line, column) = located(id.referenced.line(), id.referenced.column());
-        Located {
-            value: id.value,
-            line,
-            column,
-        }
-    });
-    let aliases = raw
-        .aliases
-        .into_iter()
-        .map(|alias| {
-            let (line, column) = located(alias.referenced.line(), alias.referenced.column());
-            Located {
-                value: alias.value,
-                line,
-                column,
-            }
-        })
-        .collect();
+    let id = raw.id.map(|id| locate(id, shift));
+    let slug = raw.slug.map(|slug| locate(slug, shift));
+    let aliases = raw.aliases.into_iter().map(|alias| locate(alias, shift));
     FrontMatter {
         title: raw.title.filter(|t| !t.trim().is_empty()),
         date,
         updated,
         id,
-        slug: raw.slug,
+        slug,
         categories: raw.categories.map(OneOrMany::into_vec).unwrap_or_default(),
         tags: raw.tags.map(OneOrMany::into_vec).unwrap_or_default(),
         series: raw.series.filter(|s| !s.trim().is_empty()),
         draft: raw.draft,
         summary: raw.summary,
-        aliases,
+        aliases: aliases.collect(),
         extra: raw
             .extra
             .unwrap_or(serde_json::Value::Object(Default::default())),
         macros: raw.math.map(|m| m.macros).unwrap_or_default(),
+    }
+}
+
+/// A value with its file line, from its span in the YAML block (which starts `shift` lines in).
+fn locate<T>(spanned: Spanned<T>, shift: usize) -> Located<T> {
+    Located {
+        value: spanned.value,
+        line: spanned.referenced.line() as usize + shift,
+        column: spanned.referenced.column() as usize,
     }
 }
 

@@ -30,10 +30,10 @@ mod sources;
 use pages::{Layout, ListingEntry, PageSet};
 use sources::Source;
 
+use super::outputs::{check_output, copy_static_files, page_origins, static_files};
 use super::{
     BuildOptions, Loaded, PathCheck, Rendered, assign_permalinks, check_anchors,
-    check_duplicate_ids, check_output, copy_static_files, finish_article, link_targets,
-    load_front_matter, page_file, page_origins, render_markdown,
+    check_duplicate_ids, finish_article, link_targets, load_front_matter, render_markdown,
 };
 use crate::config::Config;
 use crate::content::{SourceFile, frontmatter};
@@ -42,7 +42,7 @@ use crate::markdown::LinkTargets;
 use crate::math::cache::DiskCache;
 use crate::math::store::Compressed;
 use crate::math::{self, FormulaStore, Job, JobKey};
-use crate::output::Sink;
+use crate::output::{Sink, SitePath};
 use crate::render::{self, Theme};
 use crate::site::{Article, Site};
 
@@ -175,7 +175,8 @@ impl Session {
         let mut pages = PageSet::All;
         self.rebuild_articles(&everything, true, true, &mut pages);
         let mut static_errors = Diagnostics::new();
-        let mut written = copy_static_files(&self.config, &assets, sink, &mut static_errors);
+        let statics = static_files(&self.config, &assets, &mut static_errors);
+        let mut written = copy_static_files(statics, sink, &mut static_errors);
         self.static_errors = static_errors.into_iter().collect();
         self.static_files = written.iter().cloned().collect();
         let rendered = self.render(&pages, sink);
@@ -345,6 +346,7 @@ impl Session {
                 file: file.clone(),
                 parsed: old.parsed.clone(),
                 path: old.path.clone(),
+                aliases: old.aliases.clone(),
             });
         }
         loaded
@@ -452,7 +454,7 @@ impl Session {
             }
             PageSet::Some(set) => {
                 for page in set {
-                    self.render_failures.remove(&page_file(page));
+                    self.render_failures.remove(page.file().as_str());
                 }
             }
         }
@@ -475,7 +477,15 @@ impl Session {
             all.extend(finished.failures.iter().cloned());
         }
         check_anchors(&self.articles, &mut all);
-        let origins = page_origins(&self.articles);
+        let mut origins = page_origins(&self.articles);
+        // Only a static file that is also a page can collide.
+        let statics: Vec<_> = self
+            .static_files
+            .iter()
+            .filter(|path| self.page_files.binary_search(path).is_ok())
+            .filter_map(|path| self.static_file(path))
+            .collect();
+        origins.add_statics(&self.config, &statics);
         let mut paths: Vec<String> = self
             .page_files
             .iter()
@@ -514,7 +524,8 @@ fn empty_rendered() -> Rendered {
                 front: Default::default(),
                 body_offset: 0,
             },
-            path: String::new(),
+            path: SitePath::root(),
+            aliases: Vec::new(),
         },
         body: Default::default(),
         summary_html: None,

@@ -14,7 +14,7 @@ use tera::{Context, Tera};
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, display_path};
-use crate::output::Sink;
+use crate::output::{Sink, SitePath};
 use crate::site::{Site, TaxonomyKind};
 use view::*;
 
@@ -152,7 +152,7 @@ fn report_location(text: &str) -> Option<(&str, usize, usize)> {
 /// One page to render: its template, output path and the variables beyond `site` and `page`.
 struct PageJob<'a> {
     template: &'static str,
-    path: String,
+    path: SitePath,
     page: PageView<'a>,
     /// Builds the page's own variables when the page is rendered: held as views until then,
     /// so the contexts of all pages never exist at once.
@@ -247,7 +247,7 @@ fn recipe(site: &Site, html: &str, splices: &[Splice]) -> u128 {
         let (Splice::Page(index) | Splice::Feed(index)) = *splice;
         let article = &site.articles[index];
         hasher.update(&[matches!(splice, Splice::Feed(_)) as u8]);
-        hasher.update(article.path.as_bytes());
+        hasher.update(article.path.as_str().as_bytes());
         hasher.update(article.body_html.as_bytes());
         for formula in &article.math.formulas {
             hasher.update(formula.job.as_ref().map_or(&[0u8; 32], |job| &job.key));
@@ -293,7 +293,7 @@ pub fn render_pages(
     theme: &Theme,
     live_reload: Option<&str>,
     sink: &dyn Sink,
-    select: &(dyn Fn(&str) -> bool + Sync),
+    select: Select,
 ) -> (Vec<String>, Vec<(String, Diagnostic)>) {
     let site_view = SiteView::new(site);
     let jobs = page_jobs(site, select);
@@ -304,13 +304,10 @@ pub fn render_pages(
             context.insert("site", &site_view);
             context.insert("page", &job.page);
             context.insert("live_reload", &live_reload);
-            let file_path = if job.path.is_empty() || job.path.ends_with('/') {
-                format!("{}index.html", job.path)
-            } else {
-                job.path.clone()
-            };
+            let file = job.path.file();
+            let file_path = file.as_str().to_string();
             let html = theme.tera.render(job.template, &context).map_err(|e| {
-                let d = template_error(&e, &theme.origins, Some(&job.path));
+                let d = template_error(&e, &theme.origins, Some(job.path.as_str()));
                 (file_path.clone(), d)
             })?;
             let recipe = recipe(site, &html, &job.splices);
@@ -320,7 +317,7 @@ pub fn render_pages(
                     .fold(html.clone(), |html, splice| splice.apply(html, site))
                     .into_bytes()
             };
-            sink.put_made(file_path.clone(), recipe, &mut produce)
+            sink.put_made(file, recipe, &mut produce)
                 .map_err(|e| {
                     let d =
                         Diagnostic::error(file_path.clone(), 0, 0, format!("cannot write: {e}"));
@@ -340,7 +337,22 @@ pub fn render_pages(
     (paths, diagnostics)
 }
 
-type Select<'s> = &'s (dyn Fn(&str) -> bool + Sync);
+/// Which pages to render, by page path.
+pub type Select<'s> = &'s (dyn Fn(&SitePath) -> bool + Sync);
+
+/// Every page of `site`, as [`render_pages`] would write them; two pages at one path show
+/// twice. Only the paths are made: [`page_jobs`] asks `select` about each page before it
+/// builds anything for it.
+pub fn page_paths(site: &Site) -> Vec<SitePath> {
+    let seen = std::sync::Mutex::new(Vec::new());
+    page_jobs(site, &|path| {
+        if let Ok(mut seen) = seen.lock() {
+            seen.push(path.clone());
+        }
+        false
+    });
+    seen.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 fn page_jobs<'a>(site: &'a Site, select: Select) -> Vec<PageJob<'a>> {
     let mut jobs = home_pages(site, select);
@@ -372,35 +384,38 @@ fn page_jobs<'a>(site: &'a Site, select: Select) -> Vec<PageJob<'a>> {
     for kind in TaxonomyKind::ALL {
         jobs.extend(taxonomy_pages(site, kind, select));
     }
-    if select("archives/") {
+    if select(&SitePath::fixed(ARCHIVE)) {
         jobs.push(archive_page(site));
     }
-    if select("404.html") {
+    let not_found = SitePath::fixed("404.html");
+    if select(&not_found) {
         jobs.push(PageJob {
             template: "404.html",
-            path: "404.html".into(),
-            page: PageView::new(site, "404", site.config.ui.not_found.clone(), "404.html"),
+            page: PageView::new(site, "404", site.config.ui.not_found.clone(), &not_found),
+            path: not_found,
             extra: Box::new(Context::new),
             splices: Vec::new(),
         });
     }
-    if select("atom.xml") {
+    if select(&SitePath::fixed(FEED)) {
         jobs.push(feed_page(site));
     }
-    if select("sitemap.xml") {
+    let sitemap = SitePath::fixed("sitemap.xml");
+    if select(&sitemap) {
         jobs.push(PageJob {
             template: "sitemap.xml",
-            path: "sitemap.xml".into(),
-            page: PageView::new(site, "sitemap", "", "sitemap.xml"),
+            page: PageView::new(site, "sitemap", "", &sitemap),
+            path: sitemap,
             extra: Box::new(move || context_with("entries", &sitemap_entries(site))),
             splices: Vec::new(),
         });
     }
-    if select("robots.txt") {
+    let robots = SitePath::fixed("robots.txt");
+    if select(&robots) {
         jobs.push(PageJob {
             template: "robots.txt",
-            path: "robots.txt".into(),
-            page: PageView::new(site, "robots", "", "robots.txt"),
+            page: PageView::new(site, "robots", "", &robots),
+            path: robots,
             extra: Box::new(Context::new),
             splices: Vec::new(),
         });
@@ -408,12 +423,16 @@ fn page_jobs<'a>(site: &'a Site, select: Select) -> Vec<PageJob<'a>> {
     jobs
 }
 
+/// The archive page and the feed, which other parts of lemma link to.
+pub(crate) const ARCHIVE: &str = "archives/";
+pub(crate) const FEED: &str = "atom.xml";
+
 /// The page path of home page `number` (1-based): `""`, `page/2/`, …
-pub(crate) fn page_path(number: usize) -> String {
+pub(crate) fn page_path(number: usize) -> SitePath {
     if number == 1 {
-        String::new()
+        SitePath::root()
     } else {
-        format!("page/{number}/")
+        SitePath::page(&format!("page/{number}/")).unwrap_or_default()
     }
 }
 
@@ -469,7 +488,7 @@ fn taxonomy_pages<'a>(site: &'a Site, kind: TaxonomyKind, select: Select) -> Vec
         TaxonomyKind::Series => &ui.series,
     };
     let terms = site.terms(kind);
-    let index_path = format!("{}/", kind.key());
+    let index_path = kind.index_path();
     let mut jobs = Vec::new();
     if select(&index_path) {
         let index = TaxonomyView {
@@ -538,7 +557,7 @@ fn archive_page(site: &Site) -> PageJob<'_> {
             month.articles.push(EntryView::new(site, index));
         }
     }
-    let path = "archives/".to_string();
+    let path = SitePath::fixed(ARCHIVE);
     PageJob {
         template: "archive.html",
         page: PageView::new(site, "archive", site.config.ui.archives.clone(), &path),
@@ -579,8 +598,8 @@ fn feed_page(site: &Site) -> PageJob<'_> {
     });
     PageJob {
         template: "atom.xml",
-        path: "atom.xml".into(),
-        page: PageView::new(site, "feed", "", "atom.xml"),
+        path: SitePath::fixed(FEED),
+        page: PageView::new(site, "feed", "", &SitePath::fixed(FEED)),
         extra,
         splices,
     }
@@ -617,7 +636,7 @@ fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
         .max()
         .map(|d| d.format("%Y-%m-%d").to_string());
     let mut entries = vec![SitemapEntry {
-        loc: site.permalink(""),
+        loc: site.permalink(&SitePath::root()),
         lastmod: newest,
     }];
     for article in &site.articles {
@@ -632,7 +651,7 @@ fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
     }
     for kind in TaxonomyKind::ALL {
         entries.push(SitemapEntry {
-            loc: site.permalink(&format!("{}/", kind.key())),
+            loc: site.permalink(&kind.index_path()),
             lastmod: None,
         });
         for term in site.terms(kind) {
@@ -643,7 +662,7 @@ fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
         }
     }
     entries.push(SitemapEntry {
-        loc: site.permalink("archives/"),
+        loc: site.permalink(&SitePath::fixed(ARCHIVE)),
         lastmod: None,
     });
     entries

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use chrono::{DateTime, Datelike, FixedOffset};
 use serde::Serialize;
 
+use crate::output::SitePath;
 use crate::config::Ui;
 use crate::site::{Article, Site, TaxonomyKind, Term};
 
@@ -32,7 +33,7 @@ impl<'a> SiteView<'a> {
             language: &config.language,
             base_url: config.base_url.as_str(),
             base_path: &config.base_path,
-            feed_url: site.permalink("atom.xml"),
+            feed_url: site.permalink(&SitePath::fixed(super::FEED)),
             ui: &config.ui,
             extra: &config.extra,
         }
@@ -48,7 +49,7 @@ pub struct PageView<'a> {
 }
 
 impl<'a> PageView<'a> {
-    pub fn new(site: &Site, kind: &'a str, title: impl Into<String>, path: &str) -> Self {
+    pub fn new(site: &Site, kind: &'a str, title: impl Into<String>, path: &SitePath) -> Self {
         PageView {
             kind,
             title: title.into(),

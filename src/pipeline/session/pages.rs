@@ -10,19 +10,20 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::render;
+use crate::output::SitePath;
+use crate::render::{self, ARCHIVE, FEED};
 use crate::site::{Article, Site, TaxonomyKind};
 
 /// Which pages to render, by page path (`""`, `page/2/`, `archives/12/`, `atom.xml`).
 pub(super) enum PageSet {
     All,
-    Some(BTreeSet<String>),
+    Some(BTreeSet<SitePath>),
 }
 
 impl PageSet {
-    pub(super) fn add(&mut self, path: &str) {
+    pub(super) fn add(&mut self, path: &SitePath) {
         if let PageSet::Some(set) = self {
-            set.insert(path.to_string());
+            set.insert(path.clone());
         }
     }
 }
@@ -61,8 +62,8 @@ impl ListingEntry {
 #[derive(PartialEq)]
 pub(super) struct Layout {
     articles: usize,
-    aliases: BTreeSet<String>,
-    terms: Vec<String>,
+    aliases: BTreeSet<SitePath>,
+    terms: Vec<SitePath>,
 }
 
 impl Layout {
@@ -106,7 +107,7 @@ pub(super) fn affected_pages(
     let old_index = old_order.iter().position(|p| p == content_path);
     let limit = site.config.feed_limit;
     if new_index < limit || old_index.is_some_and(|i| i < limit) {
-        pages.add("atom.xml");
+        pages.add(&SitePath::fixed(FEED));
     }
     let new = ListingEntry::of(article);
     if old == Some(&new) {
@@ -163,9 +164,9 @@ pub(super) fn affected_pages(
         }
     }
     for kind in TaxonomyKind::ALL {
-        pages.add(&format!("{}/", kind.key()));
+        pages.add(&kind.index_path());
     }
-    for page in ["archives/", "atom.xml", "sitemap.xml"] {
-        pages.add(page);
+    for page in [ARCHIVE, FEED, "sitemap.xml"] {
+        pages.add(&SitePath::fixed(page));
     }
 }

@@ -7,7 +7,7 @@ use super::files::{files_under, read_source, regular_file};
 use super::{Changes, Session};
 use crate::content::{Asset, SourceFile, discover, frontmatter};
 use crate::diagnostics::{Diagnostic, display_path};
-use crate::output::{OutputFile, Sink};
+use crate::output::{OutputFile, Sink, SitePath};
 
 /// One Markdown file of `content/`.
 pub(super) struct Source {
@@ -206,14 +206,15 @@ impl Session {
     /// The file at output `path`, by the precedence of a build: a content asset, else the
     /// site's `static/`, else the built-in assets.
     pub(super) fn static_file(&self, path: &str) -> Option<OutputFile> {
+        let site_path = SitePath::parse(path).ok()?;
         let asset = regular_file(&self.config.content_dir(), path)
             .filter(|p| p.extension().is_none_or(|ext| ext != "md"));
         if let Some(source) = asset.or_else(|| regular_file(&self.config.static_dir(), path)) {
-            return Some(OutputFile::copy(path.to_string(), source));
+            return Some(OutputFile::copy(site_path, source));
         }
         crate::embedded::STATIC_FILES
             .iter()
             .find(|(name, _)| *name == path)
-            .map(|(name, bytes)| OutputFile::embedded(name.to_string(), bytes))
+            .map(|(_, bytes)| OutputFile::embedded(site_path, bytes))
     }
 }

@@ -1,0 +1,305 @@
+//! What a build writes and who asked for each file: static files by precedence, where pages
+//! named in front matter come from, two sources that would write one file, and links to files
+//! the site does not have. The checks run on the planned paths, before anything is written.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use super::{PathCheck, Rendered, alias_path};
+use crate::config::{Config, top_level_key_line};
+use crate::content::Asset;
+use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+use crate::output::{OutputFile, Sink, SitePath};
+use crate::site::{TaxonomyKind, term_path};
+
+/// Built-in assets, then the site's `static/` (winning by path), then assets beside articles.
+/// A file name that cannot be a URL path is an error at the file.
+pub(super) fn static_files(
+    config: &Config,
+    assets: &[Asset],
+    diagnostics: &mut Diagnostics,
+) -> BTreeMap<SitePath, OutputFile> {
+    let mut files: BTreeMap<SitePath, OutputFile> = crate::embedded::STATIC_FILES
+        .iter()
+        .filter_map(|(path, bytes)| {
+            let path = SitePath::parse(path).ok()?;
+            Some((path.clone(), OutputFile::embedded(path, bytes)))
+        })
+        .collect();
+    let static_dir = config.static_dir();
+    let mut found = Vec::new();
+    if static_dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&static_dir).sort_by_file_name() {
+            match entry {
+                Ok(entry) if entry.file_type().is_file() => {
+                    let relative = display_path(&static_dir, entry.path());
+                    found.push((relative, entry.into_path()));
+                }
+                Ok(_) => {}
+                Err(e) => diagnostics.push(Diagnostic::error(
+                    "static",
+                    0,
+                    0,
+                    format!("cannot read: {e}"),
+                )),
+            }
+        }
+    }
+    let assets = assets
+        .iter()
+        .map(|a| (a.content_path.clone(), a.source.clone()));
+    for (relative, source) in found.into_iter().chain(assets) {
+        match SitePath::parse(&relative) {
+            Ok(path) => {
+                files.insert(path.clone(), OutputFile::copy(path, source));
+            }
+            Err(e) => diagnostics.push(Diagnostic::error(
+                display_path(&config.root, &source),
+                0,
+                0,
+                format!("cannot be published under this name: {e}"),
+            )),
+        }
+    }
+    files
+}
+
+/// Puts `files` into `sink`; returns the output paths written.
+pub(super) fn copy_static_files(
+    files: BTreeMap<SitePath, OutputFile>,
+    sink: &dyn Sink,
+    diagnostics: &mut Diagnostics,
+) -> Vec<String> {
+    let results: Vec<Result<String, Diagnostic>> = files
+        .into_par_iter()
+        .map(|(path, file)| {
+            let shown = path.as_str().to_string();
+            sink.put(file)
+                .map(|()| shown.clone())
+                .map_err(|e| Diagnostic::error(shown, 0, 0, format!("cannot copy: {e}")))
+        })
+        .collect();
+    results
+        .into_iter()
+        .filter_map(|r| r.map_err(|d| diagnostics.push(d)).ok())
+        .collect()
+}
+
+/// Who asked for a file, in the order blame falls: an alias is the likeliest mistake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Source {
+    Article,
+    Static,
+    Term,
+    Alias,
+}
+
+/// One source of an output file, with the place it was asked for.
+struct Origin {
+    source: Source,
+    /// `alias `/old/``, `tag `C++``, `static/404.html`, `the article content/a.md`.
+    name: String,
+    path: String,
+    line: usize,
+    column: usize,
+    snippet: Option<String>,
+}
+
+impl Origin {
+    fn at(&self) -> String {
+        match self.line {
+            0 => self.path.clone(),
+            line => format!("{}:{line}", self.path),
+        }
+    }
+
+    /// How another diagnostic names this origin.
+    fn described(&self) -> String {
+        match self.source {
+            Source::Article => format!("the article {}", self.at()),
+            Source::Static => self.name.clone(),
+            Source::Term | Source::Alias => format!("{} in {}", self.name, self.at()),
+        }
+    }
+}
+
+/// The sources of the output files that come from the site's files, by output file.
+#[derive(Default)]
+pub(super) struct PageOrigins {
+    by_file: BTreeMap<String, Vec<Origin>>,
+}
+
+impl PageOrigins {
+    fn add(&mut self, file: &SitePath, origin: Origin) {
+        self.by_file
+            .entry(file.file().as_str().to_string())
+            .or_default()
+            .push(origin);
+    }
+
+    /// The static files and content assets among the output.
+    pub(super) fn add_statics<'a>(
+        &mut self,
+        config: &Config,
+        files: impl IntoIterator<Item = &'a OutputFile>,
+    ) {
+        for file in files {
+            if let crate::output::Contents::Copy(source) = &file.contents {
+                let shown = display_path(&config.root, source);
+                let origin = Origin {
+                    source: Source::Static,
+                    name: shown.clone(),
+                    path: shown,
+                    line: 0,
+                    column: 0,
+                    snippet: None,
+                };
+                self.add(&file.path, origin);
+            }
+        }
+    }
+}
+
+/// Who asks for the pages named in front matter: article pages, aliases and terms.
+pub(super) fn page_origins(rendered: &[Rendered]) -> PageOrigins {
+    let mut origins = PageOrigins::default();
+    let mut terms_seen = std::collections::BTreeSet::new();
+    for r in rendered {
+        let file = &r.loaded.file;
+        let front = &r.loaded.parsed.front;
+        let origin = |source, name: String, line: usize, column: usize| Origin {
+            source,
+            name,
+            path: file.path.clone(),
+            line,
+            column,
+            snippet: file
+                .text
+                .lines()
+                .nth(line.saturating_sub(1))
+                .map(str::to_owned),
+        };
+        let line = front
+            .slug
+            .as_ref()
+            .map(|s| s.line)
+            .or(front.id.as_ref().map(|id| id.line))
+            .unwrap_or(0);
+        let name = format!("the article {}", file.path);
+        origins.add(&r.loaded.path, origin(Source::Article, name, line, 1));
+        for alias in &front.aliases {
+            if let Ok(path) = alias_path(&alias.value) {
+                let name = format!("alias `{}`", alias.value);
+                origins.add(&path, origin(Source::Alias, name, alias.line, alias.column));
+            }
+        }
+        let names = [
+            (TaxonomyKind::Categories, &front.categories[..]),
+            (TaxonomyKind::Tags, &front.tags[..]),
+            (TaxonomyKind::Series, front.series.as_slice()),
+        ];
+        for (kind, names) in names {
+            let line = top_level_key_line(&file.text, kind.key()).unwrap_or(0);
+            for name in names {
+                if terms_seen.insert((kind, name.clone())) {
+                    let shown = format!("{} `{name}`", kind.singular());
+                    origins.add(&term_path(kind, name), origin(Source::Term, shown, line, 1));
+                }
+            }
+        }
+    }
+    origins
+}
+
+/// Reports every output file two sources would write (see [`report_collision`]) and every
+/// link to a file that `paths` (the files the site writes) lacks. Returns whether files
+/// collided.
+pub(super) fn check_output(
+    paths: &mut Vec<String>,
+    checks: &[PathCheck],
+    origins: &PageOrigins,
+    diagnostics: &mut Diagnostics,
+) -> bool {
+    paths.sort();
+    let mut collided = false;
+    for run in paths.chunk_by(|a, b| a == b).filter(|run| run.len() > 1) {
+        collided = true;
+        report_collision(&run[0], run.len(), origins, diagnostics);
+    }
+    paths.dedup();
+    check_links(paths, checks, diagnostics);
+    collided
+}
+
+/// `writes` files go to `file`: one error, at the source likeliest to be the mistake, naming
+/// every other source with its line.
+fn report_collision(
+    file: &str,
+    writes: usize,
+    origins: &PageOrigins,
+    diagnostics: &mut Diagnostics,
+) {
+    let found = origins.by_file.get(file).map_or(&[][..], Vec::as_slice);
+    let Some(blamed) = found.iter().max_by_key(|o| o.source) else {
+        diagnostics.push(Diagnostic::error(
+            file,
+            0,
+            0,
+            format!("two pages would be written to /{file} (a term or permalink collides with another page)"),
+        ));
+        return;
+    };
+    let mut others: Vec<String> = found
+        .iter()
+        .filter(|o| !std::ptr::eq(*o, blamed))
+        .map(Origin::described)
+        .collect();
+    let all_aliases = others.len() + 1 == writes
+        && found.iter().all(|o| o.source == Source::Alias);
+    if others.len() + 1 < writes {
+        others.push("a page lemma generates (a listing, term, archive or feed page)".into());
+    }
+    let message = if all_aliases {
+        let places: Vec<String> = found
+            .iter()
+            .filter(|o| !std::ptr::eq(*o, blamed))
+            .map(Origin::at)
+            .collect();
+        format!("{} is already an alias in {}", blamed.name, places.join(", "))
+    } else {
+        format!(
+            "{} collides with {}: both would be written to /{file}",
+            blamed.name,
+            others.join(" and ")
+        )
+    };
+    let mut d = Diagnostic::error(&blamed.path, blamed.line, blamed.column, message);
+    d.snippet = blamed.snippet.clone();
+    diagnostics.push(d);
+}
+
+/// Links to files the site does not write.
+fn check_links(paths: &[String], checks: &[PathCheck], diagnostics: &mut Diagnostics) {
+    let exists = |p: &str| {
+        paths
+            .binary_search_by(|probe| probe.as_str().cmp(p))
+            .is_ok()
+    };
+    for check in checks {
+        let path = check.path.trim_start_matches('/');
+        let candidates = [
+            path.to_string(),
+            format!("{path}index.html"),
+            format!("{path}/index.html"),
+        ];
+        if !candidates.iter().any(|c| exists(c)) {
+            let message = format!(
+                "link to /{path}, which the site does not have (not a page, a static file or a content asset)"
+            );
+            let mut d = Diagnostic::error(&check.source_path, check.line, check.column, message);
+            d.snippet = check.snippet.clone();
+            diagnostics.push(d);
+        }
+    }
+}
