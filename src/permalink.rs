@@ -37,9 +37,9 @@ impl Permalink {
             }
             rest = &rest[open + close + 1..];
         }
-        let example = PLACEHOLDERS
-            .iter()
-            .fold(pattern.to_string(), |p, name| p.replace(&format!("{{{name}}}"), "x"));
+        let example = PLACEHOLDERS.iter().fold(pattern.to_string(), |p, name| {
+            p.replace(&format!("{{{name}}}"), "x")
+        });
         if let Err(e) = SitePath::parse(&example) {
             return Err(format!("permalink `{pattern}`: {e}"));
         }
@@ -103,13 +103,19 @@ mod tests {
     #[test]
     fn expands_placeholders_into_a_directory_path() {
         let p = Permalink::parse("/{year}/{month}/{day}/{slug}").unwrap();
-        assert_eq!(p.expand(&fields(None)).unwrap().as_str(), "2024/03/07/intro/");
+        assert_eq!(
+            p.expand(&fields(None)).unwrap().as_str(),
+            "2024/03/07/intro/"
+        );
     }
 
     #[test]
     fn id_falls_back_to_slug() {
         let p = Permalink::parse("/archives/{id}/").unwrap();
-        assert_eq!(p.expand(&fields(Some(42))).unwrap().as_str(), "archives/42/");
+        assert_eq!(
+            p.expand(&fields(Some(42))).unwrap().as_str(),
+            "archives/42/"
+        );
         assert_eq!(p.expand(&fields(None)).unwrap().as_str(), "archives/intro/");
     }
 

@@ -123,7 +123,11 @@ pub fn build(config: &Config, options: &BuildOptions, sink: &dyn Sink) -> Build 
         .chain(statics.keys().map(|path| path.as_str().to_string()))
         .collect();
     let collided = check_output(&mut planned, &checks, &origins, &mut diagnostics);
-    let sink = if collided { &Discard as &dyn Sink } else { sink };
+    let sink = if collided {
+        &Discard as &dyn Sink
+    } else {
+        sink
+    };
     clock.lap("assemble");
     let mut stats = Stats {
         articles: site.articles.len(),

@@ -221,6 +221,5 @@ fn collect_terms(kind: TaxonomyKind, articles: &[Article]) -> Vec<Term> {
 pub(crate) fn term_path(kind: TaxonomyKind, name: &str) -> SitePath {
     let slug = slugify(name);
     let slug = if slug.is_empty() { "_" } else { &slug };
-    SitePath::page(&format!("{}/{slug}/", kind.key()))
-        .unwrap_or_else(|_| kind.index_path())
+    SitePath::page(&format!("{}/{slug}/", kind.key())).unwrap_or_else(|_| kind.index_path())
 }

@@ -30,7 +30,11 @@ fn guarded(config: &Config) -> Guarded {
         root.join(crate::config::CONFIG_FILE),
         root.join(".git"),
     ];
-    sources.extend(pipeline::default_cache_dir(config).parent().map(Path::to_path_buf));
+    sources.extend(
+        pipeline::default_cache_dir(config)
+            .parent()
+            .map(Path::to_path_buf),
+    );
     Guarded {
         root: root.clone(),
         sources,

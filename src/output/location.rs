@@ -63,7 +63,8 @@ impl OutputLock {
 
     /// A name beside the output for a folder of this build (`.public.lemma-staging-42`).
     pub(super) fn sibling(&self, role: &str) -> PathBuf {
-        self.output.with_file_name(sibling_name(&self.output, role, std::process::id()))
+        self.output
+            .with_file_name(sibling_name(&self.output, role, std::process::id()))
     }
 }
 
@@ -117,7 +118,8 @@ pub fn resolve(path: &Path) -> io::Result<PathBuf> {
                 return Ok(resolved);
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                let (Some(parent), Some(last)) = (existing.parent(), existing.components().next_back())
+                let (Some(parent), Some(last)) =
+                    (existing.parent(), existing.components().next_back())
                 else {
                     return Err(e);
                 };
@@ -136,11 +138,17 @@ fn check_location(guarded: &Guarded, output: &Path) -> Result<(), OutputError> {
     };
     let root = resolve(&guarded.root).map_err(io_error(&guarded.root))?;
     if root.starts_with(output) {
-        let what = if root == output { "is the site's folder" } else { "holds the site's folder" };
+        let what = if root == output {
+            "is the site's folder"
+        } else {
+            "holds the site's folder"
+        };
         return Err(unsafe_because(what.into()));
     }
     for source in &guarded.sources {
-        let Ok(source) = resolve(source) else { continue };
+        let Ok(source) = resolve(source) else {
+            continue;
+        };
         let shown = source.strip_prefix(&root).unwrap_or(&source).display();
         if output.starts_with(&source) {
             let what = if output == source { "is" } else { "is inside" };
@@ -227,9 +235,16 @@ mod tests {
             std::fs::create_dir_all(root.join(folder)).unwrap();
         }
         std::fs::write(root.join("lemma.yaml"), "title: T\n").unwrap();
-        let sources = ["content", "templates", "static", "lemma.yaml", ".git", ".lemma-cache"]
-            .map(|s| root.join(s))
-            .to_vec();
+        let sources = [
+            "content",
+            "templates",
+            "static",
+            "lemma.yaml",
+            ".git",
+            ".lemma-cache",
+        ]
+        .map(|s| root.join(s))
+        .to_vec();
         (dir, Guarded { root, sources })
     }
 
@@ -241,7 +256,10 @@ mod tests {
     fn resolves_dots_and_links_even_below_missing_folders() {
         let (dir, guarded) = site();
         let root = &guarded.root;
-        assert_eq!(resolve(&root.join("x/../content")).unwrap(), resolve(&root.join("content")).unwrap());
+        assert_eq!(
+            resolve(&root.join("x/../content")).unwrap(),
+            resolve(&root.join("content")).unwrap()
+        );
         std::os::unix::fs::symlink(root.join("content"), dir.path().join("link")).unwrap();
         assert_eq!(
             resolve(&dir.path().join("link/new/../a")).unwrap(),
@@ -253,7 +271,17 @@ mod tests {
     fn refuses_the_site_its_sources_and_what_holds_them() {
         let (dir, guarded) = site();
         let root = &guarded.root;
-        for bad in ["", "content", "x/../content", "public/../content", ".git", "lemma.yaml", "static/out", ".lemma-cache/out", "../site"] {
+        for bad in [
+            "",
+            "content",
+            "x/../content",
+            "public/../content",
+            ".git",
+            "lemma.yaml",
+            "static/out",
+            ".lemma-cache/out",
+            "../site",
+        ] {
             assert!(refused(&guarded, &root.join(bad)), "{bad:?} accepted");
         }
         assert!(refused(&guarded, dir.path()));
@@ -269,20 +297,31 @@ mod tests {
         let theirs = dir.path().join("theirs");
         std::fs::create_dir_all(&theirs).unwrap();
         std::fs::write(theirs.join("thesis.tex"), "mine").unwrap();
-        assert!(matches!(prepare_output(&guarded, &theirs, false), Err(OutputError::NotOurs(_))));
+        assert!(matches!(
+            prepare_output(&guarded, &theirs, false),
+            Err(OutputError::NotOurs(_))
+        ));
         assert!(prepare_output(&guarded, &theirs, true).is_ok());
         std::fs::write(theirs.join(OWNER_MARKER), "").unwrap();
         assert!(prepare_output(&guarded, &theirs, false).is_ok());
         let file = dir.path().join("file");
         std::fs::write(&file, "x").unwrap();
-        assert!(matches!(prepare_output(&guarded, &file, false), Err(OutputError::NotAFolder(_))));
+        assert!(matches!(
+            prepare_output(&guarded, &file, false),
+            Err(OutputError::NotAFolder(_))
+        ));
     }
 
     #[test]
     fn removes_only_this_outputs_leftovers() {
         let (dir, guarded) = site();
         let output = dir.path().join("public");
-        for name in [".public.lemma-staging-12", ".public.lemma-retired-7", ".other.lemma-staging-3", ".public.lemma-staging-x"] {
+        for name in [
+            ".public.lemma-staging-12",
+            ".public.lemma-retired-7",
+            ".other.lemma-staging-3",
+            ".public.lemma-staging-x",
+        ] {
             std::fs::create_dir_all(dir.path().join(name)).unwrap();
         }
         prepare_output(&guarded, &output, false).unwrap();

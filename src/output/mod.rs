@@ -15,12 +15,10 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-
-
 pub use location::{OutputLock, prepare_output};
 pub use path::{OWNER_MARKER, PathError, SitePath};
-pub use staging::Staging;
 use staging::Reuse;
+pub use staging::Staging;
 
 /// One file of the built site.
 #[derive(Debug, Clone)]

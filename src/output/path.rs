@@ -84,7 +84,10 @@ impl SitePath {
 
     /// A path lemma itself names (`archives/`, `atom.xml`): known to be valid.
     pub(crate) fn fixed(text: &'static str) -> SitePath {
-        debug_assert_eq!(SitePath::parse(text).as_ref().map(SitePath::as_str), Ok(text));
+        debug_assert_eq!(
+            SitePath::parse(text).as_ref().map(SitePath::as_str),
+            Ok(text)
+        );
         SitePath(text.to_string())
     }
 
@@ -138,7 +141,18 @@ impl fmt::Display for SitePath {
 fn needs_encoding(byte: u8) -> bool {
     matches!(
         byte,
-        b' ' | b'"' | b'#' | b'%' | b'<' | b'>' | b'?' | b'[' | b']' | b'^' | b'`' | b'{' | b'|'
+        b' ' | b'"'
+            | b'#'
+            | b'%'
+            | b'<'
+            | b'>'
+            | b'?'
+            | b'['
+            | b']'
+            | b'^'
+            | b'`'
+            | b'{'
+            | b'|'
             | b'}'
     ) || byte.is_ascii_control()
 }
@@ -163,10 +177,7 @@ mod tests {
         assert_eq!(SitePath::parse("a\\..\\b"), Err(PathError::Backslash));
         assert_eq!(SitePath::parse("a\u{c}b"), Err(PathError::Control(12)));
         assert_eq!(SitePath::parse("a\0b"), Err(PathError::Control(0)));
-        assert_eq!(
-            SitePath::parse("/.lemma-output"),
-            Err(PathError::Reserved)
-        );
+        assert_eq!(SitePath::parse("/.lemma-output"), Err(PathError::Reserved));
         assert!(matches!(
             SitePath::parse(&"x".repeat(256)),
             Err(PathError::TooLong(_))
@@ -178,10 +189,16 @@ mod tests {
 
     #[test]
     fn pages_without_an_extension_are_folders() {
-        assert_eq!(SitePath::page("/archives/12").unwrap().as_str(), "archives/12/");
+        assert_eq!(
+            SitePath::page("/archives/12").unwrap().as_str(),
+            "archives/12/"
+        );
         assert_eq!(SitePath::page("old.html").unwrap().as_str(), "old.html");
         assert_eq!(SitePath::page("").unwrap().as_str(), "");
-        assert_eq!(SitePath::page("a/").unwrap().file().as_str(), "a/index.html");
+        assert_eq!(
+            SitePath::page("a/").unwrap().file().as_str(),
+            "a/index.html"
+        );
         assert_eq!(SitePath::root().file().as_str(), "index.html");
     }
 

@@ -185,7 +185,8 @@ impl Reuse {
     /// (nobody edited it since).
     fn intact_previous(&self, path: &SitePath) -> Option<Written> {
         let old = *self.previous.get(path.as_str())?;
-        (Written::of(&path.under(&self.published), old.hash, old.recipe) == Some(old)).then_some(old)
+        (Written::of(&path.under(&self.published), old.hash, old.recipe) == Some(old))
+            .then_some(old)
     }
 
     fn record(&self, path: &SitePath, target: &Path, hash: u128, recipe: u128) {
@@ -239,5 +240,3 @@ fn parse_manifest(text: &str) -> BTreeMap<String, Written> {
         })
         .collect()
 }
-
-

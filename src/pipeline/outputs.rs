@@ -255,8 +255,7 @@ fn report_collision(
         .filter(|o| !std::ptr::eq(*o, blamed))
         .map(Origin::described)
         .collect();
-    let all_aliases = others.len() + 1 == writes
-        && found.iter().all(|o| o.source == Source::Alias);
+    let all_aliases = others.len() + 1 == writes && found.iter().all(|o| o.source == Source::Alias);
     if others.len() + 1 < writes {
         others.push("a page lemma generates (a listing, term, archive or feed page)".into());
     }
@@ -266,7 +265,11 @@ fn report_collision(
             .filter(|o| !std::ptr::eq(*o, blamed))
             .map(Origin::at)
             .collect();
-        format!("{} is already an alias in {}", blamed.name, places.join(", "))
+        format!(
+            "{} is already an alias in {}",
+            blamed.name,
+            places.join(", ")
+        )
     } else {
         format!(
             "{} collides with {}: both would be written to /{file}",

@@ -317,12 +317,10 @@ pub fn render_pages(
                     .fold(html.clone(), |html, splice| splice.apply(html, site))
                     .into_bytes()
             };
-            sink.put_made(file, recipe, &mut produce)
-                .map_err(|e| {
-                    let d =
-                        Diagnostic::error(file_path.clone(), 0, 0, format!("cannot write: {e}"));
-                    (file_path.clone(), d)
-                })?;
+            sink.put_made(file, recipe, &mut produce).map_err(|e| {
+                let d = Diagnostic::error(file_path.clone(), 0, 0, format!("cannot write: {e}"));
+                (file_path.clone(), d)
+            })?;
             Ok(file_path)
         })
         .collect();
@@ -351,7 +349,8 @@ pub fn page_paths(site: &Site) -> Vec<SitePath> {
         }
         false
     });
-    seen.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
+    seen.into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn page_jobs<'a>(site: &'a Site, select: Select) -> Vec<PageJob<'a>> {

@@ -6,8 +6,8 @@ use std::borrow::Cow;
 use chrono::{DateTime, Datelike, FixedOffset};
 use serde::Serialize;
 
-use crate::output::SitePath;
 use crate::config::Ui;
+use crate::output::SitePath;
 use crate::site::{Article, Site, TaxonomyKind, Term};
 
 #[derive(Serialize)]
