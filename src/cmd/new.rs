@@ -227,11 +227,11 @@ mod tests {
 
     #[test]
     fn broken_front_matter_still_gives_its_id() {
-        let file = SourceFile {
-            path: "content/a.md".into(),
-            content_path: "a.md".into(),
-            text: "---\ntitle: [unclosed\nid: 41\n---\n".into(),
-        };
+        let file = SourceFile::new(
+            "content/a.md".into(),
+            "a.md".into(),
+            "---\ntitle: [unclosed\nid: 41\n---\n".into(),
+        );
         assert_eq!(
             article_id(&file, FixedOffset::east_opt(0).unwrap()),
             Some(41)
