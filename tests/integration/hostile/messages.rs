@@ -171,3 +171,54 @@ fn a_bad_base_url_flag_is_blamed_on_the_flag() {
     assert_contains!(b.stderr, "not a url");
     assert_contains!(b.stderr, "https://");
 }
+
+/// `lemma new` after the largest possible id says so, at that article, instead of wrapping to 0.
+#[test]
+fn new_refuses_to_wrap_the_id_around() {
+    let site = Site::new().file(
+        "content/max.md",
+        &md(
+            "title: Max\ndate: 2024-01-01\nid: 18446744073709551615",
+            "x\n",
+        ),
+    );
+    let b = site.run(&["new", "Next"]);
+    assert_eq!(b.code, Some(1), "{}", b.stderr);
+    assert_contains!(
+        b.stderr,
+        "content/max.md:4:5: error: id 18446744073709551615"
+    );
+    let content = std::fs::read_dir(b.site.root().join("content")).unwrap();
+    assert_eq!(content.count(), 1, "lemma new wrote a file");
+}
+
+/// Several `lemma new` started at once each get an id of their own.
+#[test]
+fn concurrent_new_articles_get_distinct_ids() {
+    const RUNS: usize = 6;
+    let site = Site::new().file("content/a.md", &md(FRONT_A, "x\n"));
+    let children: Vec<std::process::Child> = (0..RUNS)
+        .map(|n| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_lemma"))
+                .args(["new", &format!("Article {n}"), "--root"])
+                .arg(site.root())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("run lemma new")
+        })
+        .collect();
+    let mut ids = std::collections::BTreeSet::new();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        let path = String::from_utf8_lossy(&output.stdout).trim().to_string();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let id = text.lines().find_map(|l| l.strip_prefix("id: ")).unwrap();
+        ids.insert(id.to_string());
+    }
+    let expected: std::collections::BTreeSet<String> =
+        (2..2 + RUNS).map(|i| i.to_string()).collect();
+    assert_eq!(ids, expected);
+}
