@@ -222,3 +222,53 @@ fn concurrent_new_articles_get_distinct_ids() {
         (2..2 + RUNS).map(|i| i.to_string()).collect();
     assert_eq!(ids, expected);
 }
+
+/// `serve` sees edits in `content/`, `templates/` and `static/` when they are symlinks to
+/// folders elsewhere (an archive kept in its own repository), as `build` reads them.
+#[cfg(unix)]
+#[test]
+fn serve_sees_edits_through_symlinked_folders() {
+    use crate::serve::Server;
+    let elsewhere = tempfile::tempdir().unwrap();
+    let real = elsewhere.path();
+    let write = |path: &str, text: &str| {
+        let target = real.join(path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, text).unwrap();
+    };
+    let template = |marker: &str| {
+        format!(
+            "{{% extends \"base.html\" %}}{{% block content %}}<p>{marker}</p>{{{{ article.content_html | safe }}}}{{% endblock content %}}"
+        )
+    };
+    write("content/one.md", &md(FRONT_A, "First version.\n"));
+    write("templates/article.html", &template("t1"));
+    write("static/extra.css", "a { color: red }");
+    let site = Site::new();
+    for folder in ["content", "templates", "static"] {
+        std::os::unix::fs::symlink(real.join(folder), site.root().join(folder)).unwrap();
+    }
+    let server = Server::start(site.root(), &[]);
+    let page = server.get("/archives/1/");
+    assert_contains!(page.body, "First version.");
+    assert_contains!(page.body, "<p>t1</p>");
+    assert_eq!(server.get("/extra.css").body, "a { color: red }");
+    // Edits through the links, as an editor opened on the site folder makes them.
+    let through = |path: &str, text: &str| std::fs::write(site.root().join(path), text).unwrap();
+    through("content/one.md", &md(FRONT_A, "Second version.\n"));
+    server.wait_for("/archives/1/", "the content edit", |r| {
+        r.body.contains("Second version.")
+    });
+    through("templates/article.html", &template("t2"));
+    server.wait_for("/archives/1/", "the template edit", |r| {
+        r.body.contains("<p>t2</p>")
+    });
+    through("static/extra.css", "a { color: blue }");
+    server.wait_for("/extra.css", "the static edit", |r| r.body.contains("blue"));
+    // And in the folders themselves: a new article.
+    write(
+        "content/two.md",
+        &md("title: Two\ndate: 2024-01-02\nid: 2", "Two.\n"),
+    );
+    server.wait_for("/archives/2/", "the new article", |r| r.status == 200);
+}
