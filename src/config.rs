@@ -273,7 +273,9 @@ pub fn yaml_error(
             "{} is not allowed in YAML (a control character, often pasted from a PDF); delete it",
             xml_chars::describe(c)
         ),
-        None => limit_message(error).unwrap_or_else(|| plain_yaml_message(error)),
+        None => limit_message(error)
+            .or_else(|| kind_message(error, owning_key(file_text, line)))
+            .unwrap_or_else(|| plain_yaml_message(error)),
     };
     Diagnostic::error(path, line, column, message).with_snippet(file_text)
 }
@@ -287,6 +289,59 @@ fn plain_yaml_message(error: &serde_saphyr::Error) -> String {
         None => first,
     };
     format!("YAML: {first}")
+}
+
+/// A value of the wrong kind, in words and named by its top-level `key` (serde-saphyr words
+/// these for Rust programmers: `use Option<String>`, `invalid u64`, `expected sequence start`).
+fn kind_message(error: &serde_saphyr::Error, key: Option<&str>) -> Option<String> {
+    use serde_saphyr::Error as E;
+    let problem = match error {
+        E::WithSnippet { error, .. } => return kind_message(error, key),
+        E::DuplicateMappingKey {
+            key: Some(twice), ..
+        } => {
+            return Some(format!("`{twice}` is written twice; keep one"));
+        }
+        E::DuplicateMappingKey { key: None, .. } => {
+            return Some("a key is written twice; keep one".into());
+        }
+        E::NullIntoString { .. } => {
+            "has an empty (null) value where text is needed; write the text, or remove it".into()
+        }
+        E::InvalidScalar { ty, .. } => match *ty {
+            "bool" | "boolean" => "must be true or false".into(),
+            "f32" | "f64" => "must be a number".into(),
+            ty if ty.starts_with(['u', 'i']) => "must be a whole number".into(),
+            ty => format!("must be a {ty}"),
+        },
+        E::Unexpected { expected, .. } => match *expected {
+            "sequence start" => "must be a list (`[a, b]`, or lines starting with `- `)".into(),
+            "mapping start" => "must be a mapping (`key: value` lines)".into(),
+            "string scalar" => "must be a string".into(),
+            "scalar" => "must be a single value".into(),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(match key {
+        Some(key) => format!("`{key}` {problem}"),
+        None => format!("this value {problem}"),
+    })
+}
+
+/// The top-level key whose value holds file line `line`: the nearest `key:` line at or above
+/// it, within the YAML (front matter stops at its opening `---`).
+fn owning_key(text: &str, line: usize) -> Option<&str> {
+    let above: Vec<&str> = text.lines().take(line).collect();
+    above
+        .into_iter()
+        .rev()
+        .take_while(|l| l.trim_end() != "---")
+        .find_map(|l| {
+            let (key, _) = l.split_once(':')?;
+            let top_level = !key.is_empty() && !key.starts_with([' ', '\t', '#', '-']);
+            (top_level && !key.contains(' ')).then_some(key)
+        })
 }
 
 /// "The YAML holds more than 250000 values, …": `count` is where the reader stopped.

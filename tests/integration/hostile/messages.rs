@@ -109,6 +109,47 @@ fn yaml_limits_are_reported_in_plain_words() {
     assert_contains!(b.stderr, "nested more than");
 }
 
+/// Values of the wrong kind are named by their key and told in words, never as advice to a
+/// Rust programmer (`use Option<String>`, `set DuplicateKeyPolicy`, `invalid u64`).
+#[test]
+fn wrong_kinds_of_values_are_told_in_words_at_their_key() {
+    let cases = [
+        (
+            "aliases: [~]",
+            "content/a.md:4:11: error: `aliases` ",
+            "null",
+        ),
+        (
+            "aliases: /old/",
+            "content/a.md:4:10: error: `aliases` ",
+            "a list",
+        ),
+        (
+            "id: abc",
+            "content/a.md:4:5: error: `id` ",
+            "a whole number",
+        ),
+        ("title: Again", "content/a.md:4:1: error: `title` ", "twice"),
+        (
+            "series: [x]",
+            "content/a.md:4:9: error: `series` ",
+            "a string",
+        ),
+    ];
+    for (line, place, words) in cases {
+        let front = format!("title: A\ndate: 2024-01-01\n{line}");
+        let b = Site::new().file("content/a.md", &md(&front, "x\n")).build();
+        b.assert_failure();
+        let errors = b.diagnostics("error");
+        assert_eq!(errors.len(), 1, "{}", b.stderr);
+        assert!(errors[0].starts_with(place), "{line}: {}", b.stderr);
+        assert_contains!(errors[0], words);
+        for rust in ["Option<", "Policy", "u64", "scalar", "sequence start"] {
+            assert_not_contains!(errors[0], rust);
+        }
+    }
+}
+
 /// `date: 2024-02-30` is one error saying why, not also a warning that there is no date.
 #[test]
 fn an_impossible_date_is_one_error_without_a_no_date_warning() {
