@@ -41,8 +41,8 @@ pub struct BuildArgs {
     #[arg(long)]
     pub drafts: bool,
     /// Override `base_url` of lemma.yaml (for preview deployments).
-    #[arg(long)]
-    pub base_url: Option<String>,
+    #[arg(long, value_parser = crate::config::parse_base_url)]
+    pub base_url: Option<url::Url>,
     /// Render every formula afresh instead of using the formula cache (.lemma-cache/).
     #[arg(long)]
     pub no_cache: bool,

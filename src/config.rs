@@ -11,6 +11,7 @@ use chrono::FixedOffset;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use crate::content::xml_chars;
 use crate::diagnostics::Diagnostic;
 use crate::permalink::Permalink;
 
@@ -147,7 +148,7 @@ impl Config {
     }
 
     /// Reads `lemma.yaml` under `root`; `base_url_override` is the `--base-url` flag.
-    pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
+    pub fn load(root: &Path, base_url_override: Option<&Url>) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
             vec![Diagnostic::error(
@@ -163,7 +164,7 @@ impl Config {
     pub fn parse(
         root: &Path,
         text: &str,
-        base_url_override: Option<&str>,
+        base_url_override: Option<&Url>,
     ) -> Result<Config, Vec<Diagnostic>> {
         let raw: RawConfig =
             serde_saphyr::from_str(text).map_err(|e| vec![yaml_error(CONFIG_FILE, &e, 0, text)])?;
@@ -172,13 +173,12 @@ impl Config {
             Diagnostic::error(CONFIG_FILE, line, 1, message).with_snippet(text)
         };
         let mut errors = Vec::new();
-        let base_url = base_url_override.unwrap_or(&raw.base_url);
-        let base_url = match parse_base_url(base_url) {
-            Ok(url) => Some(url),
-            Err(message) => {
-                errors.push(at_key("base_url", message));
-                None
-            }
+        // The flag was checked as the command line was read: a bad one is the flag's fault.
+        let base_url = match base_url_override {
+            Some(url) => Some(url.clone()),
+            None => parse_base_url(&raw.base_url)
+                .map_err(|m| errors.push(at_key("base_url", format!("`base_url`: {m}"))))
+                .ok(),
         };
         let permalink = Permalink::parse(&raw.permalink)
             .map_err(|m| errors.push(at_key("permalink", m)))
@@ -215,11 +215,14 @@ impl Config {
     }
 }
 
-fn parse_base_url(text: &str) -> Result<Url, String> {
+/// A site's address, ending with `/`; the error says what is wrong with `text`, for the
+/// caller to say where it was written (`lemma.yaml` or `--base-url`).
+pub fn parse_base_url(text: &str) -> Result<Url, String> {
+    const EXAMPLE: &str = "write the whole address, e.g. https://example.org/blog/";
     let mut url = Url::parse(text)
-        .map_err(|e| format!("`base_url` must be an absolute URL ({e}): {text}"))?;
+        .map_err(|e| format!("`{text}` is not an absolute URL ({e}); {EXAMPLE}"))?;
     if url.cannot_be_a_base() {
-        return Err(format!("`base_url` must be an http(s) URL: {text}"));
+        return Err(format!("`{text}` is not an http(s) URL; {EXAMPLE}"));
     }
     if !url.path().ends_with('/') {
         let path = format!("{}/", url.path());
@@ -260,8 +263,21 @@ pub fn yaml_error(
         .map(|l| (l.line() as usize, l.column() as usize))
         .filter(|&(line, _)| line > 0)
         .unwrap_or((1, 1));
-    Diagnostic::error(path, line + line_offset, column, plain_yaml_message(error))
-        .with_snippet(file_text)
+    let line = line + line_offset;
+    let found = file_text
+        .lines()
+        .nth(line - 1)
+        .and_then(|text| text.chars().nth(column.saturating_sub(1)));
+    let message = match found.filter(|&c| xml_chars::is_forbidden(c)) {
+        Some(c) => format!(
+            "{} is not allowed in YAML (a control character, often pasted from a PDF); delete it",
+            xml_chars::describe(c)
+        ),
+        None => limit_message(error)
+            .or_else(|| kind_message(error, owning_key(file_text, line)))
+            .unwrap_or_else(|| plain_yaml_message(error)),
+    };
+    Diagnostic::error(path, line, column, message).with_snippet(file_text)
 }
 
 /// serde-saphyr's message without its own position suffix and snippet: lemma prints both itself.
@@ -273,6 +289,103 @@ fn plain_yaml_message(error: &serde_saphyr::Error) -> String {
         None => first,
     };
     format!("YAML: {first}")
+}
+
+/// A value of the wrong kind, in words and named by its top-level `key` (serde-saphyr words
+/// these for Rust programmers: `use Option<String>`, `invalid u64`, `expected sequence start`).
+fn kind_message(error: &serde_saphyr::Error, key: Option<&str>) -> Option<String> {
+    use serde_saphyr::Error as E;
+    let problem = match error {
+        E::WithSnippet { error, .. } => return kind_message(error, key),
+        E::DuplicateMappingKey {
+            key: Some(twice), ..
+        } => {
+            return Some(format!("`{twice}` is written twice; keep one"));
+        }
+        E::DuplicateMappingKey { key: None, .. } => {
+            return Some("a key is written twice; keep one".into());
+        }
+        E::NullIntoString { .. } => {
+            "has an empty (null) value where text is needed; write the text, or remove it".into()
+        }
+        E::InvalidScalar { ty, .. } => match *ty {
+            "bool" | "boolean" => "must be true or false".into(),
+            "f32" | "f64" => "must be a number".into(),
+            ty if ty.starts_with(['u', 'i']) => "must be a whole number".into(),
+            ty => format!("must be a {ty}"),
+        },
+        E::Unexpected { expected, .. } => match *expected {
+            "sequence start" => "must be a list (`[a, b]`, or lines starting with `- `)".into(),
+            "mapping start" => "must be a mapping (`key: value` lines)".into(),
+            "string scalar" => "must be a string".into(),
+            "scalar" => "must be a single value".into(),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(match key {
+        Some(key) => format!("`{key}` {problem}"),
+        None => format!("this value {problem}"),
+    })
+}
+
+/// The top-level key whose value holds file line `line`: the nearest `key:` line at or above
+/// it, within the YAML (front matter stops at its opening `---`).
+fn owning_key(text: &str, line: usize) -> Option<&str> {
+    let above: Vec<&str> = text.lines().take(line).collect();
+    above
+        .into_iter()
+        .rev()
+        .take_while(|l| l.trim_end() != "---")
+        .find_map(|l| {
+            let (key, _) = l.split_once(':')?;
+            let top_level = !key.is_empty() && !key.starts_with([' ', '\t', '#', '-']);
+            (top_level && !key.contains(' ')).then_some(key)
+        })
+}
+
+/// "The YAML holds more than 250000 values, …": `count` is where the reader stopped.
+fn over(count: usize, what: &str, fix: &str) -> String {
+    let limit = count.saturating_sub(1);
+    format!("the YAML holds more than {limit} {what}, too many for lemma to read; {fix}")
+}
+
+/// The reader's safety limits in words (serde-saphyr shows them as Rust debug text).
+fn limit_message(error: &serde_saphyr::Error) -> Option<String> {
+    use serde_saphyr::Error as E;
+    use serde_saphyr::budget::BudgetBreach as B;
+    const ALIASES: &str = "aliases (`*name`) repeat everything their anchor (`&name`) holds; write the values out, or remove the aliases";
+    const NESTING: &str = "flatten the structure";
+    let message = match error {
+        E::WithSnippet { error, .. } => return limit_message(error),
+        E::AliasError { error, .. } => return limit_message(error),
+        E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. } => {
+            format!("the YAML expands too much through aliases; {ALIASES}")
+        }
+        E::ExternalMessage { msg, .. } if msg.starts_with("recursion limit exceeded") => {
+            format!("values are nested too deeply for lemma to read; {NESTING}")
+        }
+        E::Budget { breach, .. } => match breach {
+            B::Nodes { nodes: n } | B::Events { events: n } => over(*n, "values", ALIASES),
+            B::Aliases { aliases: n } => over(*n, "aliases (`*name`)", "write the values out"),
+            B::Anchors { anchors: n } => over(*n, "anchors (`&name`)", "write the values out"),
+            B::AliasAnchorRatio { .. } => format!("too many aliases for so few anchors; {ALIASES}"),
+            B::Depth { depth } => format!(
+                "values are nested more than {} levels deep, too deep for lemma to read; {NESTING}",
+                depth.saturating_sub(1)
+            ),
+            B::ScalarBytes {
+                total_scalar_bytes: n,
+            }
+            | B::InputBytes { input_bytes: n } => over(*n, "bytes", "shorten it"),
+            _ => "the YAML is too large or nested too deeply for lemma to read safely; simplify it"
+                .to_string(),
+        },
+        _ => return None,
+    };
+    Some(message)
 }
 
 /// The line of a top-level `key:` in block-style YAML, for problems found after parsing.
@@ -323,6 +436,29 @@ mod tests {
         let errors = parse("title: T\nbase_url: not a url\ntimezone: Mars\n").unwrap_err();
         let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![2, 3]);
+    }
+
+    #[test]
+    fn reader_limits_are_told_in_words() {
+        let deep = (0..100).fold(
+            String::from("title: T\nbase_url: https://x.org/\nextra:\n"),
+            |yaml, depth| format!("{yaml}{}k{depth}:\n", "  ".repeat(depth + 1)),
+        );
+        let errors = parse(&deep).unwrap_err();
+        assert!(
+            errors[0].message.starts_with("values are nested more than"),
+            "{}",
+            errors[0]
+        );
+        let errors = parse("title: \"a\x0cb\"\nbase_url: https://x.org/\n").unwrap_err();
+        assert_eq!((errors[0].line, errors[0].column), (1, 10));
+        assert!(
+            errors[0]
+                .message
+                .starts_with("U+000C FORM FEED is not allowed"),
+            "{}",
+            errors[0]
+        );
     }
 
     #[test]

@@ -207,7 +207,7 @@ fn load_front_matter(
             left_out.insert(file.content_path.clone());
             continue;
         }
-        if parsed.front.date.is_none() {
+        if !parsed.front.date_given {
             diagnostics.push(Diagnostic::warning(
                 &file.path,
                 1,

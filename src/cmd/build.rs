@@ -43,7 +43,7 @@ fn guarded(config: &Config) -> Guarded {
 
 /// Returns the process exit code.
 pub fn run(args: &BuildArgs) -> i32 {
-    let config = match Config::load(&args.root, args.base_url.as_deref()) {
+    let config = match Config::load(&args.root, args.base_url.as_ref()) {
         Ok(config) => config,
         Err(errors) => {
             let mut diagnostics = Diagnostics::new();

@@ -4,7 +4,8 @@
 //! The slug is the title in toneless pinyin (`生成扩散模型` → `sheng-cheng-kuo-san-mo-xing`), because
 //! file names and URLs made of ASCII survive every tool an archive passes through. The `id` is
 //! one more than the largest of the site, drafts included, so two drafts written in a row never
-//! share one. An existing file is never overwritten.
+//! share one; a lock file in the cache folder makes several `lemma new` run at once take turns,
+//! so they never share one either. An existing file is never overwritten.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -14,9 +15,9 @@ use pinyin::ToPinyin;
 
 use crate::cli::NewArgs;
 use crate::config::Config;
-use crate::content::frontmatter;
+use crate::content::frontmatter::{self, Located};
 use crate::content::{SourceFile, discover};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// The longest slug made from a title, in bytes; longer ones are cut at a word boundary.
 const MAX_SLUG: usize = 80;
@@ -25,12 +26,7 @@ const MAX_SLUG: usize = 80;
 pub fn run(args: &NewArgs) -> i32 {
     let config = match Config::load(&args.root, None) {
         Ok(config) => config,
-        Err(errors) => {
-            let mut diagnostics = Diagnostics::new();
-            diagnostics.extend(errors);
-            super::report(&diagnostics);
-            return super::EXIT_CONTENT_ERRORS;
-        }
+        Err(errors) => return content_errors(errors),
     };
     let slug = match &args.slug {
         Some(slug) => match checked_slug(slug) {
@@ -42,7 +38,19 @@ pub fn run(args: &NewArgs) -> i32 {
         },
         None => None,
     };
-    let id = next_id(&config);
+    // Held until the article is written: the next `lemma new` then counts its id.
+    let lock_path = config.root.join(".lemma-cache").join("new.lock");
+    let _lock = match lock(&lock_path) {
+        Ok(lock) => lock,
+        Err(e) => {
+            eprintln!("error: cannot lock {}: {e}", lock_path.display());
+            return 2;
+        }
+    };
+    let id = match next_id(&config) {
+        Ok(id) => id,
+        Err(error) => return content_errors(vec![error]),
+    };
     let now = Utc::now().with_timezone(&config.timezone);
     let slug = slug
         .or_else(|| Some(pinyin_slug(&args.title)).filter(|s| !s.is_empty()))
@@ -75,6 +83,28 @@ pub fn run(args: &NewArgs) -> i32 {
     }
 }
 
+fn content_errors(errors: Vec<Diagnostic>) -> i32 {
+    let mut diagnostics = Diagnostics::new();
+    diagnostics.extend(errors);
+    super::report(&diagnostics);
+    super::EXIT_CONTENT_ERRORS
+}
+
+/// Waits for, then holds, the lock at `path` until the returned file is dropped. The lock
+/// belongs to the process: one that dies leaves no stale lock behind.
+fn lock(path: &Path) -> std::io::Result<std::fs::File> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)?;
+    file.lock()?;
+    Ok(file)
+}
+
 /// Creates `path` with `text`, failing with `AlreadyExists` rather than replacing a file.
 fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
@@ -99,27 +129,46 @@ fn checked_slug(slug: &str) -> Result<String, String> {
     Ok(slug.to_string())
 }
 
-/// The next free id: one more than the largest `id` of any article, drafts included.
-fn next_id(config: &Config) -> u64 {
+/// The next free id: one more than the largest `id` of any article, drafts included; an
+/// error at that article when it already has the largest id there is.
+fn next_id(config: &Config) -> Result<u64, Diagnostic> {
     let (files, _, _) = discover(&config.root, &config.content_dir());
-    files
+    let largest = files
         .iter()
-        .filter_map(|file| article_id(file, config.timezone))
-        .max()
-        .map_or(1, |max| max + 1)
+        .filter_map(|file| Some((article_id(file, config.timezone)?, file)))
+        .max_by_key(|(id, _)| id.value);
+    let Some((id, file)) = largest else {
+        return Ok(1);
+    };
+    id.value.checked_add(1).ok_or_else(|| {
+        let message = format!(
+            "id {} is the largest id there can be, so there is no next one for `lemma new`; give this article a smaller id",
+            id.value
+        );
+        Diagnostic::error(&file.path, id.line, id.column, message).with_snippet(&file.text)
+    })
 }
 
-/// The `id` of one article. When its front matter does not parse, a top-level `id:` line still
-/// counts, so a broken article never has its id handed out again.
-fn article_id(file: &SourceFile, timezone: FixedOffset) -> Option<u64> {
+/// The `id` of one article, with its line and column. When its front matter does not parse,
+/// a top-level `id:` line still counts, so a broken article never has its id handed out again.
+fn article_id(file: &SourceFile, timezone: FixedOffset) -> Option<Located<u64>> {
     match frontmatter::parse(file, timezone).0 {
-        Some(parsed) => parsed.front.id.map(|id| id.value),
+        Some(parsed) => parsed.front.id,
         None => file
             .text
             .lines()
+            .enumerate()
             .skip(1)
-            .take_while(|line| line.trim_end() != "---")
-            .find_map(|line| line.strip_prefix("id:")?.trim().parse().ok()),
+            .take_while(|(_, line)| line.trim_end() != "---")
+            .find_map(|(index, line)| {
+                let value = line.strip_prefix("id:")?;
+                let column = line.len() - value.trim_start().len() + 1;
+                Some(Located {
+                    value: value.trim().parse().ok()?,
+                    line: index + 1,
+                    column,
+                })
+            }),
     }
 }
 
@@ -227,14 +276,12 @@ mod tests {
 
     #[test]
     fn broken_front_matter_still_gives_its_id() {
-        let file = SourceFile {
-            path: "content/a.md".into(),
-            content_path: "a.md".into(),
-            text: "---\ntitle: [unclosed\nid: 41\n---\n".into(),
-        };
-        assert_eq!(
-            article_id(&file, FixedOffset::east_opt(0).unwrap()),
-            Some(41)
+        let file = SourceFile::new(
+            "content/a.md".into(),
+            "a.md".into(),
+            "---\ntitle: [unclosed\nid: 41\n---\n".into(),
         );
+        let id = article_id(&file, FixedOffset::east_opt(0).unwrap()).unwrap();
+        assert_eq!((id.value, id.line, id.column), (41, 3, 5));
     }
 }

@@ -5,16 +5,52 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use crate::content::xml_chars::{self, Replaced};
 use crate::diagnostics::{Diagnostic, display_path};
 
 /// One Markdown file, read whole.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SourceFile {
     /// Relative to the site root, for diagnostics: `content/2023/a.md`.
     pub path: String,
     /// Relative to `content/`, the article's identity in links: `2023/a.md`.
     pub content_path: String,
+    /// The text, with the characters XML forbids replaced (see [`xml_chars`]).
     pub text: String,
+    /// The characters replaced in `text`, reported by the Markdown stage.
+    pub replaced: Vec<Replaced>,
+}
+
+impl SourceFile {
+    /// A file with `text` as read; characters XML forbids are replaced and remembered.
+    pub fn new(path: String, content_path: String, mut text: String) -> SourceFile {
+        let replaced = xml_chars::replace_in_text(&mut text);
+        SourceFile {
+            path,
+            content_path,
+            text,
+            replaced,
+        }
+    }
+
+    /// Reads the file at `source`; `shown` is its path for diagnostics.
+    pub fn read(
+        source: &Path,
+        shown: String,
+        content_path: String,
+    ) -> Result<SourceFile, Diagnostic> {
+        let bytes = std::fs::read(source)
+            .map_err(|e| Diagnostic::error(&shown, 0, 0, format!("cannot read: {e}")))?;
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(SourceFile::new(shown, content_path, text)),
+            Err(e) => Err(Diagnostic::error(
+                shown,
+                0,
+                0,
+                format!("not valid UTF-8: {e}"),
+            )),
+        }
+    }
 }
 
 /// A non-Markdown file in `content/` (an image beside its article); copied to the same
@@ -74,23 +110,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<SourceFile>, Vec<Asset>
     let read: Vec<Result<SourceFile, Diagnostic>> = markdown
         .into_par_iter()
         .map(|(content_path, path)| {
-            let shown = display_path(root, &path);
-            match std::fs::read(&path) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => Ok(SourceFile {
-                        path: shown,
-                        content_path,
-                        text,
-                    }),
-                    Err(e) => Err(Diagnostic::error(
-                        shown,
-                        0,
-                        0,
-                        format!("not valid UTF-8: {e}"),
-                    )),
-                },
-                Err(e) => Err(Diagnostic::error(shown, 0, 0, format!("cannot read: {e}"))),
-            }
+            SourceFile::read(&path, display_path(root, &path), content_path)
         })
         .collect();
     let mut files = Vec::with_capacity(read.len());

@@ -12,6 +12,7 @@ use serde_saphyr::Spanned;
 
 use crate::config::{MathConfig, yaml_error};
 use crate::content::SourceFile;
+use crate::content::xml_chars;
 use crate::diagnostics::Diagnostic;
 
 const KNOWN_KEYS: [&str; 13] = [
@@ -30,39 +31,137 @@ const KNOWN_KEYS: [&str; 13] = [
     "math",
 ];
 
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
+/// `tags:` and `categories:`: one string or a list of strings. Anything else is kept, with
+/// its position, so that the error names the item and what it is instead of a string.
+#[derive(Debug, Default)]
+struct Terms {
+    items: Vec<Term>,
 }
 
-impl OneOrMany {
-    fn into_vec(self) -> Vec<String> {
-        match self {
-            OneOrMany::One(one) => vec![one],
-            OneOrMany::Many(many) => many,
+#[derive(Debug)]
+struct Term {
+    /// The text, or the value that is not a string.
+    value: Result<String, serde_json::Value>,
+    /// 1-based place in the list, with its line and column in the YAML; `None` for a lone value.
+    place: Option<(usize, u64, u64)>,
+}
+
+impl<'de> Deserialize<'de> for Terms {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Terms, D::Error> {
+        deserializer.deserialize_any(TermsVisitor)
+    }
+}
+
+struct TermsVisitor;
+
+impl TermsVisitor {
+    fn lone<E>(value: serde_json::Value) -> Result<Terms, E> {
+        let value = match value {
+            serde_json::Value::String(text) => Ok(text),
+            other => Err(other),
+        };
+        Ok(Terms {
+            items: vec![Term { value, place: None }],
+        })
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for TermsVisitor {
+    type Value = Terms;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string or a list of strings")
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Terms, E> {
+        Self::lone(text.into())
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Terms, E> {
+        Self::lone(value.into())
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Terms, E> {
+        Self::lone(value.into())
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Terms, E> {
+        Self::lone(value.into())
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Terms, E> {
+        Self::lone(value.into())
+    }
+
+    fn visit_unit<E>(self) -> Result<Terms, E> {
+        Ok(Terms::default())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Terms, A::Error> {
+        let value =
+            serde_json::Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        Self::lone(value)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Terms, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Spanned<serde_json::Value>>()? {
+            let place = Some((
+                items.len() + 1,
+                item.referenced.line(),
+                item.referenced.column(),
+            ));
+            let value = match item.value {
+                serde_json::Value::String(text) => Ok(text),
+                other => Err(other),
+            };
+            items.push(Term { value, place });
         }
+        Ok(Terms { items })
+    }
+}
+
+/// What a term that is not a string is, and how to fix it.
+fn not_text(value: &serde_json::Value, singular: &str) -> (&'static str, String) {
+    use serde_json::Value;
+    let quote =
+        |shown: String| format!("write it in quotes to use it as a {singular}: \"{shown}\"");
+    match value {
+        Value::Null => ("null", "remove it".into()),
+        Value::Number(n) => ("a number", quote(n.to_string())),
+        Value::Bool(b) => ("true or false", quote(b.to_string())),
+        Value::Array(_) | Value::Object(_) => {
+            let what = if value.is_array() {
+                "a list"
+            } else {
+                "a mapping"
+            };
+            (
+                what,
+                format!("write each {singular} as a string item of its own"),
+            )
+        }
+        Value::String(_) => ("a string", String::new()),
     }
 }
 
 #[derive(Debug, Deserialize)]
 struct RawFrontMatter {
-    title: Option<String>,
+    title: Option<Spanned<String>>,
     date: Option<Spanned<String>>,
     updated: Option<Spanned<String>>,
     id: Option<Spanned<u64>>,
     slug: Option<Spanned<String>>,
-    categories: Option<OneOrMany>,
-    tags: Option<OneOrMany>,
-    series: Option<String>,
+    categories: Option<Spanned<Terms>>,
+    tags: Option<Spanned<Terms>>,
+    series: Option<Spanned<String>>,
     #[serde(default)]
     draft: bool,
-    summary: Option<String>,
+    summary: Option<Spanned<String>>,
     #[serde(default)]
     aliases: Vec<Spanned<String>>,
-    extra: Option<serde_json::Value>,
-    math: Option<MathConfig>,
+    extra: Option<Spanned<serde_json::Value>>,
+    math: Option<Spanned<MathConfig>>,
 }
 
 /// A value with the file line it was written on.
@@ -77,6 +176,9 @@ pub struct Located<T> {
 #[derive(Debug, Clone, Default)]
 pub struct FrontMatter {
     pub title: Option<String>,
+    /// Whether a `date:` was written, valid or not: a wrong one is an error of its own, not
+    /// a missing date.
+    pub date_given: bool,
     pub date: Option<DateTime<FixedOffset>>,
     pub updated: Option<DateTime<FixedOffset>>,
     pub id: Option<Located<u64>>,
@@ -193,56 +295,225 @@ fn validate(
     timezone: FixedOffset,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> FrontMatter {
-    let shift = block.first_line - 1;
-    let located = |line: u64, column: u64| (line as usize + shift, column as usize);
-    let mut date_field = |field: Option<Spanned<String>>, name: &str| {
-        let field = field?;
-        let (line, column) = located(field.referenced.line(), field.referenced.column());
-        match parse_date(&field.value, timezone) {
-            Some(date) => Some(date),
-            None => {
-                let message = format!(
-                    "`{name}` is not a date: `{}` (write 2024-03-17, 2024-03-17 10:00, or 2024-03-17T10:00:00+08:00)",
-                    field.value
-                );
-                diagnostics.push(
-                    Diagnostic::error(&file.path, line, column, message).with_snippet(&file.text),
-                );
-                None
-            }
-        }
+    let mut check = Checker {
+        file,
+        shift: block.first_line - 1,
+        diagnostics,
     };
-    let date = date_field(raw.date, "date");
-    let updated = date_field(raw.updated, "updated");
-    let id = raw.id.map(|id| locate(id, shift));
-    let slug = raw.slug.map(|slug| locate(slug, shift));
-    let aliases = raw.aliases.into_iter().map(|alias| locate(alias, shift));
+    let text = |check: &mut Checker, field, value: Option<Spanned<String>>| {
+        value.map(|v| check.text(field, v))
+    };
+    let title = text(&mut check, "title", raw.title).map(|t| t.value);
+    let slug = text(&mut check, "slug", raw.slug);
+    let series = text(&mut check, "series", raw.series).map(|t| t.value);
+    let summary = text(&mut check, "summary", raw.summary).map(|t| t.value);
+    let id = raw.id.map(|id| {
+        let (line, column) = check.place(&id);
+        Located {
+            value: id.value,
+            line,
+            column,
+        }
+    });
     FrontMatter {
-        title: raw.title.filter(|t| !t.trim().is_empty()),
-        date,
-        updated,
+        title: title.filter(|t| !t.trim().is_empty()),
+        date_given: raw.date.is_some(),
+        date: check.date("date", raw.date, timezone),
+        updated: check.date("updated", raw.updated, timezone),
         id,
         slug,
-        categories: raw.categories.map(OneOrMany::into_vec).unwrap_or_default(),
-        tags: raw.tags.map(OneOrMany::into_vec).unwrap_or_default(),
-        series: raw.series.filter(|s| !s.trim().is_empty()),
+        categories: check.terms("categories", "category", raw.categories),
+        tags: check.terms("tags", "tag", raw.tags),
+        series: series.filter(|s| !s.trim().is_empty()),
         draft: raw.draft,
-        summary: raw.summary,
-        aliases: aliases.collect(),
-        extra: raw
-            .extra
-            .unwrap_or(serde_json::Value::Object(Default::default())),
-        macros: raw.math.map(|m| m.macros).unwrap_or_default(),
+        summary,
+        aliases: raw
+            .aliases
+            .into_iter()
+            .map(|a| check.text("aliases", a))
+            .collect(),
+        extra: check.extra(raw.extra),
+        macros: check.macros(raw.math),
     }
 }
 
-/// A value with its file line, from its span in the YAML block (which starts `shift` lines in).
-fn locate<T>(spanned: Spanned<T>, shift: usize) -> Located<T> {
-    Located {
-        value: spanned.value,
-        line: spanned.referenced.line() as usize + shift,
-        column: spanned.referenced.column() as usize,
+/// Checks values one by one, reporting at their file positions.
+struct Checker<'a> {
+    file: &'a SourceFile,
+    /// File lines before the YAML block.
+    shift: usize,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn place<T>(&self, value: &Spanned<T>) -> (usize, usize) {
+        self.at(value.referenced.line(), value.referenced.column())
     }
+
+    fn at(&self, line: u64, column: u64) -> (usize, usize) {
+        (line as usize + self.shift, column as usize)
+    }
+
+    fn error(&mut self, (line, column): (usize, usize), message: String) {
+        let d = Diagnostic::error(&self.file.path, line, column, message);
+        self.diagnostics.push(d.with_snippet(&self.file.text));
+    }
+
+    /// Warns when a value held characters XML forbids (they came from YAML escapes).
+    fn warn_replaced(&mut self, place: (usize, usize), field: &str, found: &[char]) {
+        if !found.is_empty() {
+            let d = xml_chars::warning(&self.file.path, place, Some(field), found);
+            self.diagnostics.push(d.with_snippet(&self.file.text));
+        }
+    }
+
+    /// A string value, with the characters XML forbids replaced.
+    fn text(&mut self, field: &str, value: Spanned<String>) -> Located<String> {
+        let (line, column) = self.place(&value);
+        let mut text = value.value;
+        let found = xml_chars::replace_in_value(&mut text);
+        self.warn_replaced((line, column), field, &found);
+        Located {
+            value: text,
+            line,
+            column,
+        }
+    }
+
+    fn date(
+        &mut self,
+        field: &str,
+        value: Option<Spanned<String>>,
+        timezone: FixedOffset,
+    ) -> Option<DateTime<FixedOffset>> {
+        let value = value?;
+        let date = parse_date(&value.value, timezone);
+        if date.is_none() {
+            let written = value.value.trim();
+            let message = match calendar_problem(written) {
+                Some(problem) => {
+                    format!("`{field}` is not a day of the calendar: `{written}` ({problem})")
+                }
+                None => format!(
+                    "`{field}` is not a date: `{written}` (write 2024-03-17, 2024-03-17 10:00, or 2024-03-17T10:00:00+08:00)"
+                ),
+            };
+            self.error(self.place(&value), message);
+        }
+        date
+    }
+
+    /// `tags:` or `categories:`; every item that is not a string is an error of its own.
+    fn terms(&mut self, field: &str, singular: &str, value: Option<Spanned<Terms>>) -> Vec<String> {
+        let Some(value) = value else {
+            return Vec::new();
+        };
+        let field_place = self.place(&value);
+        let mut texts = Vec::new();
+        for term in value.value.items {
+            let (place, which) = match term.place {
+                Some((index, line, column)) => (self.at(line, column), format!("item {index}")),
+                None => (field_place, "it".to_string()),
+            };
+            match term.value {
+                Ok(mut text) => {
+                    let found = xml_chars::replace_in_value(&mut text);
+                    self.warn_replaced(place, field, &found);
+                    texts.push(text);
+                }
+                Err(other) => {
+                    let (what, fix) = not_text(&other, singular);
+                    let message = format!(
+                        "`{field}` must be a string or a list of strings; {which} is {what} ({fix})"
+                    );
+                    self.error(place, message);
+                }
+            }
+        }
+        texts
+    }
+
+    fn extra(&mut self, value: Option<Spanned<serde_json::Value>>) -> serde_json::Value {
+        let Some(value) = value else {
+            return serde_json::Value::Object(Default::default());
+        };
+        let place = self.place(&value);
+        let mut found = Vec::new();
+        let extra = clean_json(value.value, &mut found);
+        self.warn_replaced(place, "extra", &found);
+        extra
+    }
+
+    fn macros(&mut self, value: Option<Spanned<MathConfig>>) -> BTreeMap<String, String> {
+        let Some(value) = value else {
+            return BTreeMap::new();
+        };
+        let place = self.place(&value);
+        let mut found = Vec::new();
+        let macros = value
+            .value
+            .macros
+            .into_iter()
+            .map(|(name, tex)| {
+                (
+                    clean_string(name, &mut found),
+                    clean_string(tex, &mut found),
+                )
+            })
+            .collect();
+        self.warn_replaced(place, "math", &found);
+        macros
+    }
+}
+
+/// `value` with the characters XML forbids replaced in every string and key; those found
+/// are added to `found`.
+fn clean_json(value: serde_json::Value, found: &mut Vec<char>) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => Value::String(clean_string(text, found)),
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(|v| clean_json(v, found)).collect())
+        }
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(key, v)| (clean_string(key, found), clean_json(v, found)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+fn clean_string(mut text: String, found: &mut Vec<char>) -> String {
+    for c in xml_chars::replace_in_value(&mut text) {
+        if !found.contains(&c) {
+            found.push(c);
+        }
+    }
+    text
+}
+
+/// Why `YYYY-MM-DD…` that did not parse is no day: `2024-02 has 29 days`. `None` when the
+/// text does not start with a date of that shape, or its day exists (the time is wrong).
+fn calendar_problem(text: &str) -> Option<String> {
+    let day = text.get(..10)?;
+    let mut parts = day.split('-');
+    let (year, month, dom) = (parts.next()?, parts.next()?, parts.next()?);
+    if year.len() != 4 || month.len() != 2 || dom.len() != 2 {
+        return None;
+    }
+    let (year, month, dom): (i32, u32, u32) =
+        (year.parse().ok()?, month.parse().ok()?, dom.parse().ok()?);
+    if NaiveDate::from_ymd_opt(year, month, dom).is_some() {
+        return None;
+    }
+    if !(1..=12).contains(&month) {
+        return Some(format!("there is no month {month}"));
+    }
+    let days = (28..=31)
+        .rev()
+        .find(|&d| NaiveDate::from_ymd_opt(year, month, d).is_some())?;
+    Some(format!("{year}-{month:02} has {days} days"))
 }
 
 /// Accepts a date, a local date-time (read in the site's timezone) or one with an offset.
@@ -283,11 +554,7 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> SourceFile {
-        SourceFile {
-            path: "content/a.md".into(),
-            content_path: "a.md".into(),
-            text: text.into(),
-        }
+        SourceFile::new("content/a.md".into(), "a.md".into(), text.into())
     }
 
     fn tz() -> FixedOffset {
@@ -355,6 +622,50 @@ mod tests {
             "{}",
             diagnostics[0]
         );
+    }
+
+    #[test]
+    fn impossible_days_say_why() {
+        assert_eq!(
+            calendar_problem("2024-02-30").unwrap(),
+            "2024-02 has 29 days"
+        );
+        assert_eq!(
+            calendar_problem("2023-02-29 10:00").unwrap(),
+            "2023-02 has 28 days"
+        );
+        assert_eq!(
+            calendar_problem("2024-13-01").unwrap(),
+            "there is no month 13"
+        );
+        assert_eq!(calendar_problem("2024-02-01 25:00"), None);
+        assert_eq!(calendar_problem("yesterday"), None);
+    }
+
+    #[test]
+    fn terms_that_are_not_strings_are_errors_at_the_item() {
+        let text = "---\ntitle: t\ntags:\n  - a\n  - ~\ncategories: c\n---\n";
+        let (parsed, diagnostics) = parse(&file(text), tz());
+        assert_eq!(parsed.unwrap().front.tags, ["a"]);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert_eq!((diagnostics[0].line, diagnostics[0].column), (5, 5));
+        assert!(
+            diagnostics[0].message.contains("item 2 is null"),
+            "{}",
+            diagnostics[0]
+        );
+    }
+
+    #[test]
+    fn escaped_control_characters_are_replaced_with_a_warning() {
+        let text = "---\ntitle: \"a\\fb\"\nextra:\n  k: \"x\\u0001\"\n---\n";
+        let (parsed, diagnostics) = parse(&file(text), tz());
+        let front = parsed.unwrap().front;
+        assert_eq!(front.title.as_deref(), Some("a b"));
+        assert_eq!(front.extra["k"], "x ");
+        let places: Vec<(usize, usize)> = diagnostics.iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(places, [(2, 8), (4, 3)], "{diagnostics:?}");
+        assert!(diagnostics.iter().all(|d| !d.is_error()));
     }
 
     #[test]

@@ -5,5 +5,6 @@
 
 pub mod discover;
 pub mod frontmatter;
+pub mod xml_chars;
 
 pub use discover::{Asset, SourceFile, discover};

@@ -15,6 +15,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Options, Parser};
 
 use crate::content::SourceFile;
+use crate::content::xml_chars;
 use crate::diagnostics::{Diagnostic, LineIndex};
 pub use links::{ExternalLink, LinkCheck, LinkTargets};
 
@@ -94,6 +95,10 @@ pub fn render(input: &Input, formulas: &mut Vec<Formula>) -> RenderedBody {
         .into_offset_iter()
         .collect();
     let mut out = RenderedBody::default();
+    // Characters replaced as the file was read: told here, the stage every article's new
+    // text passes through on each build and rebuild.
+    let file = input.file;
+    out.diagnostics = xml_chars::text_warnings(&file.path, &file.text, &file.replaced);
     let mut state = events::Rewriter::new(input, &lines, body, formulas, true);
     state.shifts = shifts;
     state.rewrite(&mut stream, &mut out);

@@ -1,11 +1,7 @@
 use super::*;
 
 fn render_text(text: &str) -> (RenderedBody, Vec<Formula>) {
-    let file = SourceFile {
-        path: "content/a.md".into(),
-        content_path: "a.md".into(),
-        text: text.into(),
-    };
+    let file = SourceFile::new("content/a.md".into(), "a.md".into(), text.into());
     let targets = LinkTargets {
         base_path: "/".into(),
         ..LinkTargets::default()

@@ -584,11 +584,7 @@ pub fn render_standalone(
     display: bool,
     macros: &BTreeMap<String, String>,
 ) -> Result<String, String> {
-    let file = SourceFile {
-        path: "formula".into(),
-        content_path: "formula.md".into(),
-        text: tex.to_string(),
-    };
+    let file = SourceFile::new("formula".into(), "formula.md".into(), tex.to_string());
     let formula = Formula {
         tex: tex.to_string(),
         display,

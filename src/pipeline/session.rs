@@ -515,11 +515,7 @@ fn same_targets(a: &LinkTargets, b: &LinkTargets) -> bool {
 fn empty_rendered() -> Rendered {
     Rendered {
         loaded: Loaded {
-            file: SourceFile {
-                path: String::new(),
-                content_path: String::new(),
-                text: String::new(),
-            },
+            file: SourceFile::default(),
             parsed: frontmatter::Parsed {
                 front: Default::default(),
                 body_offset: 0,

@@ -5,6 +5,7 @@
 
 pub mod view;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -13,6 +14,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 use walkdir::WalkDir;
 
+use crate::content::xml_chars;
 use crate::diagnostics::{Diagnostic, display_path};
 use crate::output::{Sink, SitePath};
 use crate::site::{Site, TaxonomyKind};
@@ -260,6 +262,18 @@ fn recipe(site: &Site, html: &str, splices: &[Splice]) -> u128 {
     hasher.digest128()
 }
 
+/// An XML page without the characters XML forbids: the last line of defence for what no
+/// source file held (a YAML escape in `lemma.yaml`, a template).
+fn well_formed(file_path: &str, page: String) -> String {
+    if !file_path.ends_with(".xml") {
+        return page;
+    }
+    match xml_chars::remove_forbidden(&page) {
+        Cow::Borrowed(_) => page,
+        Cow::Owned(clean) => clean,
+    }
+}
+
 /// Exactly what Tera's autoescaping makes of `text`.
 fn escape(text: &str) -> String {
     let mut out = Vec::with_capacity(text.len() + text.len() / 8);
@@ -312,10 +326,11 @@ pub fn render_pages(
             })?;
             let recipe = recipe(site, &html, &job.splices);
             let mut produce = || {
-                job.splices
+                let page = job
+                    .splices
                     .iter()
-                    .fold(html.clone(), |html, splice| splice.apply(html, site))
-                    .into_bytes()
+                    .fold(html.clone(), |html, splice| splice.apply(html, site));
+                well_formed(&file_path, page).into_bytes()
             };
             sink.put_made(file, recipe, &mut produce).map_err(|e| {
                 let d = Diagnostic::error(file_path.clone(), 0, 0, format!("cannot write: {e}"));

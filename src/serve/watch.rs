@@ -43,6 +43,9 @@ pub struct SourceWatcher {
     root: PathBuf,
     watcher: RecommendedWatcher,
     events: Receiver<notify::Result<Event>>,
+    /// The source folders that are symlinks, by name, with the folder they lead to: that
+    /// folder is watched, and its events are taken as the source folder's.
+    linked: Vec<(String, PathBuf)>,
 }
 
 impl SourceWatcher {
@@ -56,6 +59,7 @@ impl SourceWatcher {
             root: root.to_path_buf(),
             watcher,
             events,
+            linked: Vec::new(),
         };
         for folder in FOLDERS {
             this.watch_folder(folder);
@@ -63,11 +67,30 @@ impl SourceWatcher {
         Ok(this)
     }
 
-    /// Watches a source folder if it exists (a folder created later is added then).
+    /// Watches a source folder if it exists (a folder created later is added then). The folder
+    /// may be a symlink to one elsewhere, as `build` reads it: the folder it leads to is
+    /// watched (the system reports events there). Symlinks inside are not followed
+    /// (`with_follow_symlinks(false)`): neither `build` nor `serve` reads through them.
     fn watch_folder(&mut self, name: &str) {
+        if let Some(at) = self.linked.iter().position(|(linked, _)| linked == name) {
+            let (_, old) = self.linked.remove(at);
+            let _ = self.watcher.unwatch(&old);
+        }
         let path = self.root.join(name);
-        if path.is_dir() && !path.is_symlink() {
+        if !path.is_dir() {
+            return;
+        }
+        if !path.is_symlink() {
             let _ = self.watcher.watch(&path, RecursiveMode::Recursive);
+            return;
+        }
+        if let Ok(target) = std::fs::canonicalize(&path)
+            && self
+                .watcher
+                .watch(&target, RecursiveMode::Recursive)
+                .is_ok()
+        {
+            self.linked.push((name.to_string(), target));
         }
     }
 
@@ -127,9 +150,22 @@ impl SourceWatcher {
         any
     }
 
+    /// The components of `path` in the site: below the folder a linked source folder leads
+    /// to, that folder's name and the rest; otherwise the path below the root.
+    fn site_parts(&self, path: &Path) -> Option<Vec<String>> {
+        for (name, target) in &self.linked {
+            if let Ok(rest) = path.strip_prefix(target) {
+                let mut parts = vec![name.clone()];
+                parts.extend(components(rest)?);
+                return Some(parts);
+            }
+        }
+        components(path.strip_prefix(&self.root).ok()?)
+    }
+
     /// Sorts one changed path into `batch`; returns whether it matters.
     fn classify(&mut self, path: &Path, batch: &mut Batch) -> bool {
-        let Some(parts) = relative_parts(&self.root, path) else {
+        let Some(parts) = self.site_parts(path) else {
             return false;
         };
         if parts.iter().any(|p| is_ignored_name(p)) {
@@ -164,9 +200,8 @@ impl SourceWatcher {
     }
 }
 
-/// The components of `path` below `root`, as UTF-8 (others are not site files).
-fn relative_parts(root: &Path, path: &Path) -> Option<Vec<String>> {
-    let relative = path.strip_prefix(root).ok()?;
+/// The components of a relative path, as UTF-8 (others are not site files).
+fn components(relative: &Path) -> Option<Vec<String>> {
     relative
         .components()
         .map(|c| match c {
@@ -207,6 +242,20 @@ mod tests {
         assert_eq!(statics, ["style.css"]);
         assert!(classify(&["lemma.yaml"]).config);
         assert!(classify(&["content"]).changes.rescan);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn events_in_a_linked_folder_are_the_source_folders() {
+        let real = tempfile::tempdir().unwrap();
+        let real = std::fs::canonicalize(real.path()).unwrap();
+        let site = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(&real, site.path().join("content")).unwrap();
+        let mut watcher = SourceWatcher::new(site.path()).unwrap();
+        let mut batch = Batch::default();
+        assert!(watcher.classify(&real.join("2024/a.md"), &mut batch));
+        let content: Vec<&str> = batch.changes.content.iter().map(String::as_str).collect();
+        assert_eq!(content, ["2024/a.md"]);
     }
 
     #[test]

@@ -3,14 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::content::SourceFile;
 use crate::content::discover::is_ignored_name;
-use crate::diagnostics::{Diagnostic, display_path};
+use crate::diagnostics::display_path;
 
-/// `base/relative` when it exists and is reached without symlinks or ignored names.
+/// `base/relative` when it exists and is reached without symlinks or ignored names below
+/// `base`. `base` itself (`content/`, `static/`) may be a symlink, as a build reads it.
 fn plain_path(base: &Path, relative: &str) -> Option<(PathBuf, std::fs::Metadata)> {
     let mut path = base.to_path_buf();
-    let mut meta = std::fs::symlink_metadata(&path).ok()?;
+    let mut meta = std::fs::metadata(&path).ok()?;
     for part in relative.split('/').filter(|p| !p.is_empty()) {
         if part == "." || part == ".." || is_ignored_name(part) {
             return None;
@@ -49,18 +49,21 @@ pub(super) fn files_under(base: &Path, relative: &str) -> Vec<String> {
         .collect()
 }
 
-pub(super) fn read_source(
-    path: &Path,
-    shown: String,
-    content_path: &str,
-) -> Result<SourceFile, Diagnostic> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(&shown, 0, 0, format!("cannot read: {e}")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|e| Diagnostic::error(&shown, 0, 0, format!("not valid UTF-8: {e}")))?;
-    Ok(SourceFile {
-        path: shown,
-        content_path: content_path.to_string(),
-        text,
-    })
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_source_folder_is_read_but_no_link_inside_it() {
+        let real = tempfile::tempdir().unwrap();
+        std::fs::write(real.path().join("a.css"), "a").unwrap();
+        std::os::unix::fs::symlink(real.path().join("a.css"), real.path().join("b.css")).unwrap();
+        let site = tempfile::tempdir().unwrap();
+        let linked = site.path().join("static");
+        std::os::unix::fs::symlink(real.path(), &linked).unwrap();
+        assert_eq!(files_under(&linked, ""), ["a.css"]);
+        assert!(regular_file(&linked, "a.css").is_some());
+        assert!(regular_file(&linked, "b.css").is_none());
+    }
 }

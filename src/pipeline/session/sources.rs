@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::files::{files_under, read_source, regular_file};
+use super::files::{files_under, regular_file};
 use super::{Changes, Session};
 use crate::content::{Asset, SourceFile, discover, frontmatter};
 use crate::diagnostics::{Diagnostic, display_path};
@@ -97,7 +97,7 @@ impl Session {
         for content_path in paths {
             let read = regular_file(&content_dir, content_path).map(|path| {
                 let shown = display_path(&self.config.root, &path);
-                read_source(&path, shown, content_path)
+                SourceFile::read(&path, shown, content_path.clone())
             });
             match read {
                 None => {
