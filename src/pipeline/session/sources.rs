@@ -67,8 +67,11 @@ impl Session {
     /// the one in use, `None` when it is unchanged or its front matter does not parse.
     pub(super) fn take_text(&mut self, content_path: &str, file: SourceFile) -> Option<bool> {
         let source = self.sources.get_mut(content_path)?;
+        // The characters replaced count too: a form feed the author turned into a space leaves
+        // the same text, but its warning must go.
         if let Some((used, _)) = &source.used
             && used.text == file.text
+            && used.replaced == file.replaced
         {
             source.broken.clear();
             return None;
