@@ -63,7 +63,7 @@ fn control_characters_never_reach_the_feed_or_the_sitemap() {
 #[test]
 fn the_feed_stays_well_formed_whatever_the_config_and_templates_hold() {
     let b = Site::with_article("x\n")
-        .config("title: \"Site\\fTitle\"\nbase_url: https://x.org/\npermalink: \"/a\\u0001/{id}/\"\n")
+        .config("title: \"Site\\fTitle\"\nbase_url: https://x.org/\n")
         .file(
             "templates/sitemap.xml",
             "<?xml version=\"1.0\"?>\n<urlset>\x0c{% for e in entries %}<url><loc>{{ e.loc }}</loc></url>{% endfor %}</urlset>\n",
@@ -73,6 +73,17 @@ fn the_feed_stays_well_formed_whatever_the_config_and_templates_hold() {
     assert_well_formed("atom.xml", &b.read("atom.xml"));
     assert_well_formed("sitemap.xml", &b.read("sitemap.xml"));
     assert_contains!(b.read("atom.xml"), "SiteTitle");
+}
+
+/// A control character cannot reach a URL at all: in a permalink pattern it is an error.
+#[test]
+fn a_control_character_in_the_permalink_pattern_is_an_error_at_its_line() {
+    let b = Site::with_article("x\n")
+        .config("title: T\nbase_url: https://x.org/\npermalink: \"/a\\u0001/{id}/\"\n")
+        .build();
+    b.assert_failure().assert_stderr(
+        "lemma.yaml:3:1: error: permalink `/a\u{1}/{id}/`: the control character U+0001 cannot be part of a URL",
+    );
 }
 
 /// A "billion laughs" alias bomb and absurd nesting are refused in plain words at their line,
