@@ -84,7 +84,7 @@ impl<'i, 'f> Rewriter<'i, 'f> {
     fn error(&self, offset_in_source: usize, message: String) -> Diagnostic {
         let (line, column) = self.position(offset_in_source);
         Diagnostic::error(&self.input.file.path, line, column, message)
-            .with_snippet(&self.input.file.text)
+            .with_snippet_at(&self.input.file.text, self.file_offset(offset_in_source))
     }
 
     pub fn rewrite<'a>(&mut self, stream: &mut Stream<'a>, out: &mut RenderedBody) {
@@ -347,7 +347,8 @@ impl<'i, 'f> Rewriter<'i, 'f> {
             Resolution::Rewrite { url, check } => {
                 if let Some(target) = check {
                     let (line, column) = self.position(offset);
-                    out.checks.push(target.at(line, column));
+                    out.checks
+                        .push(target.at(line, column, self.file_offset(offset)));
                 }
                 url.into()
             }

@@ -22,7 +22,7 @@ use std::sync::Arc;
 use url::Url;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Entry};
 use crate::output::MemorySink;
 use crate::pipeline::BuildOptions;
 use crate::pipeline::session::{Session, Update};
@@ -163,12 +163,7 @@ impl Preview {
         let mut diagnostics = Diagnostics::new();
         diagnostics.extend(self.config_errors.iter().cloned());
         diagnostics.extend(update.diagnostics.iter().cloned());
-        let errors: Vec<String> = diagnostics
-            .sorted()
-            .into_iter()
-            .filter(|d| d.is_error())
-            .map(|d| d.render())
-            .collect();
+        let errors = state::ErrorBox::new(&diagnostics);
         let base_path = self.session.as_ref().map(|s| s.config().base_path.clone());
         let message = {
             let mut site = self.state.write();
@@ -196,7 +191,7 @@ impl Preview {
 
     /// Prints the rebuild's summary and the diagnostics not printed before.
     fn report(&mut self, update: &Update, diagnostics: &Diagnostics) {
-        let now: BTreeSet<String> = diagnostics.sorted().iter().map(|d| d.render()).collect();
+        let now: BTreeSet<String> = diagnostics.limited().iter().map(Entry::render).collect();
         for line in now.difference(&self.printed) {
             eprintln!("{line}");
         }

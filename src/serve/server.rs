@@ -20,7 +20,7 @@ use futures_util::stream::{self, Stream, StreamExt};
 use percent_encoding::percent_decode_str;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::state::{AppState, Served, SiteState, with_overlay};
+use super::state::{AppState, ErrorBox, Served, SiteState, with_overlay};
 
 /// The live-reload script, printed into every page by the templates (`live_reload`).
 pub const SCRIPT_PATH: &str = "/__lemma/livereload.js";
@@ -196,7 +196,7 @@ async fn site_file(State(state): State<AppState>, method: Method, uri: Uri) -> R
 }
 
 /// The site's `404.html` (or a minimal page when the site has none yet) with status 404.
-fn not_found(page: Option<Served>, errors: &[String]) -> Response {
+fn not_found(page: Option<Served>, errors: &ErrorBox) -> Response {
     let page = page.unwrap_or_else(|| Served {
         bytes: "<!doctype html><html><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1></body></html>".into(),
         content_type: HeaderValue::from_static("text/html; charset=utf-8"),
@@ -204,7 +204,7 @@ fn not_found(page: Option<Served>, errors: &[String]) -> Response {
     respond(StatusCode::NOT_FOUND, page, errors)
 }
 
-fn respond(status: StatusCode, file: Served, errors: &[String]) -> Response {
+fn respond(status: StatusCode, file: Served, errors: &ErrorBox) -> Response {
     let body = if file.is_html() && !errors.is_empty() {
         Body::from(with_overlay(&file.bytes, errors))
     } else {

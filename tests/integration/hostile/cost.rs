@@ -1,1 +1,81 @@
-//! Hostile input: cost.
+//! Hostile input: cost. Output and work stay in proportion to the input: a report shows a few
+//! diagnostics per file and kind, each with a window of its line; big pages, many identical
+//! headings and many footnotes build in linear time; a client that never finishes its request
+//! does not hold a connection of `lemma serve` forever.
+//!
+//! Linearity itself is asserted by counting the work in unit tests next to the code
+//! (`render::tests`, `markdown::tests`); here the inputs are big enough that a quadratic pass
+//! would take minutes in a debug build.
+
+use crate::util::Site;
+
+/// Broken links and suspicious formulas, all on one long line: an error and a warning each.
+fn one_line_of_problems(problems: usize) -> String {
+    let mut line = String::new();
+    for _ in 0..problems {
+        line.push_str("[x](nope.md) $价$ ");
+    }
+    line.push('\n');
+    line
+}
+
+const PROBLEMS: usize = 2000;
+
+#[test]
+fn many_problems_on_one_long_line_print_a_few_short_reports() {
+    let b = Site::with_article(&one_line_of_problems(PROBLEMS)).build();
+    b.assert_failure();
+    // Each diagnostic used to carry the whole 40 kB line: 160 MB of report.
+    assert!(b.stderr.len() < 64 * 1024, "{} bytes", b.stderr.len());
+    assert_eq!(b.diagnostics("error").len(), 20, "{}", b.stderr);
+    assert_eq!(b.diagnostics("warning").len(), 20, "{}", b.stderr);
+    b.assert_stderr("… and 1980 more errors in content/a.md")
+        .assert_stderr("… and 1980 more warnings in content/a.md")
+        .assert_stderr("error: 2000 error(s), 2000 warning(s)");
+    for line in b.stderr.lines() {
+        assert!(line.chars().count() <= 200, "{line}");
+    }
+    // The caret still points at the problem in the window shown: the 20th link, far from the
+    // start of the line.
+    let report = b
+        .stderr
+        .split("content/a.md:6:")
+        .filter(|report| report.contains(": error: "))
+        .nth(19)
+        .unwrap();
+    let lines: Vec<&str> = report.lines().collect();
+    let caret = lines[3].chars().count() - 1;
+    assert!(lines[2].starts_with("6 | …"), "{report}");
+    assert_eq!(lines[2].chars().nth(caret), Some('['), "{report}");
+}
+
+#[test]
+fn check_json_lists_a_few_problems_and_counts_the_rest() {
+    let b = Site::with_article(&one_line_of_problems(PROBLEMS)).run(&["check", "--format", "json"]);
+    b.assert_failure();
+    let report: serde_json::Value = serde_json::from_str(&b.stdout).unwrap();
+    assert_eq!(
+        (report["errors"].as_u64(), report["warnings"].as_u64()),
+        (Some(2000), Some(2000))
+    );
+    assert_eq!(report["diagnostics"].as_array().unwrap().len(), 40);
+    assert_eq!(
+        report["omitted"],
+        serde_json::json!([
+            {"path": "content/a.md", "severity": "error", "count": 1980},
+            {"path": "content/a.md", "severity": "warning", "count": 1980},
+        ])
+    );
+}
+
+#[test]
+fn the_serve_error_box_shows_a_few_errors_and_counts_them_all() {
+    let site = Site::with_article(&one_line_of_problems(PROBLEMS));
+    let server = crate::serve::Server::start(site.root(), &[]);
+    let page = server.get("/archives/1/");
+    assert_contains!(page.body, "lemma serve: 2000 error(s)");
+    assert_contains!(page.body, "… and 1980 more errors in content/a.md");
+    // The box used to hold every error with its whole line: 80 MB in every page.
+    let error_box = crate::util::between(&page.body, "<div id=\"lemma-errors\"", "</div>");
+    assert!(error_box.len() < 64 * 1024, "{} bytes", error_box.len());
+}
