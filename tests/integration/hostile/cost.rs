@@ -79,3 +79,44 @@ fn the_serve_error_box_shows_a_few_errors_and_counts_them_all() {
     let error_box = crate::util::between(&page.body, "<div id=\"lemma-errors\"", "</div>");
     assert!(error_box.len() < 64 * 1024, "{} bytes", error_box.len());
 }
+
+/// An article as big as a long thesis chapter: `n` identical headings, `n` paragraphs each
+/// with a link and a footnote cited twice, and the `n` notes.
+fn big_article(n: usize) -> String {
+    let mut body = "## Same\n\n".repeat(n);
+    for i in 0..n {
+        body.push_str(&format!(
+            "See [it](/archives/1/) and ![i](/archives/1/)[^n{i}], again[^n{i}].\n\n"
+        ));
+    }
+    for i in 0..n {
+        body.push_str(&format!("[^n{i}]: Note {i}, [back](#same).\n"));
+    }
+    body
+}
+
+#[test]
+fn a_big_page_of_headings_footnotes_and_links_builds_in_linear_time() {
+    // Quadratic passes took minutes here in a debug build; linear ones take about a second.
+    let n = 10_000;
+    let b = Site::with_article(&big_article(n)).build();
+    b.assert_success();
+    let page = b.read("archives/1/index.html");
+    // Repeated heading ids are numbered as before: `same`, `same-1`, … `same-9999`.
+    assert_eq!(page.matches("<h2 id=\"same").count(), n);
+    assert_contains!(page, "<h2 id=\"same\">");
+    assert_contains!(page, &format!("<h2 id=\"same-{}\">", n - 1));
+    assert_eq!(page.matches("class=\"footnote-ref\"").count(), 2 * n);
+    assert_contains!(page, &format!("id=\"fn-n{}-ref-2\"", n - 1));
+    // Every link of the feed's copy is absolute, each rewritten once.
+    let feed = b.read("atom.xml");
+    let absolute = |url: &str| feed.matches(&format!("=&quot;{url}&quot;")).count();
+    // The content's links and images, and the two in the summary (the first paragraph).
+    assert_eq!(absolute("https://x.org/archives/1/"), 2 * n + 2);
+    assert_eq!(
+        absolute("https://x.org/archives/1/#same"),
+        n,
+        "in-page links"
+    );
+    assert_eq!(feed.matches("=&quot;/").count(), 0, "relative URLs left");
+}
