@@ -16,7 +16,8 @@ const CUT: char = '…';
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snippet {
     /// The line as written when it is short; otherwise a window with `…` at each cut end.
-    pub text: String,
+    /// (Boxed: every diagnostic carries one, and diagnostics travel in `Result`s.)
+    pub text: Box<str>,
     /// 1-based character column of the caret within `text`.
     pub caret: usize,
 }
@@ -33,7 +34,7 @@ impl Snippet {
         let after = Side::after(text, at);
         if !before.cut && !after.cut && before.width + after.width <= WIDTH {
             return Snippet {
-                text: text[before.start()..after.end()].to_string(),
+                text: text[before.start()..after.end()].into(),
                 caret: before.chars.len() + 1,
             };
         }
@@ -63,7 +64,7 @@ impl Snippet {
             shown.push(CUT);
         }
         Snippet {
-            text: shown,
+            text: shown.into_boxed_str(),
             caret: usize::from(left_cut) + left + 1,
         }
     }
@@ -185,8 +186,8 @@ mod tests {
             }
         );
         let end = Snippet::around(text, text.find('\r').unwrap());
-        assert_eq!((end.text.as_str(), end.caret), ("ab$c", 5));
-        assert_eq!(Snippet::around("", 0).text, "");
+        assert_eq!((&*end.text, end.caret), ("ab$c", 5));
+        assert_eq!(&*Snippet::around("", 0).text, "");
     }
 
     #[test]
@@ -228,7 +229,7 @@ mod tests {
     #[test]
     fn a_column_in_a_line_of_text() {
         let snippet = Snippet::in_line("由式$x$可得", 3);
-        assert_eq!((snippet.text.as_str(), snippet.caret), ("由式$x$可得", 3));
+        assert_eq!((&*snippet.text, snippet.caret), ("由式$x$可得", 3));
         assert_eq!(Snippet::in_line("ab", 9).caret, 3);
         assert_eq!(Snippet::in_line("ab", 0).caret, 1);
     }

@@ -687,7 +687,7 @@ mod tests {
         for _ in 0..2000 {
             seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
             let pick = (seed >> 33) as usize;
-            if pick % 5 == 0 {
+            if pick.is_multiple_of(5) {
                 // Raw HTML takes an id in between, as `collect_html_ids` does.
                 let raw = raw_ids[pick / 5 % raw_ids.len()].to_string();
                 taken.insert(raw.clone());
