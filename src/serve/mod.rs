@@ -18,6 +18,7 @@ use std::collections::BTreeSet;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use url::Url;
 
@@ -40,6 +41,8 @@ pub struct ServeOptions {
     pub cache: bool,
     /// Open the site in the default browser once it is served.
     pub open: bool,
+    /// How long a client may take to send a request's headers before its connection is closed.
+    pub header_timeout: Duration,
 }
 
 /// Ports tried after the requested one when it is taken.
@@ -299,7 +302,7 @@ pub fn run(options: &ServeOptions) -> i32 {
         options.drafts,
         options.cache,
     );
-    if let Err(e) = server::spawn(listener, preview.state()) {
+    if let Err(e) = server::spawn(listener, preview.state(), options.header_timeout) {
         eprintln!("error: cannot serve: {e}");
         return 2;
     }

@@ -7,6 +7,10 @@
 //! (`render::tests`, `markdown::tests`); here the inputs are big enough that a quadratic pass
 //! would take minutes in a debug build.
 
+use std::io::{ErrorKind, Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
 use crate::util::Site;
 
 /// Broken links and suspicious formulas, all on one long line: an error and a warning each.
@@ -119,4 +123,48 @@ fn a_big_page_of_headings_footnotes_and_links_builds_in_linear_time() {
         "in-page links"
     );
     assert_eq!(feed.matches("=&quot;/").count(), 0, "relative URLs left");
+}
+
+/// A raw connection to `server` (`http://127.0.0.1:PORT`).
+fn connect(server: &crate::serve::Server) -> TcpStream {
+    TcpStream::connect(server.origin.trim_start_matches("http://")).unwrap()
+}
+
+/// Whether the server closed `stream`: a read ends (or is reset) instead of waiting for data.
+fn is_closed(stream: &mut TcpStream, wait: Duration) -> bool {
+    stream.set_read_timeout(Some(wait)).unwrap();
+    let mut byte = [0u8; 1];
+    loop {
+        match stream.read(&mut byte) {
+            Ok(0) => return true,
+            Ok(_) => continue,
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                return false;
+            }
+            Err(_) => return true,
+        }
+    }
+}
+
+#[test]
+fn serve_closes_a_connection_whose_request_never_ends() {
+    let site = Site::with_article("Hello.");
+    let server = crate::serve::Server::start(site.root(), &["--header-timeout-ms", "500"]);
+    // The live-reload stream is a request long answered: it stays open past the timeout.
+    let mut events = connect(&server);
+    events
+        .write_all(b"GET /__lemma/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut opening = [0u8; 64];
+    events.read_exact(&mut opening).unwrap();
+    assert!(opening.starts_with(b"HTTP/1.1 200"));
+    // A client that sends half a request line and then nothing held its connection forever.
+    let mut slow = connect(&server);
+    slow.write_all(b"GET /archives/1/ HT").unwrap();
+    assert!(
+        is_closed(&mut slow, Duration::from_secs(60)),
+        "still open after a minute"
+    );
+    assert!(!is_closed(&mut events, Duration::from_millis(200)));
+    assert_eq!(server.get("/archives/1/").status, 200);
 }
