@@ -117,4 +117,7 @@ pub struct ServeArgs {
     /// Render every formula afresh instead of using the formula cache (.lemma-cache/).
     #[arg(long)]
     pub no_cache: bool,
+    /// Milliseconds a client may take to send a request's headers (for tests).
+    #[arg(long, hide = true, default_value_t = 30_000)]
+    pub header_timeout_ms: u64,
 }

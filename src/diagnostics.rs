@@ -4,8 +4,13 @@
 //! run shows the author everything that is wrong with the site. Paths are kept relative to the
 //! site root, which is how authors think about their files.
 
+mod snippet;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+pub use snippet::Snippet;
+use snippet::is_wide;
 
 /// How bad a problem is: errors fail the build, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -26,9 +31,10 @@ pub struct Diagnostic {
     /// 1-based, counted in characters.
     pub column: usize,
     pub message: String,
-    /// The source line the problem is on, shown under the message.
+    /// The source line the problem is on (or the part of it around the column), shown under
+    /// the message.
     #[serde(skip)]
-    pub snippet: Option<String>,
+    pub snippet: Option<Snippet>,
 }
 
 impl Diagnostic {
@@ -61,10 +67,31 @@ impl Diagnostic {
         }
     }
 
-    /// Attaches the source line so the printed report shows the offending text.
+    /// Attaches the source line so the printed report shows the offending text. It reads
+    /// `source` up to the line: for the few problems of a file that have no byte offset.
     pub fn with_snippet(mut self, source: &str) -> Self {
         if self.line > 0 {
-            self.snippet = source.lines().nth(self.line - 1).map(str::to_owned);
+            self.snippet = source
+                .lines()
+                .nth(self.line - 1)
+                .map(|line| Snippet::in_line(line, self.column));
+        }
+        self
+    }
+
+    /// Attaches the source around byte `offset` of `source`, the problem's place, at a cost
+    /// that depends on neither the file nor the line.
+    pub fn with_snippet_at(mut self, source: &str, offset: usize) -> Self {
+        if self.line > 0 {
+            self.snippet = Some(Snippet::around(source, offset));
+        }
+        self
+    }
+
+    /// Attaches `line`, the text of the problem's line, already at hand.
+    pub fn with_line(mut self, line: &str) -> Self {
+        if self.line > 0 {
+            self.snippet = Some(Snippet::in_line(line, self.column));
         }
         self
     }
@@ -79,8 +106,9 @@ impl Diagnostic {
         if let Some(snippet) = &self.snippet {
             let gutter = self.line.to_string().len();
             let caret_pad: String = snippet
+                .text
                 .chars()
-                .take(self.column.saturating_sub(1))
+                .take(snippet.caret.saturating_sub(1))
                 .map(|c| {
                     if c == '\t' {
                         '\t'
@@ -93,15 +121,11 @@ impl Diagnostic {
                 .collect();
             out.push_str(&format!(
                 "\n{:gutter$} |\n{} | {}\n{:gutter$} | {}^",
-                "", self.line, snippet, "", caret_pad
+                "", self.line, snippet.text, "", caret_pad
             ));
         }
         out
     }
-}
-
-fn is_wide(c: char) -> bool {
-    matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
 }
 
 impl fmt::Display for Diagnostic {
@@ -165,8 +189,84 @@ impl Diagnostics {
         all
     }
 
+    /// The report as printed: [`Self::sorted`], with at most [`SHOWN_PER_FILE`] errors and as
+    /// many warnings per file, each file's left-out ones counted after its last line shown.
+    /// One broken habit repeated ten thousand times in a file needs a few examples, not a
+    /// report that buries every other file's problems.
+    pub fn limited(&self) -> Vec<Entry<'_>> {
+        let sorted = self.sorted();
+        let mut entries = Vec::with_capacity(sorted.len().min(64));
+        for file in sorted.chunk_by(|a, b| a.path == b.path) {
+            let mut shown = [0usize; 2];
+            for &diagnostic in file {
+                let seen = &mut shown[usize::from(!diagnostic.is_error())];
+                *seen += 1;
+                if *seen <= SHOWN_PER_FILE {
+                    entries.push(Entry::Shown(diagnostic));
+                }
+            }
+            for (severity, count) in [Severity::Error, Severity::Warning].into_iter().zip(shown) {
+                if count > SHOWN_PER_FILE {
+                    entries.push(Entry::Omitted(Omitted {
+                        path: file[0].path.clone(),
+                        severity,
+                        count: count - SHOWN_PER_FILE,
+                    }));
+                }
+            }
+        }
+        entries
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
+    }
+}
+
+/// The most diagnostics of one severity a report shows for one file; the rest are counted.
+pub const SHOWN_PER_FILE: usize = 20;
+
+/// A line of a report: a diagnostic, or how many more of a file's were left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry<'a> {
+    Shown(&'a Diagnostic),
+    Omitted(Omitted),
+}
+
+impl Entry<'_> {
+    pub fn is_error(&self) -> bool {
+        match self {
+            Entry::Shown(d) => d.is_error(),
+            Entry::Omitted(o) => o.severity == Severity::Error,
+        }
+    }
+
+    /// The text printed for it, as [`Diagnostic::render`].
+    pub fn render(&self) -> String {
+        match self {
+            Entry::Shown(d) => d.render(),
+            Entry::Omitted(o) => o.to_string(),
+        }
+    }
+}
+
+/// Diagnostics of one file and severity left out of a report.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Omitted {
+    pub path: String,
+    pub severity: Severity,
+    pub count: usize,
+}
+
+impl fmt::Display for Omitted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match (self.severity, self.count) {
+            (Severity::Error, 1) => "error",
+            (Severity::Error, _) => "errors",
+            (Severity::Warning, 1) => "warning",
+            (Severity::Warning, _) => "warnings",
+        };
+        write!(f, "… and {} more {kind} in {}", self.count, self.path)
     }
 }
 
@@ -179,17 +279,34 @@ impl IntoIterator for Diagnostics {
 }
 
 /// Turns byte offsets of a file into 1-based line and character column.
+///
+/// A lookup costs the same wherever the offset is: lines are found by binary search, and
+/// columns are counted from the nearest checkpoint rather than from the start of the line,
+/// which may be the whole file.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// The number of characters before byte `k * CHECKPOINT`, for each `k`.
+    chars_before_checkpoint: Vec<usize>,
 }
+
+/// Bytes between two character-count checkpoints of a [`LineIndex`].
+const CHECKPOINT: usize = 1024;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        LineIndex { line_starts }
+        let mut chars_before_checkpoint = vec![0];
+        for block in text.as_bytes().chunks(CHECKPOINT) {
+            let before = chars_before_checkpoint.last().copied().unwrap_or(0);
+            chars_before_checkpoint.push(before + char_starts(block));
+        }
+        LineIndex {
+            line_starts,
+            chars_before_checkpoint,
+        }
     }
 
     /// The (line, column) of `offset`; offsets past the end land on the last line.
@@ -200,12 +317,29 @@ impl LineIndex {
             .partition_point(|&start| start <= offset)
             .max(1);
         let start = self.line_starts[line - 1];
-        let column = text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count())
-            + 1;
+        let column = self.chars_before(text, offset) - self.chars_before(text, start) + 1;
         (line, column)
     }
+
+    /// Characters of `text` that start before byte `offset`.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let checkpoint = offset / CHECKPOINT;
+        let counted = self
+            .chars_before_checkpoint
+            .get(checkpoint)
+            .copied()
+            .unwrap_or(0);
+        let rest = text
+            .as_bytes()
+            .get(checkpoint * CHECKPOINT..offset)
+            .unwrap_or(&[]);
+        counted + char_starts(rest)
+    }
+}
+
+/// Characters starting in `bytes` of UTF-8: every byte but continuation bytes.
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
 /// A site-root-relative display path with `/` separators.
@@ -252,5 +386,79 @@ mod tests {
     fn render_points_a_caret_at_the_column() {
         let d = Diagnostic::warning("a.md", 2, 3, "here").with_snippet("x\nab$c\n");
         assert!(d.render().ends_with("2 | ab$c\n  |   ^"), "{}", d.render());
+    }
+
+    #[test]
+    fn positions_on_a_long_line_with_multibyte_text() {
+        let text = format!("a\n{}$\n", "数a".repeat(3000));
+        let index = LineIndex::new(&text);
+        for offset in [2, 2 + 4 * 1000, text.find('$').unwrap(), text.len()] {
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let line = text[..offset].matches('\n').count() + 1;
+            let column = text[line_start..offset].chars().count() + 1;
+            assert_eq!(index.position(&text, offset), (line, column), "{offset}");
+        }
+    }
+
+    #[test]
+    fn a_long_line_shows_a_window_with_the_caret_under_the_column() {
+        let text = format!("{}$x{}", "a".repeat(10_000), "b".repeat(10_000));
+        let at = text.find('$').unwrap();
+        let d = Diagnostic::error("a.md", 1, at + 1, "here").with_snippet_at(&text, at);
+        let report = d.render();
+        assert!(report.len() < 400, "{report}");
+        let (source, caret) = report.rsplit_once('\n').unwrap();
+        let source = source.rsplit_once('\n').unwrap().1;
+        let caret_column = caret.chars().count() - 1;
+        assert_eq!(source.chars().nth(caret_column), Some('$'), "{report}");
+        // The same from the line number alone.
+        let by_line = Diagnostic::error("a.md", 1, at + 1, "here").with_snippet(&text);
+        assert_eq!(by_line.render(), report);
+    }
+
+    fn many(path: &str, errors: usize, warnings: usize) -> Vec<Diagnostic> {
+        let error = (0..errors).map(|i| Diagnostic::error(path, 1, i + 1, "e"));
+        let warning = (0..warnings).map(|i| Diagnostic::warning(path, 2, i + 1, "w"));
+        error.chain(warning).collect()
+    }
+
+    #[test]
+    fn a_report_shows_a_few_of_each_kind_per_file_and_counts_the_rest() {
+        let mut all = Diagnostics::new();
+        all.extend(many("a.md", 25, 21));
+        all.extend(many("b.md", 3, 20));
+        let entries = all.limited();
+        let shown = |path: &str, error: bool| {
+            entries
+                .iter()
+                .filter(|e| matches!(e, Entry::Shown(d) if d.path == path && d.is_error() == error))
+                .count()
+        };
+        assert_eq!(
+            (shown("a.md", true), shown("a.md", false)),
+            (SHOWN_PER_FILE, SHOWN_PER_FILE)
+        );
+        assert_eq!((shown("b.md", true), shown("b.md", false)), (3, 20));
+        let omitted: Vec<String> = entries
+            .iter()
+            .filter(|e| matches!(e, Entry::Omitted(_)))
+            .map(Entry::render)
+            .collect();
+        assert_eq!(
+            omitted,
+            [
+                "… and 5 more errors in a.md",
+                "… and 1 more warning in a.md"
+            ]
+        );
+        // The counts come right after the file's last line shown, before the next file.
+        let first_b = entries
+            .iter()
+            .position(|e| e.render().starts_with("b.md"))
+            .unwrap();
+        assert!(
+            matches!(&entries[first_b - 1], Entry::Omitted(o) if o.severity == Severity::Warning)
+        );
+        assert_eq!((all.error_count(), all.warning_count()), (28, 41));
     }
 }

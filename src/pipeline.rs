@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::frontmatter::{self, Parsed};
 use crate::content::{SourceFile, discover};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Snippet};
 use crate::markdown::{self, ExternalLink, Formula, LinkCheck, LinkTargets, Mode, RenderedBody};
 use crate::math::cache::DiskCache;
 use crate::math::{self, ArticleMath, FormulaStore, RenderStats};
@@ -420,7 +420,7 @@ struct PathCheck {
     line: usize,
     column: usize,
     source_path: String,
-    snippet: Option<String>,
+    snippet: Option<Snippet>,
 }
 
 fn finish_articles(
@@ -489,16 +489,17 @@ fn path_checks(file: &SourceFile, body: &RenderedBody) -> Vec<PathCheck> {
     body.checks
         .iter()
         .filter_map(|check| match check {
-            LinkCheck::Path { path, line, column } => Some(PathCheck {
+            LinkCheck::Path {
+                path,
+                line,
+                column,
+                offset,
+            } => Some(PathCheck {
                 path: path.clone(),
                 line: *line,
                 column: *column,
                 source_path: file.path.clone(),
-                snippet: file
-                    .text
-                    .lines()
-                    .nth(line.saturating_sub(1))
-                    .map(str::to_owned),
+                snippet: Some(Snippet::around(&file.text, *offset)),
             }),
             LinkCheck::Anchor { .. } => None,
         })
@@ -525,6 +526,7 @@ fn check_anchors(rendered: &[Rendered], diagnostics: &mut Diagnostics) {
                 fragment,
                 line,
                 column,
+                offset,
             } = check
             else {
                 continue;
@@ -541,7 +543,7 @@ fn check_anchors(rendered: &[Rendered], diagnostics: &mut Diagnostics) {
                 );
                 diagnostics.push(
                     Diagnostic::error(&r.loaded.file.path, *line, *column, message)
-                        .with_snippet(&r.loaded.file.text),
+                        .with_snippet_at(&r.loaded.file.text, *offset),
                 );
             }
         }

@@ -11,18 +11,40 @@ use serde::Serialize;
 
 use crate::cli::{CheckArgs, Format};
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::diagnostics::{Diagnostic, Diagnostics, Entry, Omitted};
 use crate::markdown::ExternalLink;
 use crate::output::Discard;
 use crate::pipeline::{self, BuildOptions};
 
-/// The `--format json` document.
+/// The `--format json` document. `diagnostics` holds what the human report shows, a few per
+/// file and severity; `omitted` counts the rest, and `errors` and `warnings` count them all.
 #[derive(Debug, Serialize)]
 struct Report<'a> {
     diagnostics: Vec<&'a Diagnostic>,
     external_links: &'a [ExternalLink],
     errors: usize,
     warnings: usize,
+    omitted: Vec<Omitted>,
+}
+
+impl<'a> Report<'a> {
+    fn new(diagnostics: &'a Diagnostics, external_links: &'a [ExternalLink]) -> Report<'a> {
+        let mut shown = Vec::new();
+        let mut omitted = Vec::new();
+        for entry in diagnostics.limited() {
+            match entry {
+                Entry::Shown(diagnostic) => shown.push(diagnostic),
+                Entry::Omitted(more) => omitted.push(more),
+            }
+        }
+        Report {
+            diagnostics: shown,
+            external_links,
+            errors: diagnostics.error_count(),
+            warnings: diagnostics.warning_count(),
+            omitted,
+        }
+    }
 }
 
 /// Returns the process exit code: 1 when the site has errors, 0 when only warnings remain.
@@ -43,19 +65,13 @@ pub fn run(args: &CheckArgs) -> i32 {
             (diagnostics, Vec::new())
         }
     };
-    let sorted = diagnostics.sorted();
-    let errors = sorted
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let report = Report {
-        warnings: sorted.len() - errors,
-        errors,
-        diagnostics: sorted,
-        external_links: &external_links,
-    };
+    let errors = diagnostics.error_count();
+    let report = Report::new(&diagnostics, &external_links);
     match args.format {
-        Format::Human => print_human(&report),
+        Format::Human => {
+            super::report(&diagnostics);
+            print_human(&report);
+        }
         Format::Json => match serde_json::to_string_pretty(&report) {
             Ok(json) => println!("{json}"),
             Err(e) => {
@@ -71,10 +87,8 @@ pub fn run(args: &CheckArgs) -> i32 {
     }
 }
 
+/// The external links and the totals, after the diagnostics.
 fn print_human(report: &Report) {
-    for diagnostic in &report.diagnostics {
-        eprintln!("{}", diagnostic.render());
-    }
     if !report.external_links.is_empty() {
         println!("external links (not checked):");
         for link in report.external_links {

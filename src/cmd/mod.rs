@@ -11,9 +11,10 @@ use crate::diagnostics::Diagnostics;
 /// Exit code for content errors (bad input); usage and internal failures use 2.
 pub const EXIT_CONTENT_ERRORS: i32 = 1;
 
-/// Prints every diagnostic to stderr, sorted, errors and warnings alike.
+/// Prints the diagnostics to stderr, sorted, errors and warnings alike, a few per file and
+/// kind ([`Diagnostics::limited`]).
 pub fn report(diagnostics: &Diagnostics) {
-    for diagnostic in diagnostics.sorted() {
-        eprintln!("{}", diagnostic.render());
+    for entry in diagnostics.limited() {
+        eprintln!("{}", entry.render());
     }
 }

@@ -1,6 +1,8 @@
 //! `lemma serve`: preview the site with drafts, live reload and incremental rebuilds; the work
 //! is in [`crate::serve`].
 
+use std::time::Duration;
+
 use crate::cli::ServeArgs;
 use crate::serve::{self, ServeOptions};
 
@@ -13,5 +15,6 @@ pub fn run(args: &ServeArgs) -> i32 {
         drafts: !args.no_drafts,
         cache: !args.no_cache,
         open: args.open,
+        header_timeout: Duration::from_millis(args.header_timeout_ms),
     })
 }

@@ -282,7 +282,7 @@ fn unknown_key_warnings(file: &SourceFile, block: &Block) -> Vec<Diagnostic> {
             let is_top_level_key = !key.is_empty() && !key.starts_with([' ', '\t', '#', '-']) && !key.contains(' ');
             (is_top_level_key && !KNOWN_KEYS.contains(&key)).then(|| {
                 let known = KNOWN_KEYS.join(", ");
-                Diagnostic::warning(&file.path, block.first_line + i, 1, format!("unknown front matter key `{key}` is ignored (known keys: {known}; put your own under `extra:`)")).with_snippet(&file.text)
+                Diagnostic::warning(&file.path, block.first_line + i, 1, format!("unknown front matter key `{key}` is ignored (known keys: {known}; put your own under `extra:`)")).with_line(line)
             })
         })
         .collect()

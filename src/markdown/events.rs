@@ -1,6 +1,6 @@
 //! The event-stream rewrite behind [`super::render`], and the mode-aware HTML writer.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::ops::Range;
 
@@ -43,6 +43,7 @@ pub struct Rewriter<'i, 'f> {
     pub footnotes: BTreeMap<String, Footnote>,
     /// Maps offsets of `source` back to the author's text (see `mkdocs`).
     pub shifts: Shifts,
+    ids: UniqueIds,
 }
 
 impl<'i, 'f> Rewriter<'i, 'f> {
@@ -68,6 +69,7 @@ impl<'i, 'f> Rewriter<'i, 'f> {
             more_marker: None,
             footnotes: BTreeMap::new(),
             shifts: Shifts::default(),
+            ids: UniqueIds::default(),
         }
     }
 
@@ -84,7 +86,7 @@ impl<'i, 'f> Rewriter<'i, 'f> {
     fn error(&self, offset_in_source: usize, message: String) -> Diagnostic {
         let (line, column) = self.position(offset_in_source);
         Diagnostic::error(&self.input.file.path, line, column, message)
-            .with_snippet(&self.input.file.text)
+            .with_snippet_at(&self.input.file.text, self.file_offset(offset_in_source))
     }
 
     pub fn rewrite<'a>(&mut self, stream: &mut Stream<'a>, out: &mut RenderedBody) {
@@ -115,10 +117,10 @@ impl<'i, 'f> Rewriter<'i, 'f> {
                             continue;
                         }
                     }
-                    let id = self.unique_id(
+                    let id = self.ids.claim(
                         id.as_ref()
                             .map_or_else(|| heading_id(&text), |id| id.to_string()),
-                        out,
+                        &mut out.anchors,
                     );
                     let tag = Tag::Heading {
                         level: *level,
@@ -230,9 +232,16 @@ impl<'i, 'f> Rewriter<'i, 'f> {
         }
         let raw = &self.source[range.clone()];
         let mut copied = 0;
+        // Spans come in order: each is looked for after the one before, which keeps the run
+        // linear and puts a span written twice at its own place.
+        let mut searched = 0;
         for span in candidates {
             let written = &text[span.clone()];
-            let start = raw.find(written).map_or(range.start, |at| range.start + at);
+            let found = raw.get(searched..).and_then(|rest| rest.find(written));
+            let start = found.map_or(range.start, |at| range.start + searched + at);
+            if let Some(at) = found {
+                searched += at + written.len();
+            }
             rewritten.push((
                 Event::Text(text[copied..span.start].to_string().into()),
                 range.clone(),
@@ -258,8 +267,9 @@ impl<'i, 'f> Rewriter<'i, 'f> {
                 _ => None,
             })
             .collect();
+        let is_defined: HashSet<&str> = defined.iter().copied().collect();
         let cited = stream.iter().filter_map(|(e, _)| match e {
-            Event::FootnoteReference(label) if defined.contains(&label.as_ref()) => {
+            Event::FootnoteReference(label) if is_defined.contains(label.as_ref()) => {
                 Some(label.as_ref())
             }
             _ => None,
@@ -268,7 +278,9 @@ impl<'i, 'f> Rewriter<'i, 'f> {
         for &label in cited.iter().chain(defined.iter()) {
             if !self.footnotes.contains_key(label) {
                 let number = self.footnotes.len() + 1;
-                let id = self.unique_id(format!("fn-{}", heading_id(label)), out);
+                let id = self
+                    .ids
+                    .claim(format!("fn-{}", heading_id(label)), &mut out.anchors);
                 self.footnotes.insert(
                     label.to_string(),
                     Footnote {
@@ -289,27 +301,11 @@ impl<'i, 'f> Rewriter<'i, 'f> {
             } else {
                 format!("{}-ref-{count}", footnote.id)
             };
-            let reference = self.unique_id(base, out);
+            let reference = self.ids.claim(base, &mut out.anchors);
             if let Some(footnote) = self.footnotes.get_mut(label) {
                 footnote.references.push(reference);
             }
         }
-    }
-
-    fn unique_id(&self, base: String, out: &mut RenderedBody) -> String {
-        let base = if base.is_empty() {
-            "section".to_string()
-        } else {
-            base
-        };
-        let mut id = base.clone();
-        let mut n = 0;
-        while out.anchors.contains(&id) {
-            n += 1;
-            id = format!("{base}-{n}");
-        }
-        out.anchors.insert(id.clone());
-        id
     }
 
     fn push_formula(
@@ -347,7 +343,8 @@ impl<'i, 'f> Rewriter<'i, 'f> {
             Resolution::Rewrite { url, check } => {
                 if let Some(target) = check {
                     let (line, column) = self.position(offset);
-                    out.checks.push(target.at(line, column));
+                    out.checks
+                        .push(target.at(line, column, self.file_offset(offset)));
                 }
                 url.into()
             }
@@ -399,6 +396,46 @@ impl<'i, 'f> Rewriter<'i, 'f> {
         }
         html.push_str("</figure>\n");
         Some((html, image_end + 1))
+    }
+}
+
+/// Element ids made unique the GitHub way: `x`, then the first free of `x-1`, `x-2`, …
+///
+/// Where to go on looking is remembered per base: ids are only ever taken, never freed, so
+/// every suffix up to the last one given out is still taken. A thousand headings `## Proof`
+/// then cost a thousand lookups, not half a million.
+#[derive(Debug, Default)]
+struct UniqueIds {
+    /// Base → the suffix of the last id given out for it.
+    last_suffix: HashMap<String, usize>,
+    /// Lookups in the taken set, counted for the test that keeps them linear.
+    probes: usize,
+}
+
+impl UniqueIds {
+    /// The first free id for `base` (`section` when empty), now taken.
+    fn claim(&mut self, base: String, taken: &mut BTreeSet<String>) -> String {
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
+        self.probes += 1;
+        if !taken.contains(&base) {
+            taken.insert(base.clone());
+            return base;
+        }
+        let mut suffix = self.last_suffix.get(&base).copied().unwrap_or(0);
+        loop {
+            suffix += 1;
+            self.probes += 1;
+            let id = format!("{base}-{suffix}");
+            if !taken.contains(&id) {
+                taken.insert(id.clone());
+                self.last_suffix.insert(base, suffix);
+                return id;
+            }
+        }
     }
 }
 
@@ -620,4 +657,97 @@ pub fn closed<'a>(prefix: &[(Event<'a>, Range<usize>)]) -> Vec<(Event<'a>, Range
     let mut events = prefix.to_vec();
     events.extend(open.into_iter().rev().map(|end| (Event::End(end), 0..0)));
     events
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::tests::with_input;
+
+    /// The ids as they were made before [`UniqueIds`]: probing from `-1` every time.
+    fn claim_by_probing(base: &str, taken: &mut BTreeSet<String>) -> String {
+        let base = if base.is_empty() { "section" } else { base };
+        let mut id = base.to_string();
+        let mut n = 0;
+        while taken.contains(&id) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        taken.insert(id.clone());
+        id
+    }
+
+    #[test]
+    fn unique_ids_are_the_ids_of_probing_from_one() {
+        let bases = ["a", "a-1", "", "section", "b", "a-1-1"];
+        let raw_ids = ["a-2", "section-1", "b-1", "a-1-2"];
+        let (mut ids, mut taken, mut expected_taken) =
+            (UniqueIds::default(), BTreeSet::new(), BTreeSet::new());
+        let mut seed = 7u64;
+        for _ in 0..2000 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+            let pick = (seed >> 33) as usize;
+            if pick.is_multiple_of(5) {
+                // Raw HTML takes an id in between, as `collect_html_ids` does.
+                let raw = raw_ids[pick / 5 % raw_ids.len()].to_string();
+                taken.insert(raw.clone());
+                expected_taken.insert(raw);
+                continue;
+            }
+            let base = bases[pick % bases.len()];
+            assert_eq!(
+                ids.claim(base.to_string(), &mut taken),
+                claim_by_probing(base, &mut expected_taken)
+            );
+        }
+        assert_eq!(taken, expected_taken);
+    }
+
+    /// Runs the rewriter over `text`; returns the anchors and the id lookups made.
+    fn rewrite(text: &str) -> (BTreeSet<String>, usize) {
+        with_input(text, |input| {
+            let lines = LineIndex::new(text);
+            let mut formulas = Vec::new();
+            let mut rewriter = Rewriter::new(input, &lines, text, &mut formulas, true);
+            let mut stream: Stream = pulldown_cmark::Parser::new_ext(text, super::super::options())
+                .into_offset_iter()
+                .collect();
+            let mut out = RenderedBody::default();
+            rewriter.rewrite(&mut stream, &mut out);
+            (out.anchors, rewriter.ids.probes)
+        })
+    }
+
+    #[test]
+    fn identical_headings_cost_a_few_id_lookups_each() {
+        let headings = 20_000;
+        let (anchors, probes) = rewrite(&"## Proof\n\n".repeat(headings));
+        assert_eq!(anchors.len(), headings);
+        assert!(anchors.contains("proof") && anchors.contains(&format!("proof-{}", headings - 1)));
+        // Probing from `-1` each time made 200 million lookups.
+        assert!(
+            probes <= 2 * headings,
+            "{probes} lookups for {headings} headings"
+        );
+    }
+
+    #[test]
+    fn many_footnotes_cost_a_few_id_lookups_each() {
+        let notes = 5_000;
+        let mut text = String::new();
+        for i in 0..notes {
+            text.push_str(&format!("Cited[^n{i}] and again[^n{i}].\n\n"));
+        }
+        for i in 0..notes {
+            text.push_str(&format!("[^n{i}]: Note {i}.\n"));
+        }
+        let (anchors, probes) = rewrite(&text);
+        // Each note has its id and two reference ids.
+        assert_eq!(anchors.len(), 3 * notes);
+        assert!(anchors.contains(&format!("fn-n{}-ref-2", notes - 1)));
+        assert!(
+            probes <= 2 * anchors.len(),
+            "{probes} lookups for {notes} notes"
+        );
+    }
 }

@@ -20,7 +20,8 @@ pub struct LinkTargets {
     pub drafts: BTreeSet<String>,
 }
 
-/// Something a link needs that only the finished site can confirm.
+/// Something a link needs that only the finished site can confirm, and where the link is:
+/// its line and column, and its byte offset in the file for the snippet of a diagnostic.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkCheck {
     /// An element id in an article's page.
@@ -29,12 +30,14 @@ pub enum LinkCheck {
         fragment: String,
         line: usize,
         column: usize,
+        offset: usize,
     },
     /// A file of the output, relative to the site root (`images/a.png`, `archives/1/`).
     Path {
         path: String,
         line: usize,
         column: usize,
+        offset: usize,
     },
 }
 
@@ -73,15 +76,22 @@ pub enum Target {
 }
 
 impl Target {
-    pub fn at(self, line: usize, column: usize) -> LinkCheck {
+    /// The check for a link at `line`, `column`, byte `offset` of its file.
+    pub fn at(self, line: usize, column: usize, offset: usize) -> LinkCheck {
         match self {
             Target::Anchor { article, fragment } => LinkCheck::Anchor {
                 article,
                 fragment,
                 line,
                 column,
+                offset,
             },
-            Target::Path(path) => LinkCheck::Path { path, line, column },
+            Target::Path(path) => LinkCheck::Path {
+                path,
+                line,
+                column,
+                offset,
+            },
         }
     }
 }

@@ -1,6 +1,7 @@
 use super::*;
 
-fn render_text(text: &str) -> (RenderedBody, Vec<Formula>) {
+/// Runs `f` on the input of an article `content/a.md` that is all `text`, at `/a/`.
+pub(super) fn with_input<R>(text: &str, f: impl FnOnce(&Input) -> R) -> R {
     let file = SourceFile::new("content/a.md".into(), "a.md".into(), text.into());
     let targets = LinkTargets {
         base_path: "/".into(),
@@ -13,9 +14,15 @@ fn render_text(text: &str) -> (RenderedBody, Vec<Formula>) {
         drop_first_heading: false,
         targets: &targets,
     };
-    let mut formulas = Vec::new();
-    let body = render(&input, &mut formulas);
-    (body, formulas)
+    f(&input)
+}
+
+fn render_text(text: &str) -> (RenderedBody, Vec<Formula>) {
+    with_input(text, |input| {
+        let mut formulas = Vec::new();
+        let body = render(input, &mut formulas);
+        (body, formulas)
+    })
 }
 
 #[test]

@@ -96,7 +96,7 @@ pub fn prepare(
         } else {
             Diagnostic::warning(&file.path, line, column, message)
         };
-        math.diagnostics.push(d.with_snippet(&file.text));
+        math.diagnostics.push(d.with_snippet_at(&file.text, offset));
     };
     let mut next_number = 1;
     let mut numbered = Vec::with_capacity(formulas.len());
@@ -541,7 +541,7 @@ pub fn failures(file: &SourceFile, math: &ArticleMath, rendered: &FormulaStore) 
                     column,
                     format!("KaTeX: {}", failure.message),
                 )
-                .with_snippet(&file.text),
+                .with_snippet_at(&file.text, offset),
             )
         })
         .collect()

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::{PathCheck, Rendered, alias_path};
 use crate::config::{Config, top_level_key_line};
 use crate::content::Asset;
-use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+use crate::diagnostics::{Diagnostic, Diagnostics, Snippet, display_path};
 use crate::output::{OutputFile, Sink, SitePath};
 use crate::site::{TaxonomyKind, term_path};
 
@@ -103,7 +103,7 @@ struct Origin {
     path: String,
     line: usize,
     column: usize,
-    snippet: Option<String>,
+    snippet: Option<Snippet>,
 }
 
 impl Origin {
@@ -168,17 +168,19 @@ pub(super) fn page_origins(rendered: &[Rendered]) -> PageOrigins {
     for r in rendered {
         let file = &r.loaded.file;
         let front = &r.loaded.parsed.front;
+        // Every origin is a front-matter line: the lines are split once, and the body never.
+        let front_text = file.text.get(..r.loaded.parsed.body_offset).unwrap_or("");
+        let front_lines: Vec<&str> = front_text.lines().collect();
         let origin = |source, name: String, line: usize, column: usize| Origin {
             source,
             name,
             path: file.path.clone(),
             line,
             column,
-            snippet: file
-                .text
-                .lines()
-                .nth(line.saturating_sub(1))
-                .map(str::to_owned),
+            snippet: line
+                .checked_sub(1)
+                .and_then(|i| front_lines.get(i))
+                .map(|text| Snippet::in_line(text, column)),
         };
         let line = front
             .slug
@@ -200,7 +202,7 @@ pub(super) fn page_origins(rendered: &[Rendered]) -> PageOrigins {
             (TaxonomyKind::Series, front.series.as_slice()),
         ];
         for (kind, names) in names {
-            let line = top_level_key_line(&file.text, kind.key()).unwrap_or(0);
+            let line = top_level_key_line(front_text, kind.key()).unwrap_or(0);
             for name in names {
                 if terms_seen.insert((kind, name.clone())) {
                     let shown = format!("{} `{name}`", kind.singular());

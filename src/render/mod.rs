@@ -621,25 +621,46 @@ fn feed_page(site: &Site) -> PageJob<'_> {
 
 /// Feed readers show content away from the site: every link must be absolute.
 pub fn absolutize(html: &str, base_path: &str, base_url: &str, page_url: &str) -> String {
+    absolutize_counting(html, base_path, base_url, page_url).0
+}
+
+/// [`absolutize`], and how many bytes of `html` its searches went through. One forward scan
+/// for `="` finds every `href="` and `src="` in order, so that is at most `html.len()`:
+/// searching for each attribute name from each link again made a page of links quadratic.
+fn absolutize_counting(
+    html: &str,
+    base_path: &str,
+    base_url: &str,
+    page_url: &str,
+) -> (String, usize) {
     let mut out = String::with_capacity(html.len() + 64);
-    let mut rest = html;
-    while let Some(at) = ["href=\"", "src=\""]
-        .iter()
-        .filter_map(|a| rest.find(a).map(|i| (i, a.len())))
-        .min()
-    {
-        let (index, len) = at;
-        out.push_str(&rest[..index + len]);
-        rest = &rest[index + len..];
+    // `html[..copied]` is in `out`; attribute names are looked for from there on.
+    let mut copied = 0;
+    let mut from = 0;
+    let mut scanned = 0;
+    while let Some(found) = html[from..].find("=\"") {
+        let name_end = from + found;
+        let value = name_end + 2;
+        scanned += value - from;
+        from = value;
+        let before = &html[copied..name_end];
+        if !before.ends_with("href") && !before.ends_with("src") {
+            continue;
+        }
+        out.push_str(&html[copied..value]);
+        copied = value;
+        let rest = &html[value..];
         if rest.starts_with('#') {
             out.push_str(page_url);
         } else if rest.starts_with(base_path) && !rest.starts_with("//") {
             out.push_str(base_url);
-            rest = &rest[base_path.len()..];
+            copied += base_path.len();
+            from = copied;
         }
     }
-    out.push_str(rest);
-    out
+    scanned += html.len() - from;
+    out.push_str(&html[copied..]);
+    (out, scanned)
 }
 
 fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
@@ -710,5 +731,37 @@ mod tests {
             "https://x.org/p/",
         );
         assert_eq!(out, r#"<img src="//cdn.x/a.png">"#);
+    }
+
+    #[test]
+    fn absolutize_reads_each_byte_once_whatever_the_number_of_links() {
+        let link = r##"<p><a href="/a/">a</a> <a href="#n">n</a> <b data-x="1">x</b></p>"##;
+        let image = r#"<img src="/i.png" alt="i">"#;
+        let mut html = link.repeat(20_000);
+        html.push_str(image);
+        let (out, scanned) = absolutize_counting(&html, "/", "https://x.org/", "https://x.org/p/");
+        assert!(
+            scanned <= html.len(),
+            "{scanned} bytes scanned for {}",
+            html.len()
+        );
+        assert_eq!(out.matches(r#"href="https://x.org/a/""#).count(), 20_000);
+        assert_eq!(
+            out.matches(r##"href="https://x.org/p/#n""##).count(),
+            20_000
+        );
+        assert!(out.ends_with(r#"<img src="https://x.org/i.png" alt="i">"#));
+    }
+
+    #[test]
+    fn absolutize_matches_attribute_names_as_before() {
+        // Any name ending in `src` or `href` counts (`data-src`), a value's own `="` does not
+        // start an attribute, and the base path is consumed once.
+        let html = r#"<img data-src="/x/a.png"><a href="/x/src="/x/q">q</a><a title="/x/">t</a>"#;
+        let out = absolutize(html, "/x/", "https://o.org/x/", "https://o.org/x/p/");
+        assert_eq!(
+            out,
+            r#"<img data-src="https://o.org/x/a.png"><a href="https://o.org/x/src="https://o.org/x/q">q</a><a title="/x/">t</a>"#
+        );
     }
 }

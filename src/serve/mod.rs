@@ -18,11 +18,12 @@ use std::collections::BTreeSet;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use url::Url;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Entry};
 use crate::output::MemorySink;
 use crate::pipeline::BuildOptions;
 use crate::pipeline::session::{Session, Update};
@@ -40,6 +41,8 @@ pub struct ServeOptions {
     pub cache: bool,
     /// Open the site in the default browser once it is served.
     pub open: bool,
+    /// How long a client may take to send a request's headers before its connection is closed.
+    pub header_timeout: Duration,
 }
 
 /// Ports tried after the requested one when it is taken.
@@ -163,12 +166,7 @@ impl Preview {
         let mut diagnostics = Diagnostics::new();
         diagnostics.extend(self.config_errors.iter().cloned());
         diagnostics.extend(update.diagnostics.iter().cloned());
-        let errors: Vec<String> = diagnostics
-            .sorted()
-            .into_iter()
-            .filter(|d| d.is_error())
-            .map(|d| d.render())
-            .collect();
+        let errors = state::ErrorBox::new(&diagnostics);
         let base_path = self.session.as_ref().map(|s| s.config().base_path.clone());
         let message = {
             let mut site = self.state.write();
@@ -196,7 +194,7 @@ impl Preview {
 
     /// Prints the rebuild's summary and the diagnostics not printed before.
     fn report(&mut self, update: &Update, diagnostics: &Diagnostics) {
-        let now: BTreeSet<String> = diagnostics.sorted().iter().map(|d| d.render()).collect();
+        let now: BTreeSet<String> = diagnostics.limited().iter().map(Entry::render).collect();
         for line in now.difference(&self.printed) {
             eprintln!("{line}");
         }
@@ -304,7 +302,7 @@ pub fn run(options: &ServeOptions) -> i32 {
         options.drafts,
         options.cache,
     );
-    if let Err(e) = server::spawn(listener, preview.state()) {
+    if let Err(e) = server::spawn(listener, preview.state(), options.header_timeout) {
         eprintln!("error: cannot serve: {e}");
         return 2;
     }

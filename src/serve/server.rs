@@ -1,5 +1,9 @@
 //! The HTTP side of `serve`: axum on a single-threaded tokio runtime of its own thread.
 //!
+//! Connections are accepted here rather than by `axum::serve`, which offers no way to limit how
+//! long a client may take over its request headers: without that limit, a client that opens
+//! connections and never finishes a request holds each one forever.
+//!
 //! Requests are answered from [`SiteState`] alone, so a request can only get a key of the
 //! in-memory map: there is no file system path to escape from. Paths are still checked before
 //! the lookup, so that `..`, `%2e%2e`, encoded slashes and the like get a clear 400 rather than
@@ -8,6 +12,7 @@
 use std::convert::Infallible;
 use std::io;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -17,10 +22,12 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::stream::{self, Stream, StreamExt};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use percent_encoding::percent_decode_str;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::state::{AppState, Served, SiteState, with_overlay};
+use super::state::{AppState, ErrorBox, Served, SiteState, with_overlay};
 
 /// The live-reload script, printed into every page by the templates (`live_reload`).
 pub const SCRIPT_PATH: &str = "/__lemma/livereload.js";
@@ -29,8 +36,13 @@ pub const EVENTS_PATH: &str = "/__lemma/events";
 
 const SCRIPT: &str = include_str!("livereload.js");
 
-/// Serves `state` on `listener` from a new thread, until the process ends.
-pub fn spawn(listener: std::net::TcpListener, state: AppState) -> io::Result<()> {
+/// Serves `state` on `listener` from a new thread, until the process ends. A connection whose
+/// client has not sent a request's headers within `header_timeout` is closed.
+pub fn spawn(
+    listener: std::net::TcpListener,
+    state: AppState,
+    header_timeout: Duration,
+) -> io::Result<()> {
     listener.set_nonblocking(true)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -46,12 +58,33 @@ pub fn spawn(listener: std::net::TcpListener, state: AppState) -> io::Result<()>
                         return;
                     }
                 };
-                if let Err(e) = axum::serve(listener, router(state)).await {
-                    eprintln!("error: the server stopped: {e}");
-                }
+                serve(listener, router(state), header_timeout).await;
             });
         })?;
     Ok(())
+}
+
+/// Accepts connections until the process ends, each served on a task of its own.
+async fn serve(listener: tokio::net::TcpListener, app: Router, header_timeout: Duration) {
+    let service = TowerToHyperService::new(app);
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of file descriptors, most likely: wait for connections to close.
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let service = service.clone();
+        tokio::spawn(async move {
+            let mut http = hyper::server::conn::http1::Builder::new();
+            http.timer(TokioTimer::new())
+                .header_read_timeout(header_timeout);
+            // A connection that fails (a timeout, a reset, a bad request) concerns its client only.
+            let _ = http.serve_connection(TokioIo::new(stream), service).await;
+        });
+    }
 }
 
 pub fn router(state: AppState) -> Router {
@@ -196,7 +229,7 @@ async fn site_file(State(state): State<AppState>, method: Method, uri: Uri) -> R
 }
 
 /// The site's `404.html` (or a minimal page when the site has none yet) with status 404.
-fn not_found(page: Option<Served>, errors: &[String]) -> Response {
+fn not_found(page: Option<Served>, errors: &ErrorBox) -> Response {
     let page = page.unwrap_or_else(|| Served {
         bytes: "<!doctype html><html><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1></body></html>".into(),
         content_type: HeaderValue::from_static("text/html; charset=utf-8"),
@@ -204,7 +237,7 @@ fn not_found(page: Option<Served>, errors: &[String]) -> Response {
     respond(StatusCode::NOT_FOUND, page, errors)
 }
 
-fn respond(status: StatusCode, file: Served, errors: &[String]) -> Response {
+fn respond(status: StatusCode, file: Served, errors: &ErrorBox) -> Response {
     let body = if file.is_html() && !errors.is_empty() {
         Body::from(with_overlay(&file.bytes, errors))
     } else {

@@ -11,6 +11,7 @@ use axum::body::Bytes;
 use axum::http::HeaderValue;
 use tokio::sync::broadcast;
 
+use crate::diagnostics::{Diagnostics, Entry};
 use crate::output::OutputFile;
 
 /// One file ready to send.
@@ -34,9 +35,50 @@ pub struct SiteState {
     pub base_path: String,
     /// The same, decoded, as requests are matched once decoded.
     pub base_path_decoded: String,
-    /// The errors of the site as it is on disk now (`path:line:col: error: message`, with the
-    /// source line); shown over every HTML page while there are any.
-    pub errors: Vec<String>,
+    /// The errors of the site as it is on disk now, shown over every HTML page while there
+    /// are any.
+    pub errors: ErrorBox,
+}
+
+/// The most lines the error box shows: it goes into every page served.
+const BOX_LINES: usize = 100;
+
+/// What the error box over the pages says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ErrorBox {
+    /// `path:line:col: error: message` with the source line under it, a few per file, as the
+    /// terminal report has them ([`Diagnostics::limited`]).
+    pub lines: Vec<String>,
+    /// All errors, shown or not.
+    pub count: usize,
+}
+
+impl ErrorBox {
+    pub fn new(diagnostics: &Diagnostics) -> ErrorBox {
+        let mut lines = Vec::new();
+        let mut left_out = 0;
+        for entry in diagnostics.limited().iter().filter(|e| e.is_error()) {
+            if lines.len() < BOX_LINES {
+                lines.push(entry.render());
+            } else {
+                left_out += match entry {
+                    Entry::Shown(_) => 1,
+                    Entry::Omitted(more) => more.count,
+                };
+            }
+        }
+        if left_out > 0 {
+            lines.push(format!("… and {left_out} more (see the terminal)"));
+        }
+        ErrorBox {
+            lines,
+            count: diagnostics.error_count(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
 }
 
 impl SiteState {
@@ -45,7 +87,7 @@ impl SiteState {
             files: HashMap::new(),
             base_path: String::new(),
             base_path_decoded: String::new(),
-            errors: Vec::new(),
+            errors: ErrorBox::default(),
         };
         state.set_base_path(base_path);
         state
@@ -167,16 +209,13 @@ pub fn content_type(path: &str) -> HeaderValue {
 }
 
 /// `html` with a box listing `errors` at the start of its `<body>`.
-pub fn with_overlay(html: &[u8], errors: &[String]) -> Vec<u8> {
+pub fn with_overlay(html: &[u8], errors: &ErrorBox) -> Vec<u8> {
     let mut text = String::new();
-    for error in errors {
-        let _ = pulldown_cmark_escape::escape_html(&mut text, error);
+    for line in &errors.lines {
+        let _ = pulldown_cmark_escape::escape_html(&mut text, line);
         text.push('\n');
     }
-    let count = errors
-        .iter()
-        .filter(|e| e.lines().next().is_some_and(|l| l.contains(": error: ")))
-        .count();
+    let count = errors.count;
     let overlay = format!(
         concat!(
             "<div id=\"lemma-errors\" role=\"alert\" style=\"position:fixed;z-index:2147483647;",
@@ -235,7 +274,11 @@ mod tests {
     #[test]
     fn overlay_goes_after_the_body_tag_and_is_escaped() {
         let html = b"<html><head></head><body class=\"x\"><p>hi</p></body></html>";
-        let out = with_overlay(html, &["content/a.md:3:1: error: <bad>".to_string()]);
+        let errors = ErrorBox {
+            lines: vec!["content/a.md:3:1: error: <bad>".to_string()],
+            count: 1,
+        };
+        let out = with_overlay(html, &errors);
         let out = String::from_utf8(out).unwrap();
         assert!(out.starts_with("<html><head></head><body class=\"x\"><div id=\"lemma-errors\""));
         assert!(
@@ -248,7 +291,11 @@ mod tests {
 
     #[test]
     fn overlay_without_a_body_goes_first() {
-        let out = with_overlay(b"plain", &["x".to_string()]);
+        let errors = ErrorBox {
+            lines: vec!["x".to_string()],
+            count: 1,
+        };
+        let out = with_overlay(b"plain", &errors);
         assert!(
             String::from_utf8(out)
                 .unwrap()
