@@ -261,13 +261,19 @@ mod tests {
         staging.publish()
     }
 
+    /// `dir/public`, published by lemma before, holding `path` with `text`.
+    fn published(dir: &Path, path: &str, text: &str) -> PathBuf {
+        let out = dir.join("public");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join(path), text).unwrap();
+        std::fs::write(out.join(OWNER_MARKER), "").unwrap();
+        out
+    }
+
     #[test]
     fn replaces_old_output_completely() {
         let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        std::fs::create_dir_all(&out).unwrap();
-        std::fs::write(out.join("stale.html"), "old").unwrap();
-        std::fs::write(out.join(OWNER_MARKER), "").unwrap();
+        let out = published(dir.path(), "stale.html", "old");
         let page = OutputFile::bytes(path("a/index.html"), b"new".to_vec());
         write_site(dir.path(), &out, &[page]).unwrap();
         assert_eq!(
@@ -286,10 +292,7 @@ mod tests {
     #[test]
     fn failed_write_keeps_the_old_output() {
         let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        std::fs::create_dir_all(&out).unwrap();
-        std::fs::write(out.join("index.html"), "published").unwrap();
-        std::fs::write(out.join(OWNER_MARKER), "").unwrap();
+        let out = published(dir.path(), "index.html", "published");
         let missing = OutputFile::copy(path("x.png"), dir.path().join("does-not-exist.png"));
         assert!(write_site(dir.path(), &out, &[missing]).is_err());
         assert_eq!(
