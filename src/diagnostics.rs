@@ -134,11 +134,15 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(
-            f,
-            "{}:{}:{}: {}: {}",
-            self.path, self.line, self.column, kind, self.message
-        )
+        // Line 0 is the whole file: `path:0:0:` would send an editor to a line that is not there.
+        match self.line {
+            0 => write!(f, "{}: {}: {}", self.path, kind, self.message),
+            line => write!(
+                f,
+                "{}:{}:{}: {}: {}",
+                self.path, line, self.column, kind, self.message
+            ),
+        }
     }
 }
 

@@ -280,7 +280,7 @@ fn a_static_file_colliding_with_a_page_leaves_public_unchanged() {
     assert_failed_build_leaves_public(
         published(&[]),
         ("static/404.html", "mine"),
-        "error: static/404.html collides with a page lemma generates",
+        "static/404.html: error: static/404.html collides with a page lemma generates",
     );
     assert_failed_build_leaves_public(
         published(&[]),
