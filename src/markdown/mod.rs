@@ -8,6 +8,7 @@
 mod events;
 mod links;
 mod mkdocs;
+mod refused;
 
 use std::collections::BTreeSet;
 use std::ops::Range;
