@@ -11,7 +11,7 @@ use chrono::FixedOffset;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::permalink::Permalink;
 
 pub const CONFIG_FILE: &str = "lemma.yaml";
@@ -247,21 +247,39 @@ pub fn parse_offset(text: &str) -> Result<FixedOffset, String> {
     FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60)).ok_or_else(bad)
 }
 
-/// A YAML error as a diagnostic. `line_offset` is the file line before the YAML starts
-/// (front matter begins after `---`), and `file_text` is the whole file, for the snippet.
+/// A YAML error as a diagnostic. `yaml_start` is the byte offset of the YAML in `file_text`,
+/// the whole file (front matter begins after `---`).
 pub fn yaml_error(
     path: &str,
     error: &serde_saphyr::Error,
-    line_offset: usize,
+    yaml_start: usize,
     file_text: &str,
 ) -> Diagnostic {
-    let (line, column) = error
-        .location()
-        .map(|l| (l.line() as usize, l.column() as usize))
-        .filter(|&(line, _)| line > 0)
-        .unwrap_or((1, 1));
-    Diagnostic::error(path, line + line_offset, column, plain_yaml_message(error))
-        .with_snippet(file_text)
+    let lines = LineIndex::new(file_text);
+    let (line, column) = match error.location() {
+        Some(location) => yaml_position(&location, yaml_start, file_text, &lines),
+        None => lines.position(file_text, yaml_start),
+    };
+    Diagnostic::error(path, line, column, plain_yaml_message(error)).with_snippet(file_text)
+}
+
+/// The file position of a place in YAML starting at byte `yaml_start` of `file_text`. Taken
+/// from the byte offset where serde-saphyr has it: YAML also ends a line at a lone `\r`, and
+/// its line numbers then drift from the file's.
+pub fn yaml_position(
+    location: &serde_saphyr::Location,
+    yaml_start: usize,
+    file_text: &str,
+    lines: &LineIndex,
+) -> (usize, usize) {
+    match location.span().byte_offset() {
+        Some(byte) => lines.position(file_text, yaml_start.saturating_add(byte as usize)),
+        None => {
+            let (first_line, _) = lines.position(file_text, yaml_start);
+            let line = (location.line() as usize).max(1);
+            (first_line + line - 1, (location.column() as usize).max(1))
+        }
+    }
 }
 
 /// serde-saphyr's message without its own position suffix and snippet: lemma prints both itself.

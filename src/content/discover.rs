@@ -17,6 +17,24 @@ pub struct SourceFile {
     pub text: String,
 }
 
+impl SourceFile {
+    /// A file's text as every stage sees it. CommonMark reads U+0000 as U+FFFD, and lemma relies
+    /// on it: NUL delimits the formula placeholders of its HTML, so an author's NUL could
+    /// swallow text or pull in a formula. Both are one character, so lines and columns stay.
+    pub fn new(path: String, content_path: String, text: String) -> SourceFile {
+        let text = if text.contains('\0') {
+            text.replace('\0', "\u{FFFD}")
+        } else {
+            text
+        };
+        SourceFile {
+            path,
+            content_path,
+            text,
+        }
+    }
+}
+
 /// A non-Markdown file in `content/` (an image beside its article); copied to the same
 /// relative path in the output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,11 +95,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<SourceFile>, Vec<Asset>
             let shown = display_path(root, &path);
             match std::fs::read(&path) {
                 Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => Ok(SourceFile {
-                        path: shown,
-                        content_path,
-                        text,
-                    }),
+                    Ok(text) => Ok(SourceFile::new(shown, content_path, text)),
                     Err(e) => Err(Diagnostic::error(
                         shown,
                         0,

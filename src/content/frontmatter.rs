@@ -10,11 +10,12 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::config::{MathConfig, yaml_error};
+use crate::config::{MathConfig, yaml_error, yaml_position};
 use crate::content::SourceFile;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, LineIndex};
 
-const KNOWN_KEYS: [&str; 13] = [
+/// The keys lemma reads; others are warned about.
+pub const KNOWN_KEYS: [&str; 13] = [
     "title",
     "date",
     "updated",
@@ -125,7 +126,7 @@ pub fn parse(file: &SourceFile, timezone: FixedOffset) -> (Option<Parsed>, Vec<D
         Err(e) => {
             return (
                 None,
-                vec![yaml_error(&file.path, &e, block.first_line - 1, &file.text)],
+                vec![yaml_error(&file.path, &e, block.yaml_start, &file.text)],
             );
         }
     };
@@ -142,6 +143,8 @@ pub fn parse(file: &SourceFile, timezone: FixedOffset) -> (Option<Parsed>, Vec<D
 
 struct Block<'a> {
     yaml: &'a str,
+    /// Byte offset of the YAML in the file.
+    yaml_start: usize,
     /// File line of the first YAML line.
     first_line: usize,
     body_offset: usize,
@@ -161,6 +164,7 @@ fn split(text: &str) -> Option<Option<Block<'_>>> {
         if bare == "---" || bare == "..." {
             return Some(Some(Block {
                 yaml: &text[yaml_start..offset],
+                yaml_start,
                 first_line: 2,
                 body_offset: offset + line.len(),
             }));
@@ -193,11 +197,12 @@ fn validate(
     timezone: FixedOffset,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> FrontMatter {
-    let shift = block.first_line - 1;
-    let located = |line: u64, column: u64| (line as usize + shift, column as usize);
+    let lines = LineIndex::new(&file.text);
+    let located =
+        |at: &serde_saphyr::Location| yaml_position(at, block.yaml_start, &file.text, &lines);
     let mut date_field = |field: Option<Spanned<String>>, name: &str| {
         let field = field?;
-        let (line, column) = located(field.referenced.line(), field.referenced.column());
+        let (line, column) = located(&field.referenced);
         match parse_date(&field.value, timezone) {
             Some(date) => Some(date),
             None => {
@@ -215,7 +220,7 @@ fn validate(
     let date = date_field(raw.date, "date");
     let updated = date_field(raw.updated, "updated");
     let id = raw.id.map(|id| {
-        let (line, column) = located(id.referenced.line(), id.referenced.column());
+        let (line, column) = located(&id.referenced);
         Located {
             value: id.value,
             line,
@@ -226,7 +231,7 @@ fn validate(
         .aliases
         .into_iter()
         .map(|alias| {
-            let (line, column) = located(alias.referenced.line(), alias.referenced.column());
+            let (line, column) = located(&alias.referenced);
             Located {
                 value: alias.value,
                 line,
@@ -363,6 +368,20 @@ mod tests {
             "{}",
             diagnostics[0]
         );
+    }
+
+    #[test]
+    fn a_lone_carriage_return_does_not_shift_yaml_positions() {
+        // YAML ends a line at a lone `\r`, the file's lines do not.
+        let (_, diagnostics) = parse(&file("---\nslug: \r#\ndate: never\n---\n"), tz());
+        assert_eq!(
+            (diagnostics[0].line, diagnostics[0].column),
+            (3, 7),
+            "{}",
+            diagnostics[0]
+        );
+        let (_, diagnostics) = parse(&file("---\nslug: \r#\nid: [\n\n---\n"), tz());
+        assert!(diagnostics[0].line <= 5, "{}", diagnostics[0]);
     }
 
     #[test]

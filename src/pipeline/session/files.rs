@@ -58,9 +58,5 @@ pub(super) fn read_source(
         .map_err(|e| Diagnostic::error(&shown, 0, 0, format!("cannot read: {e}")))?;
     let text = String::from_utf8(bytes)
         .map_err(|e| Diagnostic::error(&shown, 0, 0, format!("not valid UTF-8: {e}")))?;
-    Ok(SourceFile {
-        path: shown,
-        content_path: content_path.to_string(),
-        text,
-    })
+    Ok(SourceFile::new(shown, content_path.to_string(), text))
 }

@@ -78,3 +78,20 @@ fn a_cited_tag_cannot_smuggle_a_trusted_command() {
         "content/a.md:8:6: error: `\\href` cannot share a formula with `\\eqref`/`\\ref` (it comes from a macro or a referenced equation's `\\tag`)"
     );
 }
+
+#[test]
+fn nul_characters_cannot_forge_or_swallow_a_formula() {
+    // lemma marks formulas in its HTML as NUL, index, NUL. An author's NULs used to pull in a
+    // formula's rendering where they stood, or drop the text between them.
+    let b =
+        Site::with_article("Before $x^2$.\n\nforged \u{0}0\u{0} and kept \u{0}text\u{0} here.\n")
+            .build();
+    b.assert_success();
+    let page = b.read("archives/1/index.html");
+    assert_eq!(page.matches("class=\"katex\"").count(), 1, "{page}");
+    assert_contains!(
+        page,
+        "forged \u{FFFD}0\u{FFFD} and kept \u{FFFD}text\u{FFFD} here."
+    );
+    assert_not_contains!(page, "\u{0}");
+}
