@@ -264,16 +264,28 @@ pub fn yaml_error(
 }
 
 /// The file position of a place in YAML starting at byte `yaml_start` of `file_text`. Taken
-/// from the byte offset where serde-saphyr has it: YAML also ends a line at a lone `\r`, and
-/// its line numbers then drift from the file's.
+/// from serde-saphyr's offsets (in bytes, or in characters where it has no bytes, as for
+/// scanner errors), not its lines: YAML also ends a line at a lone `\r`, and its line numbers
+/// then drift from the file's.
 pub fn yaml_position(
     location: &serde_saphyr::Location,
     yaml_start: usize,
     file_text: &str,
     lines: &LineIndex,
 ) -> (usize, usize) {
-    match location.span().byte_offset() {
-        Some(byte) => lines.position(file_text, yaml_start.saturating_add(byte as usize)),
+    let span = location.span();
+    let yaml = file_text.get(yaml_start..).unwrap_or("");
+    let offset = match span.byte_offset() {
+        Some(byte) => Some(byte as usize),
+        None if span != serde_saphyr::Span::UNKNOWN => Some(
+            yaml.char_indices()
+                .nth(span.offset() as usize)
+                .map_or(yaml.len(), |(byte, _)| byte),
+        ),
+        None => None,
+    };
+    match offset {
+        Some(offset) => lines.position(file_text, yaml_start.saturating_add(offset)),
         None => {
             let (first_line, _) = lines.position(file_text, yaml_start);
             let line = (location.line() as usize).max(1);
