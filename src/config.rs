@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::content::xml_chars;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::permalink::Permalink;
 
 pub const CONFIG_FILE: &str = "lemma.yaml";
@@ -250,23 +250,22 @@ pub fn parse_offset(text: &str) -> Result<FixedOffset, String> {
     FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60)).ok_or_else(bad)
 }
 
-/// A YAML error as a diagnostic. `line_offset` is the file line before the YAML starts
-/// (front matter begins after `---`), and `file_text` is the whole file, for the snippet.
+/// A YAML error as a diagnostic. `yaml_start` is the byte offset of the YAML in `file_text`,
+/// the whole file (front matter begins after `---`).
 pub fn yaml_error(
     path: &str,
     error: &serde_saphyr::Error,
-    line_offset: usize,
+    yaml_start: usize,
     file_text: &str,
 ) -> Diagnostic {
-    let (line, column) = error
-        .location()
-        .map(|l| (l.line() as usize, l.column() as usize))
-        .filter(|&(line, _)| line > 0)
-        .unwrap_or((1, 1));
-    let line = line + line_offset;
+    let lines = LineIndex::new(file_text);
+    let (line, column) = match error.location() {
+        Some(location) => yaml_position(&location, yaml_start, file_text, &lines),
+        None => lines.position(file_text, yaml_start),
+    };
     let found = file_text
         .lines()
-        .nth(line - 1)
+        .nth(line.saturating_sub(1))
         .and_then(|text| text.chars().nth(column.saturating_sub(1)));
     let message = match found.filter(|&c| xml_chars::is_forbidden(c)) {
         Some(c) => format!(
@@ -278,6 +277,37 @@ pub fn yaml_error(
             .unwrap_or_else(|| plain_yaml_message(error)),
     };
     Diagnostic::error(path, line, column, message).with_snippet(file_text)
+}
+
+/// The file position of a place in YAML starting at byte `yaml_start` of `file_text`. Taken
+/// from serde-saphyr's offsets (in bytes, or in characters where it has no bytes, as for
+/// scanner errors), not its lines: YAML also ends a line at a lone `\r`, and its line numbers
+/// then drift from the file's.
+pub fn yaml_position(
+    location: &serde_saphyr::Location,
+    yaml_start: usize,
+    file_text: &str,
+    lines: &LineIndex,
+) -> (usize, usize) {
+    let span = location.span();
+    let yaml = file_text.get(yaml_start..).unwrap_or("");
+    let offset = match span.byte_offset() {
+        Some(byte) => Some(byte as usize),
+        None if span != serde_saphyr::Span::UNKNOWN => Some(
+            yaml.char_indices()
+                .nth(span.offset() as usize)
+                .map_or(yaml.len(), |(byte, _)| byte),
+        ),
+        None => None,
+    };
+    match offset {
+        Some(offset) => lines.position(file_text, yaml_start.saturating_add(offset)),
+        None => {
+            let (first_line, _) = lines.position(file_text, yaml_start);
+            let line = (location.line() as usize).max(1);
+            (first_line + line - 1, (location.column() as usize).max(1))
+        }
+    }
 }
 
 /// serde-saphyr's message without its own position suffix and snippet: lemma prints both itself.

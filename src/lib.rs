@@ -10,6 +10,8 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 mod embedded;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod markdown;
 pub mod math;
 pub mod output;

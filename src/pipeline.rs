@@ -377,26 +377,12 @@ fn render_markdown(
         .into_par_iter()
         .map(|loaded| {
             let url = format!("{}{}", config.base_path, loaded.path.url());
-            let input = markdown::Input {
-                file: &loaded.file,
-                body_offset: loaded.parsed.body_offset,
-                url: &url,
-                drop_first_heading: loaded.parsed.front.title.is_none(),
-                targets,
-            };
-            let mut formulas: Vec<Formula> = Vec::new();
-            let mut body = markdown::render(&input, &mut formulas);
-            let summary_html = loaded
-                .parsed
-                .front
-                .summary
-                .as_ref()
-                .map(|s| markdown::render_summary(&input, s, &mut formulas, &mut body));
-            let math = math::prepare(
+            let (body, summary_html, math) = markdown_and_math(
                 &loaded.file,
-                &formulas,
+                &loaded.parsed,
+                &url,
+                targets,
                 &config.math.macros,
-                &loaded.parsed.front.macros,
             );
             Rendered {
                 loaded,
@@ -411,6 +397,34 @@ fn render_markdown(
         diagnostics.extend(r.math.diagnostics.iter().cloned());
     }
     rendered
+}
+
+/// One article through the Markdown stage and math preprocessing, KaTeX not yet called: its
+/// body, the HTML of its `summary:`, and its numbered formulas. Public for the fuzz targets.
+#[doc(hidden)]
+pub fn markdown_and_math(
+    file: &SourceFile,
+    parsed: &Parsed,
+    url: &str,
+    targets: &LinkTargets,
+    site_macros: &BTreeMap<String, String>,
+) -> (RenderedBody, Option<String>, ArticleMath) {
+    let input = markdown::Input {
+        file,
+        body_offset: parsed.body_offset,
+        url,
+        drop_first_heading: parsed.front.title.is_none(),
+        targets,
+    };
+    let mut formulas: Vec<Formula> = Vec::new();
+    let mut body = markdown::render(&input, &mut formulas);
+    let summary_html = parsed
+        .front
+        .summary
+        .as_ref()
+        .map(|s| markdown::render_summary(&input, s, &mut formulas, &mut body));
+    let math = math::prepare(file, &formulas, site_macros, &parsed.front.macros);
+    (body, summary_html, math)
 }
 
 /// A link to a file of the output, with the article it is written in.

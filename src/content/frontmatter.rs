@@ -10,12 +10,13 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::config::{MathConfig, yaml_error};
+use crate::config::{MathConfig, yaml_error, yaml_position};
 use crate::content::SourceFile;
 use crate::content::xml_chars;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, LineIndex};
 
-const KNOWN_KEYS: [&str; 13] = [
+/// The keys lemma reads; others are warned about.
+pub const KNOWN_KEYS: [&str; 13] = [
     "title",
     "date",
     "updated",
@@ -227,7 +228,7 @@ pub fn parse(file: &SourceFile, timezone: FixedOffset) -> (Option<Parsed>, Vec<D
         Err(e) => {
             return (
                 None,
-                vec![yaml_error(&file.path, &e, block.first_line - 1, &file.text)],
+                vec![yaml_error(&file.path, &e, block.yaml_start, &file.text)],
             );
         }
     };
@@ -244,6 +245,8 @@ pub fn parse(file: &SourceFile, timezone: FixedOffset) -> (Option<Parsed>, Vec<D
 
 struct Block<'a> {
     yaml: &'a str,
+    /// Byte offset of the YAML in the file.
+    yaml_start: usize,
     /// File line of the first YAML line.
     first_line: usize,
     body_offset: usize,
@@ -263,6 +266,7 @@ fn split(text: &str) -> Option<Option<Block<'_>>> {
         if bare == "---" || bare == "..." {
             return Some(Some(Block {
                 yaml: &text[yaml_start..offset],
+                yaml_start,
                 first_line: 2,
                 body_offset: offset + line.len(),
             }));
@@ -298,6 +302,8 @@ fn validate(
     let mut check = Checker {
         file,
         shift: block.first_line - 1,
+        lines: LineIndex::new(&file.text),
+        yaml_start: block.yaml_start,
         diagnostics,
     };
     let text = |check: &mut Checker, field, value: Option<Spanned<String>>| {
@@ -342,12 +348,20 @@ struct Checker<'a> {
     file: &'a SourceFile,
     /// File lines before the YAML block.
     shift: usize,
+    lines: LineIndex,
+    /// Byte offset of the YAML block in the file.
+    yaml_start: usize,
     diagnostics: &'a mut Vec<Diagnostic>,
 }
 
 impl Checker<'_> {
     fn place<T>(&self, value: &Spanned<T>) -> (usize, usize) {
-        self.at(value.referenced.line(), value.referenced.column())
+        yaml_position(
+            &value.referenced,
+            self.yaml_start,
+            &self.file.text,
+            &self.lines,
+        )
     }
 
     fn at(&self, line: u64, column: u64) -> (usize, usize) {
@@ -651,6 +665,26 @@ mod tests {
         assert_eq!((diagnostics[0].line, diagnostics[0].column), (5, 5));
         assert!(
             diagnostics[0].message.contains("item 2 is null"),
+            "{}",
+            diagnostics[0]
+        );
+    }
+
+    #[test]
+    fn a_lone_carriage_return_does_not_shift_yaml_positions() {
+        // YAML ends a line at a lone `\r`, the file's lines do not.
+        let (_, diagnostics) = parse(&file("---\nslug: \r#\ndate: never\n---\n"), tz());
+        assert_eq!(
+            (diagnostics[0].line, diagnostics[0].column),
+            (3, 7),
+            "{}",
+            diagnostics[0]
+        );
+        // A scanner error has no byte offset, only a character offset (of the scalar).
+        let (_, diagnostics) = parse(&file("---\nslug: \r#\ntitle: \"中\\q\"\n---\n"), tz());
+        assert_eq!(
+            (diagnostics[0].line, diagnostics[0].column),
+            (3, 8),
             "{}",
             diagnostics[0]
         );

@@ -9,6 +9,7 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 
 use super::links::{self, Resolution};
 use super::mkdocs::Shifts;
+use super::refused;
 use super::{Formula, Input, Mode, RenderedBody, heading_id, placeholder};
 use crate::diagnostics::{Diagnostic, LineIndex};
 
@@ -95,6 +96,7 @@ impl<'i, 'f> Rewriter<'i, 'f> {
         let mut rewritten: Stream<'a> = Vec::with_capacity(original.len());
         let mut depth = 0usize;
         let mut block_start = 0usize;
+        let mut in_code_block = false;
         let mut i = 0;
         while i < original.len() {
             let (event, range) = &original[i];
@@ -192,17 +194,28 @@ impl<'i, 'f> Rewriter<'i, 'f> {
                 Event::Text(_) => {
                     let end = original[i..]
                         .iter()
-                        .position(|(e, _)| !matches!(e, Event::Text(_)))
+                        .position(|(e, _)| {
+                            !matches!(e, Event::Text(_) | Event::SoftBreak | Event::HardBreak)
+                        })
                         .map_or(original.len(), |n| i + n);
-                    self.text_run(&original[i..end], &mut rewritten);
+                    if !in_code_block {
+                        self.refused_math(&original[i..end], out);
+                    }
+                    rewritten.extend(original[i..end].iter().cloned());
                     i = end;
                     continue;
                 }
                 _ => rewritten.push((event.clone(), range.clone())),
             }
             match &original[i].0 {
-                Event::Start(_) => depth += 1,
-                Event::End(_) => depth = depth.saturating_sub(1),
+                Event::Start(tag) => {
+                    depth += 1;
+                    in_code_block |= matches!(tag, Tag::CodeBlock(_));
+                }
+                Event::End(tag) => {
+                    depth = depth.saturating_sub(1);
+                    in_code_block &= !matches!(tag, TagEnd::CodeBlock);
+                }
                 _ => {}
             }
             i += 1;
@@ -210,52 +223,17 @@ impl<'i, 'f> Rewriter<'i, 'f> {
         *stream = rewritten;
     }
 
-    /// Copies a run of text, except that `$…$` with unbalanced braces, which pulldown-cmark
-    /// refuses as math, goes to KaTeX anyway: the author meant a formula and should hear
-    /// what is wrong with it rather than see it printed as text.
-    fn text_run<'a>(&mut self, run: &[(Event<'a>, Range<usize>)], rewritten: &mut Stream<'a>) {
-        let text: String = run
-            .iter()
-            .filter_map(|(e, _)| {
-                if let Event::Text(t) = e {
-                    Some(t.as_ref())
-                } else {
-                    None
-                }
-            })
-            .collect();
-        let range = run[0].1.start..run[run.len() - 1].1.end;
-        let candidates = unbalanced_math(&text);
-        if candidates.is_empty() {
-            rewritten.extend(run.iter().cloned());
-            return;
+    /// Reports the formulas of a run of text and line breaks that pulldown-cmark refused as
+    /// math (see [`refused`]). A formula broken by other inline markup (`*`, a code span) is
+    /// beyond this check.
+    fn refused_math(&self, run: &[(Event, Range<usize>)], out: &mut RenderedBody) {
+        let start = run[0].1.start;
+        let source = &self.source[start..run[run.len() - 1].1.end];
+        for formula in refused::find(source) {
+            let opening = self.position(start + formula.opening);
+            out.diagnostics
+                .push(self.error(start + formula.brace, formula.message(opening)));
         }
-        let raw = &self.source[range.clone()];
-        let mut copied = 0;
-        // Spans come in order: each is looked for after the one before, which keeps the run
-        // linear and puts a span written twice at its own place.
-        let mut searched = 0;
-        for span in candidates {
-            let written = &text[span.clone()];
-            let found = raw.get(searched..).and_then(|rest| rest.find(written));
-            let start = found.map_or(range.start, |at| range.start + searched + at);
-            if let Some(at) = found {
-                searched += at + written.len();
-            }
-            rewritten.push((
-                Event::Text(text[copied..span.start].to_string().into()),
-                range.clone(),
-            ));
-            let index = self.push_formula(
-                text[span.start + 1..span.end - 1].to_string(),
-                false,
-                start + 1,
-                start,
-            );
-            rewritten.push((Event::InlineHtml(placeholder(index).into()), range.clone()));
-            copied = span.end;
-        }
-        rewritten.push((Event::Text(text[copied..].to_string().into()), range));
     }
 
     /// Numbers footnotes in the order they are first cited, and gives each a unique id.
@@ -437,35 +415,6 @@ impl UniqueIds {
             }
         }
     }
-}
-
-/// `$…$` spans that would be inline math but for unbalanced braces.
-fn unbalanced_math(text: &str) -> Vec<Range<usize>> {
-    let mut spans = Vec::new();
-    let mut from = 0;
-    while let Some(open) = text[from..].find('$').map(|i| from + i) {
-        let inner_start = open + 1;
-        let Some(close) = text[inner_start..].find('$').map(|i| inner_start + i) else {
-            break;
-        };
-        let inner = &text[inner_start..close];
-        let looks_like_math = !inner.is_empty()
-            && !inner.starts_with(char::is_whitespace)
-            && !inner.ends_with(char::is_whitespace);
-        let depth = inner.chars().try_fold(0i32, |depth, c| match c {
-            '{' => Some(depth + 1),
-            '}' if depth == 0 => None,
-            '}' => Some(depth - 1),
-            _ => Some(depth),
-        });
-        if looks_like_math && depth != Some(0) {
-            spans.push(open..close + 1);
-            from = close + 1;
-        } else {
-            from = inner_start;
-        }
-    }
-    spans
 }
 
 /// Byte offset of the `summary:` value in the file, so its formulas report a sensible line.

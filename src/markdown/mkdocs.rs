@@ -149,7 +149,7 @@ fn quote_body(lines: &mut [String], column: usize) {
     let mut blank = Vec::new();
     for i in 0..lines.len() {
         let line = &lines[i];
-        if line.trim().is_empty() {
+        if is_blank(line) {
             blank.push(i);
             continue;
         }
@@ -172,6 +172,13 @@ fn quote_body(lines: &mut [String], column: usize) {
             quote_blank(&mut lines[b], column);
         }
     }
+}
+
+/// A CommonMark blank line: spaces and tabs only. (`str::trim` would also take an ideographic
+/// space for blank, and the column arithmetic below would then cut into it.)
+fn is_blank(line: &str) -> bool {
+    line.bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
 /// A blank line inside a block: `>` at the block's column, growing the line only if it is
@@ -237,6 +244,13 @@ mod tests {
             shifts.to_original(prepared.find("- b").unwrap()),
             body.find("- b").unwrap()
         );
+    }
+
+    #[test]
+    fn a_line_of_ideographic_spaces_is_text_not_a_blank_line() {
+        let body = " !!! note\n     x\n\u{3000}\n     y\n";
+        let (prepared, _) = prepare(body);
+        assert_eq!(prepared, " >   note\n >   x\n\u{3000}\n     y\n");
     }
 
     #[test]

@@ -2,12 +2,13 @@
 //!
 //! pulldown-cmark does the parsing and the HTML writing; this module rewrites the event stream in
 //! between: heading ids, article links, figures, footnotes, `<!--more-->`, and math. Formulas are
-//! replaced by a NUL-delimited placeholder. pulldown-cmark turns every NUL of the input into
-//! U+FFFD, as CommonMark requires, so a placeholder can never come from an author's text.
+//! replaced by a NUL-delimited placeholder. Every NUL of the input was made U+FFFD before (as
+//! CommonMark requires; pulldown-cmark does not), so a placeholder never comes from an author.
 
 mod events;
 mod links;
 mod mkdocs;
+mod refused;
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -129,6 +130,8 @@ pub fn render_summary(
     formulas: &mut Vec<Formula>,
     body: &mut RenderedBody,
 ) -> String {
+    // YAML can spell a NUL (`"\0"`) in a file that has none: see `SourceFile::new`.
+    let summary = &summary.replace('\0', "\u{FFFD}");
     let mut stream: Vec<(Event, Range<usize>)> = Parser::new_ext(summary, options())
         .into_offset_iter()
         .collect();

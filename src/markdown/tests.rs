@@ -54,8 +54,9 @@ fn formulas_become_placeholders_with_file_positions() {
 
 #[test]
 fn code_is_never_math() {
-    let (body, formulas) = render_text("`$x$`\n\n```\n$y$\n```\n");
+    let (body, formulas) = render_text("`$x$`\n\n```\n$y$ $$\n{\n$$\n```\n\n    $a{$\n");
     assert!(formulas.is_empty());
+    assert!(body.diagnostics.is_empty(), "{:?}", body.diagnostics);
     assert!(body.html.contains("<code>$x$</code>"), "{}", body.html);
 }
 
@@ -107,4 +108,21 @@ fn first_paragraph_is_the_excerpt_without_a_marker() {
     assert_eq!(body.excerpt.as_deref(), Some("<p>第一段。</p>\n"));
     assert_eq!(body.first_heading.as_deref(), Some("标题"));
     assert!(body.has_more);
+}
+
+#[test]
+fn formulas_refused_for_their_braces_are_errors_at_the_brace() {
+    let (body, formulas) = render_text("ok\n\n$$\nx = \\frac{1}{2\n$$\n\n- $a}$ b\n");
+    assert!(formulas.is_empty());
+    let found: Vec<(usize, usize)> = body
+        .diagnostics
+        .iter()
+        .map(|d| (d.line, d.column))
+        .collect();
+    assert_eq!(found, [(4, 13), (7, 5)], "{:?}", body.diagnostics);
+    assert!(
+        body.html.contains("\\frac{1}{2"),
+        "the text stays: {}",
+        body.html
+    );
 }

@@ -2,7 +2,7 @@
 //!
 //! KaTeX forgets definitions between calls; lemma passes them on as the `macros` option.
 
-use super::numbering::braced;
+use super::tex::{braced, control_sequence_end};
 
 /// The macros `tex` defines, as KaTeX `macros` entries (`\KL` → `\mathrm{KL}`).
 pub fn definitions(tex: &str) -> Vec<(String, String)> {
@@ -10,24 +10,19 @@ pub fn definitions(tex: &str) -> Vec<(String, String)> {
     let mut search = 0;
     while let Some(relative) = tex[search..].find('\\') {
         let at = search + relative;
-        let name_len = tex[at + 1..]
-            .bytes()
-            .take_while(u8::is_ascii_alphabetic)
-            .count();
-        let command = &tex[at..at + 1 + name_len];
-        let after = at + 1 + name_len.max(1).min(tex.len() - at - 1);
-        let parsed = match command {
+        let after = control_sequence_end(tex, at);
+        let parsed = match &tex[at..after] {
             "\\newcommand" | "\\renewcommand" | "\\providecommand" => newcommand(tex, after),
             "\\def" | "\\gdef" => def(tex, after),
             _ => None,
         };
-        match parsed {
+        search = match parsed {
             Some((name, body, end)) => {
                 found.push((name, body));
-                search = end;
+                end
             }
-            None => search = after.max(at + 1),
-        }
+            None => after,
+        };
     }
     found
 }
@@ -73,16 +68,15 @@ fn def(tex: &str, from: usize) -> Option<(String, String, usize)> {
     Some((name, body?.to_string(), end))
 }
 
+/// The control sequence after optional spaces at `from`, and the offset after it.
 fn control_sequence(tex: &str, from: usize) -> Option<(String, usize)> {
     let start = from + (tex[from..].len() - tex[from..].trim_start().len());
-    let rest = tex[start..].strip_prefix('\\')?;
-    let len = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
-    let len = if len == 0 {
-        rest.chars().next()?.len_utf8()
-    } else {
-        len
-    };
-    Some((tex[start..start + 1 + len].to_string(), start + 1 + len))
+    if !tex[start..].starts_with('\\') {
+        return None;
+    }
+    let end = control_sequence_end(tex, start);
+    // A lone backslash at the end of the TeX names nothing.
+    (end > start + 1).then(|| (tex[start..end].to_string(), end))
 }
 
 #[cfg(test)]
@@ -101,6 +95,15 @@ mod tests {
                 ("\\E".to_string(), "\\mathbb{E}[#1]".to_string()),
                 ("\\R".to_string(), "\\mathbb{R}^{#1}".to_string()),
             ]
+        );
+    }
+
+    #[test]
+    fn control_symbols_of_any_width_are_skipped() {
+        assert!(definitions("a\\，b \\中").is_empty());
+        assert_eq!(
+            definitions("\\，\\def\\α{x}"),
+            vec![("\\α".to_string(), "x".to_string())]
         );
     }
 

@@ -6,6 +6,7 @@ pub mod engine;
 mod macros;
 pub mod numbering;
 pub mod store;
+pub(crate) mod tex;
 mod texmap;
 
 use std::collections::{BTreeMap, HashSet};
@@ -150,24 +151,32 @@ pub fn prepare(
             );
         }
         // Equation links need KaTeX's `trust`, which would also let the author's own
-        // `\href` through: such a formula is refused. Elsewhere KaTeX renders these untrusted.
+        // `\href` through, in this formula, a macro or a cited equation's `\tag{…}`: such a
+        // formula is refused. Elsewhere KaTeX renders these untrusted.
         let forbidden = refs
             .linked
             .then(|| {
                 FORBIDDEN.iter().find(|command| {
                     mentions(&formula.tex, command)
                         || macros.values().any(|body| mentions(body, command))
+                        || refs.cited_tags.iter().any(|tag| mentions(tag, command))
                 })
             })
             .flatten();
         if let Some(command) = forbidden {
-            let at = formula.tex.find(command).unwrap_or(0);
+            let (at, through) = match formula.tex.find(command) {
+                Some(at) => (at, ""),
+                None => (
+                    0,
+                    " (it comes from a macro or a referenced equation's `\\tag`)",
+                ),
+            };
             report(
                 &mut math,
                 formula,
                 at,
                 format!(
-                    "`{command}` cannot share a formula with `\\eqref`/`\\ref`: math is rendered untrusted"
+                    "`{command}` cannot share a formula with `\\eqref`/`\\ref`{through}: math is rendered untrusted"
                 ),
                 true,
             );
@@ -208,7 +217,8 @@ pub fn prepare(
 
 mod references {
     //! `\eqref{key}` and `\ref{key}` become links to the labelled equation.
-    use super::numbering::{Label, braced};
+    use super::numbering::Label;
+    use super::tex::{braced, control_sequence_end};
     use super::texmap::TexMap;
     use std::collections::BTreeMap;
 
@@ -217,6 +227,8 @@ mod references {
         pub map: TexMap,
         /// Whether a link was inserted (the formula must be rendered with `trust`).
         pub linked: bool,
+        /// The tags of the equations linked to, which become TeX of this formula.
+        pub cited_tags: Vec<String>,
         pub missing: Vec<(usize, String)>,
     }
 
@@ -225,53 +237,49 @@ mod references {
             tex: String::with_capacity(tex.len()),
             map: TexMap::default(),
             linked: false,
+            cited_tags: Vec::new(),
             missing: Vec::new(),
         };
         let mut copied_to = 0;
         let mut search = 0;
-        while let Some(found) = tex[search..]
-            .find("\\eqref")
-            .map(|i| (i, "\\eqref"))
-            .into_iter()
-            .chain(tex[search..].find("\\ref").map(|i| (i, "\\ref")))
-            .min()
-        {
-            let (relative, command) = found;
+        while let Some(relative) = tex[search..].find('\\') {
             let at = search + relative;
-            let after_name = at + command.len();
-            if tex[after_name..].starts_with(|c: char| c.is_ascii_alphabetic()) {
-                search = after_name;
+            let after_name = control_sequence_end(tex, at);
+            search = after_name;
+            let command = &tex[at..after_name];
+            if command != "\\eqref" && command != "\\ref" {
                 continue;
             }
             let (key, after) = braced(tex, after_name);
             let Some(key) = key else {
-                search = after_name;
                 continue;
             };
-            let key = key.trim();
-            match labels.get(key) {
-                Some(label) => {
-                    let text = if command == "\\eqref" {
-                        format!("({})", label.tag)
-                    } else {
-                        label.tag.clone()
-                    };
-                    let link = format!(
-                        "\\href{{#{}}}{{\\text{{{}}}}}",
-                        super::anchor_id(key),
-                        escape_text(&text)
-                    );
-                    out.tex.push_str(&tex[copied_to..at]);
-                    out.map.copy(copied_to, at - copied_to);
-                    out.map.skip(after - at);
-                    out.map.insert(link.len());
-                    out.tex.push_str(&link);
-                    copied_to = after;
-                    out.linked = true;
-                }
-                None => out.missing.push((at, key.to_string())),
-            }
             search = after;
+            let key = key.trim();
+            // Only keys that passed the label check are in `labels`: a key reaches the link's
+            // URL only when it is known to be safe there.
+            let Some(label) = labels.get(key) else {
+                out.missing.push((at, key.to_string()));
+                continue;
+            };
+            let text = if command == "\\eqref" {
+                format!("({})", label.tag)
+            } else {
+                label.tag.clone()
+            };
+            let link = format!(
+                "\\href{{#{}}}{{\\text{{{}}}}}",
+                super::anchor_id(key),
+                escape_text(&text)
+            );
+            out.tex.push_str(&tex[copied_to..at]);
+            out.map.copy(copied_to, at - copied_to);
+            out.map.skip(after - at);
+            out.map.insert(link.len());
+            out.tex.push_str(&link);
+            copied_to = after;
+            out.linked = true;
+            out.cited_tags.push(label.tag.clone());
         }
         out.tex.push_str(&tex[copied_to..]);
         out.map.copy(copied_to, tex.len() - copied_to);
@@ -319,7 +327,12 @@ fn cjk_outside_text(tex: &str) -> Option<usize> {
             '\\' => {
                 let rest = &tex[at + 1..];
                 let name: String = rest.chars().take_while(char::is_ascii_alphabetic).collect();
+                // Label keys are names and `\tag` is text, not math: `\eqref{式:一}` is fine.
                 if [
+                    "label",
+                    "ref",
+                    "eqref",
+                    "tag",
                     "text",
                     "textrm",
                     "textbf",

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use super::tex::{braced, control_sequence_end, is_escaped};
 use super::texmap::TexMap;
 
 /// Where numbered equations live: one number per environment, or one per row.
@@ -159,9 +160,14 @@ pub fn number(tex: &str, display: bool, next_number: &mut usize) -> Numbered {
                 out.map.copy(copied_to, cursor - copied_to);
                 out.map.skip(after - cursor);
                 copied_to = after;
-                let key = key.unwrap_or("").trim().to_string();
-                if let Some((_, row)) = stack.last_mut() {
-                    row.labels.push((key, cursor));
+                let key = key.unwrap_or("").trim();
+                match label_key_problem(key) {
+                    Some(problem) => out.problems.push((cursor, problem)),
+                    None => {
+                        if let Some((_, row)) = stack.last_mut() {
+                            row.labels.push((key.to_string(), cursor));
+                        }
+                    }
                 }
                 cursor = after;
             }
@@ -182,6 +188,47 @@ pub fn number(tex: &str, display: bool, next_number: &mut usize) -> Numbered {
     out.tex.push_str(&tex[copied_to..]);
     out.map.copy(copied_to, tex.len() - copied_to);
     out
+}
+
+/// Whether `c` may be part of a label key. A key becomes an element id (`id="eq-KEY"`), a URL
+/// fragment (`href="#eq-KEY"`) and TeX (`\href{#eq-KEY}`): letters and digits of any script and
+/// `:` `_` `-` `.` mean the same in all three, and none of them can end an attribute.
+pub fn is_label_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, ':' | '_' | '-' | '.')
+}
+
+/// Why `key` cannot be a label key, if it cannot.
+fn label_key_problem(key: &str) -> Option<String> {
+    const SHOWN: usize = 8;
+    if key.is_empty() {
+        return Some("`\\label` needs a key in braces, e.g. `\\label{eq:main}`".to_string());
+    }
+    let mut refused: Vec<char> = Vec::new();
+    for c in key.chars().filter(|&c| !is_label_char(c)) {
+        if !refused.contains(&c) {
+            refused.push(c);
+        }
+        if refused.len() == SHOWN {
+            break;
+        }
+    }
+    if refused.is_empty() {
+        return None;
+    }
+    let shown: Vec<String> = refused.into_iter().map(describe_char).collect();
+    Some(format!(
+        "label key has characters that cannot be part of a link ({}); use only letters, digits and `:` `_` `-` `.`",
+        shown.join(", ")
+    ))
+}
+
+fn describe_char(c: char) -> String {
+    match c {
+        ' ' => "space".to_string(),
+        c if c.is_whitespace() || c.is_control() => format!("U+{:04X}", c as u32),
+        '`' => "backquote".to_string(),
+        c => format!("`{c}`"),
+    }
 }
 
 /// KaTeX has no `eqnarray`; `align` is its closest relative and numbers rows the same way.
@@ -266,48 +313,14 @@ fn finish_row(
     }
 }
 
-fn is_escaped(tex: &str, at: usize) -> bool {
-    tex[..at].bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 1
-}
-
 /// End of the control sequence starting at `start` (a `\`); `\tag*` counts as one.
 fn command_end(tex: &str, start: usize) -> usize {
-    let rest = &tex[start + 1..];
-    let letters = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
-    let mut end = start
-        + 1
-        + if letters == 0 {
-            rest.chars().next().map_or(0, char::len_utf8)
-        } else {
-            letters
-        };
+    let end = control_sequence_end(tex, start);
     if &tex[start..end] == "\\tag" && tex[end..].starts_with('*') {
-        end += 1;
+        end + 1
+    } else {
+        end
     }
-    end
-}
-
-/// The content of a `{…}` group after optional spaces at `from`, and the offset after it.
-pub fn braced(tex: &str, from: usize) -> (Option<&str>, usize) {
-    let skipped = tex[from..].len() - tex[from..].trim_start().len();
-    let open = from + skipped;
-    if !tex[open..].starts_with('{') {
-        return (None, from);
-    }
-    let mut depth = 0usize;
-    for (i, c) in tex[open..].char_indices() {
-        match c {
-            '{' => depth += 1,
-            '}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return (Some(&tex[open + 1..open + i]), open + i + 1);
-                }
-            }
-            _ => {}
-        }
-    }
-    (None, from)
 }
 
 /// Label key → tag text, across one article.
@@ -361,6 +374,24 @@ mod tests {
         let (n, _) = run("\\begin{equation*}x\\label{k}\\end{equation*}", 1);
         assert_eq!(n.problems.len(), 1);
         assert!(n.labels.is_empty());
+    }
+
+    #[test]
+    fn label_keys_are_limited_to_what_a_link_can_carry() {
+        let (n, next) = run(
+            "\\begin{equation}x\\label{a\" onmouseover=\"alert(1)}\\end{equation}",
+            1,
+        );
+        assert!(n.labels.is_empty());
+        assert_eq!(n.problems.len(), 1);
+        let (offset, message) = &n.problems[0];
+        assert_eq!(*offset, 17);
+        assert!(message.contains("`\"`, space, `=`, `(`, `)`"), "{message}");
+        assert_eq!(next, 2, "the equation keeps its number");
+        let (n, _) = run("\\begin{equation}x\\label{式1:a_b-c.d}\\end{equation}", 1);
+        assert_eq!(n.labels[0].key, "式1:a_b-c.d");
+        let (n, _) = run("\\begin{equation}x\\label{ }\\end{equation}", 1);
+        assert!(n.problems[0].1.contains("needs a key"), "{:?}", n.problems);
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod listing;
 mod math;
 mod new;
 mod output;
+mod properties;
 mod series;
 mod serve;
 mod subpath;

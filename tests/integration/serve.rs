@@ -334,7 +334,7 @@ fn a_broken_formula_shows_an_error_box_then_recovers() {
     );
     let server = Server::start(site.root(), &[]);
     assert!(!server.get("/archives/5/").has_errors());
-    let broken = article(5, "Math", "Good $\\frac{a$ here.\n\nMore text.\n");
+    let broken = article(5, "Math", "Good $\\frac{a}$ here.\n\nMore text.\n");
     write(site.root(), "content/math.md", &broken);
     let page = server.wait_for("/archives/5/", "the error box", Response::has_errors);
     // The box names the place as `path:line:col: error: message`; the body line is line 6.
