@@ -1,6 +1,130 @@
-//! Permalink patterns such as `/archives/{id}/`, and the slugs that fill them.
+//! Permalinks: patterns such as `/archives/{id}/`, the slugs that fill them, and the stage
+//! that gives every article its page and its aliases' pages (or an error at the line that
+//! keeps it from having one).
 
-use crate::output::SitePath;
+use std::collections::BTreeMap;
+
+use crate::content::SourceFile;
+use crate::content::frontmatter::FrontMatter;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::{PathError, SitePath};
+
+/// Where an article is published: its page, and the pages that redirect to it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Placement {
+    pub path: SitePath,
+    pub aliases: Vec<SitePath>,
+}
+
+/// Places each article, in order: `None` for one whose permalink cannot be a page or is
+/// another article's (the error is reported at its slug or id line). An alias that cannot be a
+/// page is left out, with an error at its line.
+pub fn place_all<'a>(
+    pattern: &Permalink,
+    articles: impl IntoIterator<Item = (&'a SourceFile, &'a FrontMatter)>,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Option<Placement>> {
+    let mut taken: BTreeMap<SitePath, (&str, usize)> = BTreeMap::new();
+    let mut placed = Vec::new();
+    for (file, front) in articles {
+        let line = front.page_line().unwrap_or(1);
+        let error = |message: String| {
+            Diagnostic::error(&file.path, line, 1, message).with_snippet(&file.text)
+        };
+        let path = match expand_for(pattern, file, front) {
+            Ok(path) => match taken.get(&path) {
+                Some((other, other_line)) => {
+                    let message =
+                        format!("permalink /{path} is already used by {other}:{other_line}");
+                    diagnostics.push(error(message));
+                    None
+                }
+                None => {
+                    taken.insert(path.clone(), (&file.path, line));
+                    Some(path)
+                }
+            },
+            Err(message) => {
+                diagnostics.push(error(message));
+                None
+            }
+        };
+        let aliases = alias_paths(file, front, diagnostics);
+        placed.push(path.map(|path| Placement { path, aliases }));
+    }
+    placed
+}
+
+fn expand_for(
+    pattern: &Permalink,
+    file: &SourceFile,
+    front: &FrontMatter,
+) -> Result<SitePath, String> {
+    let slug = front
+        .slug
+        .as_ref()
+        .map(|s| s.value.clone())
+        .unwrap_or_else(|| default_slug(&file.content_path));
+    let date = front.date.map(|d| {
+        (
+            d.format("%Y").to_string(),
+            d.format("%m").to_string(),
+            d.format("%d").to_string(),
+        )
+    });
+    let fields = PermalinkFields {
+        id: front.id.as_ref().map(|id| id.value),
+        slug: &slug,
+        date,
+    };
+    pattern.expand(&fields)
+}
+
+/// The slug when the front matter gives none: the content path without `.md`
+/// (`algebra/fft.md` → `algebra/fft`), so articles in different folders never collide.
+fn default_slug(content_path: &str) -> String {
+    let stem = content_path.strip_suffix(".md").unwrap_or(content_path);
+    let stem = stem
+        .strip_suffix("/index")
+        .or_else(|| stem.strip_suffix("/README"))
+        .unwrap_or(stem);
+    stem.split('/')
+        .map(slugify)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The redirect pages of an article's `aliases`.
+fn alias_paths(
+    file: &SourceFile,
+    front: &FrontMatter,
+    diagnostics: &mut Diagnostics,
+) -> Vec<SitePath> {
+    let mut paths = Vec::new();
+    for alias in &front.aliases {
+        match alias_path(&alias.value) {
+            Ok(path) => paths.push(path),
+            Err(e) => diagnostics.push(
+                Diagnostic::error(
+                    &file.path,
+                    alias.line,
+                    alias.column,
+                    format!("alias `{}` cannot be a page of the site: {e}", alias.value),
+                )
+                .with_snippet(&file.text),
+            ),
+        }
+    }
+    paths
+}
+
+/// `/archives/old-1/` → `archives/old-1/`; `old.html` stays a file. An alias is a URL the web
+/// already holds, so percent-escapes are decoded first (and `%2e%2e` is still `..`).
+pub fn alias_path(alias: &str) -> Result<SitePath, PathError> {
+    let decoded = percent_encoding::percent_decode_str(alias.trim()).decode_utf8_lossy();
+    SitePath::page(&decoded)
+}
 
 /// A checked permalink pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -194,6 +194,14 @@ pub struct FrontMatter {
     pub macros: BTreeMap<String, String>,
 }
 
+impl FrontMatter {
+    /// The line a problem with the article's page is blamed on: the slug's, else the id's.
+    pub fn page_line(&self) -> Option<usize> {
+        let slug = self.slug.as_ref().map(|s| s.line);
+        slug.or(self.id.as_ref().map(|id| id.line))
+    }
+}
+
 /// A file split into front matter and Markdown body.
 #[derive(Debug, Clone)]
 pub struct Parsed {

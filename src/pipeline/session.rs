@@ -30,11 +30,11 @@ mod sources;
 use pages::{Layout, ListingEntry, PageSet};
 use sources::Source;
 
-use super::outputs::{check_output, copy_static_files, page_origins, static_files};
-use super::{
-    BuildOptions, Loaded, PathCheck, Rendered, assign_permalinks, check_anchors,
-    check_duplicate_ids, finish_article, link_targets, load_front_matter, render_markdown,
-};
+use super::BuildOptions;
+use super::checks::{PathCheck, check_anchors, check_output, page_origins};
+use super::finish::finish_article;
+use super::front::{Loaded, Rendered, front_half, render_markdown};
+use super::statics::{copy_static_files, static_files};
 use crate::config::Config;
 use crate::content::{SourceFile, frontmatter};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -309,11 +309,7 @@ impl Session {
             .filter_map(|s| s.used.as_ref().map(|(file, _)| file.clone()))
             .collect();
         let mut front = Diagnostics::new();
-        let (loaded, drafts) =
-            load_front_matter(&self.config, files, self.options.drafts, &mut front);
-        let loaded = assign_permalinks(&self.config, loaded, &mut front);
-        check_duplicate_ids(&loaded, &mut front);
-        let targets = link_targets(&self.config, &loaded, drafts);
+        let (loaded, targets) = front_half(&self.config, files, self.options.drafts, &mut front);
         self.front = front.into_iter().collect();
         let all = everything || !same_targets(&targets, &self.targets);
         self.targets = targets;

@@ -1,88 +1,102 @@
-//! What a build writes and who asked for each file: static files by precedence, where pages
-//! named in front matter come from, two sources that would write one file, and links to files
-//! the site does not have. The checks run on the planned paths, before anything is written.
+//! The site-wide checks, run on what the front half and the articles produced, before any
+//! page is written: duplicate ids, links to missing anchors, two sources that would write one
+//! output file (reported at both sources' lines), and links to files the site does not have.
 
 use std::collections::BTreeMap;
 
-use rayon::prelude::*;
-
-use super::{PathCheck, Rendered, alias_path};
+use super::front::{Loaded, Rendered};
 use crate::config::{Config, top_level_key_line};
-use crate::content::Asset;
+use crate::content::SourceFile;
 use crate::diagnostics::{Diagnostic, Diagnostics, Snippet, display_path};
-use crate::output::{OutputFile, Sink, SitePath};
-use crate::site::{TaxonomyKind, term_path};
+use crate::markdown::{LinkCheck, RenderedBody};
+use crate::output::{OutputFile, SitePath};
+use crate::permalink::alias_path;
+use crate::render;
+use crate::site::{Site, TaxonomyKind, term_path};
 
-/// Built-in assets, then the site's `static/` (winning by path), then assets beside articles.
-/// A file name that cannot be a URL path is an error at the file.
-pub(super) fn static_files(
-    config: &Config,
-    assets: &[Asset],
-    diagnostics: &mut Diagnostics,
-) -> BTreeMap<SitePath, OutputFile> {
-    let mut files: BTreeMap<SitePath, OutputFile> = crate::embedded::STATIC_FILES
-        .iter()
-        .filter_map(|(path, bytes)| {
-            let path = SitePath::parse(path).ok()?;
-            Some((path.clone(), OutputFile::embedded(path, bytes)))
-        })
-        .collect();
-    let static_dir = config.static_dir();
-    let mut found = Vec::new();
-    if static_dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&static_dir).sort_by_file_name() {
-            match entry {
-                Ok(entry) if entry.file_type().is_file() => {
-                    let relative = display_path(&static_dir, entry.path());
-                    found.push((relative, entry.into_path()));
-                }
-                Ok(_) => {}
-                Err(e) => diagnostics.push(Diagnostic::error(
-                    "static",
-                    0,
-                    0,
-                    format!("cannot read: {e}"),
-                )),
-            }
+/// Two articles with one `id`, even when the permalink does not use it (`{id}` collisions are
+/// already reported, and dropped, as permalink collisions).
+pub(super) fn check_duplicate_ids(loaded: &[Loaded], diagnostics: &mut Diagnostics) {
+    let mut seen: BTreeMap<u64, (&str, usize)> = BTreeMap::new();
+    for article in loaded {
+        let Some(id) = &article.parsed.front.id else {
+            continue;
+        };
+        let path = article.file.path.as_str();
+        if let Some((other, other_line)) = seen.get(&id.value) {
+            let message = format!("id {} is already used by {other}:{other_line}", id.value);
+            diagnostics.push(
+                Diagnostic::error(path, id.line, id.column, message)
+                    .with_snippet(&article.file.text),
+            );
+        } else {
+            seen.insert(id.value, (path, id.line));
         }
     }
-    let assets = assets
-        .iter()
-        .map(|a| (a.content_path.clone(), a.source.clone()));
-    for (relative, source) in found.into_iter().chain(assets) {
-        match SitePath::parse(&relative) {
-            Ok(path) => {
-                files.insert(path.clone(), OutputFile::copy(path, source));
-            }
-            Err(e) => diagnostics.push(Diagnostic::error(
-                display_path(&config.root, &source),
-                0,
-                0,
-                format!("cannot be published under this name: {e}"),
-            )),
-        }
-    }
-    files
 }
 
-/// Puts `files` into `sink`; returns the output paths written.
-pub(super) fn copy_static_files(
-    files: BTreeMap<SitePath, OutputFile>,
-    sink: &dyn Sink,
-    diagnostics: &mut Diagnostics,
-) -> Vec<String> {
-    let results: Vec<Result<String, Diagnostic>> = files
-        .into_par_iter()
-        .map(|(path, file)| {
-            let shown = path.as_str().to_string();
-            sink.put(file)
-                .map(|()| shown.clone())
-                .map_err(|e| Diagnostic::error(shown, 0, 0, format!("cannot copy: {e}")))
+/// Links to `#fragment`s the target article does not have.
+pub(super) fn check_anchors(rendered: &[Rendered], diagnostics: &mut Diagnostics) {
+    for r in rendered {
+        for check in &r.body.checks {
+            let LinkCheck::Anchor {
+                article,
+                fragment,
+                line,
+                column,
+                offset,
+            } = check
+            else {
+                continue;
+            };
+            let Some(target) = rendered.get(*article) else {
+                continue;
+            };
+            let exists =
+                target.body.anchors.contains(fragment) || target.math.anchors.contains(fragment);
+            if !exists {
+                let message = format!(
+                    "link to missing anchor `#{fragment}` in {}",
+                    target.loaded.file.path
+                );
+                diagnostics.push(
+                    Diagnostic::error(&r.loaded.file.path, *line, *column, message)
+                        .with_snippet_at(&r.loaded.file.text, *offset),
+                );
+            }
+        }
+    }
+}
+
+/// A link to a file of the output, with the article it is written in.
+#[derive(Clone)]
+pub(super) struct PathCheck {
+    path: String,
+    line: usize,
+    column: usize,
+    source_path: String,
+    snippet: Option<Snippet>,
+}
+
+/// The links of `body` to files of the output, to check once the output is planned.
+pub(super) fn path_checks(file: &SourceFile, body: &RenderedBody) -> Vec<PathCheck> {
+    body.checks
+        .iter()
+        .filter_map(|check| match check {
+            LinkCheck::Path {
+                path,
+                line,
+                column,
+                offset,
+            } => Some(PathCheck {
+                path: path.clone(),
+                line: *line,
+                column: *column,
+                source_path: file.path.clone(),
+                snippet: Some(Snippet::around(&file.text, *offset)),
+            }),
+            LinkCheck::Anchor { .. } => None,
         })
-        .collect();
-    results
-        .into_iter()
-        .filter_map(|r| r.map_err(|d| diagnostics.push(d)).ok())
         .collect()
 }
 
@@ -212,6 +226,23 @@ pub(super) fn page_origins(rendered: &[Rendered]) -> PageOrigins {
         }
     }
     origins
+}
+
+/// Plans the output of `site` (its pages and `statics`) and checks it before anything is
+/// written: see [`check_output`]. Returns whether files collided.
+pub(super) fn check_planned(
+    site: &Site,
+    statics: &BTreeMap<SitePath, OutputFile>,
+    checks: &[PathCheck],
+    origins: &PageOrigins,
+    diagnostics: &mut Diagnostics,
+) -> bool {
+    let mut planned: Vec<String> = render::page_paths(site)
+        .iter()
+        .map(|page| page.file().as_str().to_string())
+        .chain(statics.keys().map(|path| path.as_str().to_string()))
+        .collect();
+    check_output(&mut planned, checks, origins, diagnostics)
 }
 
 /// Reports every output file two sources would write (see [`report_collision`]) and every
