@@ -17,6 +17,19 @@ use crate::permalink::Permalink;
 
 pub const CONFIG_FILE: &str = "lemma.yaml";
 
+/// lemma's own folder in a site: rendered formulas, what each output folder holds, locks.
+pub const CACHE_DIR: &str = ".lemma-cache";
+
+/// The cache folder of the site at `root`.
+pub fn cache_dir(root: &Path) -> PathBuf {
+    root.join(CACHE_DIR)
+}
+
+/// The formula cache of the site at `root`, shared by `build`, `check` and `serve`.
+pub fn formula_cache_dir(root: &Path) -> PathBuf {
+    cache_dir(root).join("katex")
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {

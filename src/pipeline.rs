@@ -40,11 +40,6 @@ pub struct BuildOptions {
     pub cache_dir: Option<PathBuf>,
 }
 
-/// The default formula cache of a site.
-pub fn default_cache_dir(config: &Config) -> PathBuf {
-    config.root.join(".lemma-cache").join("katex")
-}
-
 /// Counts for the one-line summary.
 #[derive(Debug, Clone, Default)]
 pub struct Stats {

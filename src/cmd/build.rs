@@ -15,7 +15,7 @@ use crate::pipeline::{self, BuildOptions};
 fn output_manifest(root: &Path, output_dir: &Path) -> PathBuf {
     let absolute = std::path::absolute(output_dir).unwrap_or_else(|_| output_dir.to_path_buf());
     let name = blake3::hash(absolute.to_string_lossy().as_bytes()).to_hex();
-    root.join(".lemma-cache")
+    crate::config::cache_dir(root)
         .join("outputs")
         .join(format!("{}.manifest", &name[..16]))
 }
@@ -23,18 +23,14 @@ fn output_manifest(root: &Path, output_dir: &Path) -> PathBuf {
 /// What an output folder must keep clear of: the site and everything lemma reads or keeps.
 fn guarded(config: &Config) -> Guarded {
     let root = &config.root;
-    let mut sources = vec![
+    let sources = vec![
         config.content_dir(),
         config.templates_dir(),
         config.static_dir(),
         root.join(crate::config::CONFIG_FILE),
         root.join(".git"),
+        crate::config::cache_dir(root),
     ];
-    sources.extend(
-        pipeline::default_cache_dir(config)
-            .parent()
-            .map(Path::to_path_buf),
-    );
     Guarded {
         root: root.clone(),
         sources,
@@ -68,7 +64,7 @@ pub fn run(args: &BuildArgs) -> i32 {
             return 2;
         }
     };
-    let cache_dir = (!args.no_cache).then(|| pipeline::default_cache_dir(&config));
+    let cache_dir = (!args.no_cache).then(|| crate::config::formula_cache_dir(&config.root));
     let staging = match args.no_cache {
         true => staging,
         false => staging.reusing(manifest),

@@ -54,7 +54,7 @@ pub fn run(args: &CheckArgs) -> i32 {
             let options = BuildOptions {
                 drafts: args.drafts,
                 live_reload: None,
-                cache_dir: Some(pipeline::default_cache_dir(&config)),
+                cache_dir: Some(crate::config::formula_cache_dir(&config.root)),
             };
             let build = pipeline::build(&config, &options, &Discard);
             (build.diagnostics, build.external_links)

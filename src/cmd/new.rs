@@ -39,7 +39,7 @@ pub fn run(args: &NewArgs) -> i32 {
         None => None,
     };
     // Held until the article is written: the next `lemma new` then counts its id.
-    let lock_path = config.root.join(".lemma-cache").join("new.lock");
+    let lock_path = crate::config::cache_dir(&config.root).join("new.lock");
     let _lock = match lock(&lock_path) {
         Ok(lock) => lock,
         Err(e) => {

@@ -6,8 +6,6 @@
 //! and turns references into links. Every edit is recorded in a [`TexMap`] so a KaTeX error
 //! position in the edited TeX can be mapped back to the author's source.
 
-use std::collections::BTreeMap;
-
 use super::tex::{braced, control_sequence_end, is_escaped};
 use super::texmap::TexMap;
 
@@ -322,9 +320,6 @@ fn command_end(tex: &str, start: usize) -> usize {
         end
     }
 }
-
-/// Label key → tag text, across one article.
-pub type LabelTable = BTreeMap<String, String>;
 
 #[cfg(test)]
 mod tests {

@@ -86,8 +86,7 @@ impl Preview {
             options: BuildOptions {
                 drafts,
                 live_reload: Some(server::SCRIPT_PATH.to_string()),
-                // Where `pipeline::default_cache_dir` puts it: the same cache as `build`.
-                cache_dir: cache.then(|| root.join(".lemma-cache").join("katex")),
+                cache_dir: cache.then(|| crate::config::formula_cache_dir(root)),
             },
             session: None,
             config_errors: Vec::new(),
