@@ -14,10 +14,19 @@ use percent_encoding::percent_decode_str;
 pub struct LinkTargets {
     /// The site's base path, `/` or `/blog/`.
     pub base_path: String,
-    /// Content path (`2023/a.md`) → (article index, URL path).
-    pub articles: BTreeMap<String, (usize, String)>,
+    /// Content path (`2023/a.md`) → the article there.
+    pub articles: BTreeMap<String, LinkTarget>,
     /// Content paths of drafts left out of this build.
     pub drafts: BTreeSet<String>,
+}
+
+/// An article a link can point to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkTarget {
+    /// Its place in the build's list of articles.
+    pub index: usize,
+    /// Its URL path: `/blog/archives/1/`.
+    pub url: String,
 }
 
 /// Something a link needs that only the finished site can confirm, and where the link is:
@@ -120,7 +129,7 @@ pub fn resolve(dest: &str, current: &str, targets: &LinkTargets) -> Resolution {
     let path = path.split_once('?').map_or(path, |(p, _)| p);
     let decoded_fragment = fragment.map(|f| percent_decode_str(f).decode_utf8_lossy().into_owned());
     if path.is_empty() {
-        let Some((article, _)) = targets.articles.get(current) else {
+        let Some(LinkTarget { index: article, .. }) = targets.articles.get(current) else {
             return Resolution::Keep;
         };
         let check = decoded_fragment
@@ -164,7 +173,11 @@ fn resolve_article(
     fragment: Option<String>,
     targets: &LinkTargets,
 ) -> Resolution {
-    let Some((article, url)) = targets.articles.get(content_path) else {
+    let Some(LinkTarget {
+        index: article,
+        url,
+    }) = targets.articles.get(content_path)
+    else {
         if targets.drafts.contains(content_path) {
             return Resolution::Broken(format!(
                 "link to draft `{content_path}`, which is not published (build with --drafts to include drafts)"
@@ -225,12 +238,18 @@ mod tests {
             base_path: "/blog/".into(),
             ..Default::default()
         };
-        targets
-            .articles
-            .insert("2022/faq.md".into(), (0, "/blog/archives/1/".into()));
-        targets
-            .articles
-            .insert("2023/new.md".into(), (1, "/blog/archives/2/".into()));
+        for (index, (path, url)) in [
+            ("2022/faq.md", "/blog/archives/1/"),
+            ("2023/new.md", "/blog/archives/2/"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let url = url.to_string();
+            targets
+                .articles
+                .insert(path.into(), LinkTarget { index, url });
+        }
         targets.drafts.insert("2023/draft.md".into());
         targets
     }

@@ -18,7 +18,7 @@ use pulldown_cmark::{Event, Options, Parser};
 use crate::content::SourceFile;
 use crate::content::xml_chars;
 use crate::diagnostics::{Diagnostic, LineIndex};
-pub use links::{ExternalLink, LinkCheck, LinkTargets};
+pub use links::{ExternalLink, LinkCheck, LinkTarget, LinkTargets};
 
 /// One formula as written, before numbering and rendering.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::content::SourceFile;
 use crate::content::frontmatter::{self, Parsed};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::markdown::{self, Formula, LinkTargets, RenderedBody};
+use crate::markdown::{self, Formula, LinkTarget, LinkTargets, RenderedBody};
 use crate::math::{self, ArticleMath};
 use crate::output::SitePath;
 use crate::permalink;
@@ -115,10 +115,8 @@ fn link_targets(config: &Config, loaded: &[Loaded], drafts: BTreeSet<String>) ->
         .iter()
         .enumerate()
         .map(|(index, a)| {
-            (
-                a.file.content_path.clone(),
-                (index, format!("{}{}", config.base_path, a.path.url())),
-            )
+            let url = format!("{}{}", config.base_path, a.path.url());
+            (a.file.content_path.clone(), LinkTarget { index, url })
         })
         .collect();
     LinkTargets {

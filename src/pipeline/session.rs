@@ -38,7 +38,7 @@ use super::statics::{copy_static_files, static_files};
 use crate::config::Config;
 use crate::content::{SourceFile, frontmatter};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::markdown::LinkTargets;
+use crate::markdown::{LinkTarget, LinkTargets};
 use crate::math::cache::DiskCache;
 use crate::math::store::Compressed;
 use crate::math::{self, FormulaStore, Job, JobKey};
@@ -328,7 +328,7 @@ impl Session {
     fn with_new_text(&self, changed: &BTreeSet<String>) -> Vec<Loaded> {
         let mut loaded = Vec::new();
         for content_path in changed {
-            let (Some(&(index, _)), Some(source)) = (
+            let (Some(&LinkTarget { index, .. }), Some(source)) = (
                 self.targets.articles.get(content_path),
                 self.sources.get(content_path),
             ) else {
@@ -363,7 +363,7 @@ impl Session {
         let mut fresh = BTreeMap::new();
         for mut r in rendered {
             let content_path = r.loaded.file.content_path.clone();
-            let Some(&(index, _)) = self.targets.articles.get(&content_path) else {
+            let Some(&LinkTarget { index, .. }) = self.targets.articles.get(&content_path) else {
                 continue;
             };
             // The held copy goes without the bulk, which moves into the article.
