@@ -37,10 +37,8 @@ pub(super) fn static_files(
                     found.push((relative, entry.into_path()));
                 }
                 Ok(_) => {}
-                Err(e) => diagnostics.push(Diagnostic::error(
+                Err(e) => diagnostics.push(Diagnostic::whole_file_error(
                     "static",
-                    0,
-                    0,
                     format!("cannot read: {e}"),
                 )),
             }
@@ -54,10 +52,8 @@ pub(super) fn static_files(
             Ok(path) => {
                 files.insert(path.clone(), OutputFile::copy(path, source));
             }
-            Err(e) => diagnostics.push(Diagnostic::error(
+            Err(e) => diagnostics.push(Diagnostic::whole_file_error(
                 display_path(&config.root, &source),
-                0,
-                0,
                 format!("cannot be published under this name: {e}"),
             )),
         }
@@ -77,7 +73,7 @@ pub(super) fn copy_static_files(
             let shown = path.as_str().to_string();
             sink.put(file)
                 .map(|()| shown.clone())
-                .map_err(|e| Diagnostic::error(shown, 0, 0, format!("cannot copy: {e}")))
+                .map_err(|e| Diagnostic::whole_file_error(shown, format!("cannot copy: {e}")))
         })
         .collect();
     results
@@ -244,12 +240,10 @@ fn report_collision(
 ) {
     let found = origins.by_file.get(file).map_or(&[][..], Vec::as_slice);
     let Some(blamed) = found.iter().max_by_key(|o| o.source) else {
-        diagnostics.push(Diagnostic::error(
-            file,
-            0,
-            0,
-            format!("two pages would be written to /{file} (a term or permalink collides with another page)"),
-        ));
+        let message = format!(
+            "two pages would be written to /{file} (a term or permalink collides with another page)"
+        );
+        diagnostics.push(Diagnostic::whole_file_error(file, message));
         return;
     };
     let mut others: Vec<String> = found

@@ -115,10 +115,8 @@ impl Preview {
         let mut config = Config::load(&self.root, None)?;
         let local = format!("{}{}", self.origin, config.base_path);
         config.base_url = Url::parse(&local).map_err(|e| {
-            vec![Diagnostic::error(
+            vec![Diagnostic::whole_file_error(
                 crate::config::CONFIG_FILE,
-                0,
-                0,
                 format!("cannot serve at {local}: {e}"),
             )]
         })?;
