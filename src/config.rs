@@ -164,10 +164,8 @@ impl Config {
     pub fn load(root: &Path, base_url_override: Option<&Url>) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            vec![Diagnostic::error(
+            vec![Diagnostic::whole_file_error(
                 CONFIG_FILE,
-                0,
-                0,
                 format!("cannot read site config: {e}"),
             )]
         })?;

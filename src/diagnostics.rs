@@ -56,6 +56,12 @@ impl Diagnostic {
         Self::new(Severity::Warning, path.into(), line, column, message.into())
     }
 
+    /// An error about the file as a whole (it cannot be read, copied or written), with no line
+    /// to point at: it prints as `path: error: message`.
+    pub fn whole_file_error(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::error(path, 0, 0, message)
+    }
+
     fn new(severity: Severity, path: String, line: usize, column: usize, message: String) -> Self {
         Diagnostic {
             severity,
@@ -372,6 +378,14 @@ mod tests {
     fn display_has_path_line_column_and_kind() {
         let d = Diagnostic::error("content/a.md", 3, 7, "boom");
         assert_eq!(d.to_string(), "content/a.md:3:7: error: boom");
+    }
+
+    #[test]
+    fn a_whole_file_error_names_the_file_without_a_position() {
+        let d = Diagnostic::whole_file_error("static/a.png", "cannot copy: denied")
+            .with_snippet("first line\n");
+        assert_eq!(d.render(), "static/a.png: error: cannot copy: denied");
+        assert_eq!((d.line, d.column), (0, 0));
     }
 
     #[test]

@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+use super::{CommandError, Outcome};
 use crate::cli::BuildArgs;
 use crate::config::Config;
-use crate::diagnostics::Diagnostics;
 use crate::output::location::Guarded;
 use crate::output::{self, Staging};
 use crate::pipeline::{self, BuildOptions};
@@ -37,33 +37,16 @@ fn guarded(config: &Config) -> Guarded {
     }
 }
 
-/// Returns the process exit code.
-pub fn run(args: &BuildArgs) -> i32 {
+/// Builds the site and publishes it; [`Outcome::ContentErrors`] leaves the output unchanged.
+pub fn run(args: &BuildArgs) -> Result<Outcome, CommandError> {
     let config = match Config::load(&args.root, args.base_url.as_ref()) {
         Ok(config) => config,
-        Err(errors) => {
-            let mut diagnostics = Diagnostics::new();
-            diagnostics.extend(errors);
-            super::report(&diagnostics);
-            return super::EXIT_CONTENT_ERRORS;
-        }
+        Err(errors) => return Ok(super::content_errors(errors)),
     };
     let output_dir = args.root.join(&args.output);
     let manifest = output_manifest(&config.root, &output_dir);
-    let lock = match output::prepare_output(&guarded(&config), &output_dir, manifest.is_file()) {
-        Ok(lock) => lock,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
-    };
-    let staging = match Staging::new(lock) {
-        Ok(staging) => staging,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
-    };
+    let lock = output::prepare_output(&guarded(&config), &output_dir, manifest.is_file())?;
+    let staging = Staging::new(lock)?;
     let cache_dir = (!args.no_cache).then(|| crate::config::formula_cache_dir(&config.root));
     let staging = match args.no_cache {
         true => staging,
@@ -83,12 +66,9 @@ pub fn run(args: &BuildArgs) -> i32 {
             build.diagnostics.warning_count(),
             output_dir.display()
         );
-        return super::EXIT_CONTENT_ERRORS;
+        return Ok(Outcome::ContentErrors);
     }
-    if let Err(e) = staging.publish() {
-        eprintln!("error: {e}");
-        return 2;
-    }
+    staging.publish()?;
     let s = &build.stats;
     eprintln!(
         "built {} articles, {} pages, {} formulas ({} distinct: {} rendered, {} from cache), {} warning(s) in {:.2}s → {}",
@@ -102,5 +82,5 @@ pub fn run(args: &BuildArgs) -> i32 {
         s.seconds,
         output_dir.display()
     );
-    0
+    Ok(Outcome::Success)
 }

@@ -9,6 +9,7 @@
 
 use serde::Serialize;
 
+use super::{CommandError, Outcome};
 use crate::cli::{CheckArgs, Format};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Entry, Omitted};
@@ -47,8 +48,9 @@ impl<'a> Report<'a> {
     }
 }
 
-/// Returns the process exit code: 1 when the site has errors, 0 when only warnings remain.
-pub fn run(args: &CheckArgs) -> i32 {
+/// [`Outcome::ContentErrors`] when the site has errors, [`Outcome::Success`] when only warnings
+/// remain.
+pub fn run(args: &CheckArgs) -> Result<Outcome, CommandError> {
     let (diagnostics, external_links) = match Config::load(&args.root, None) {
         Ok(config) => {
             let options = BuildOptions {
@@ -72,19 +74,12 @@ pub fn run(args: &CheckArgs) -> i32 {
             super::report(&diagnostics);
             print_human(&report);
         }
-        Format::Json => match serde_json::to_string_pretty(&report) {
-            Ok(json) => println!("{json}"),
-            Err(e) => {
-                eprintln!("error: cannot write the JSON report: {e}");
-                return 2;
-            }
-        },
+        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
     }
-    if errors > 0 {
-        super::EXIT_CONTENT_ERRORS
-    } else {
-        0
-    }
+    Ok(match errors {
+        0 => Outcome::Success,
+        _ => Outcome::ContentErrors,
+    })
 }
 
 /// The external links and the totals, after the diagnostics.

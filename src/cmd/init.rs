@@ -11,6 +11,7 @@ use std::path::Path;
 
 use chrono::{FixedOffset, Utc};
 
+use super::{CommandError, Outcome};
 use crate::cli::InitArgs;
 
 /// The timezone the scaffold's `lemma.yaml` sets, and the example article is dated in.
@@ -103,38 +104,34 @@ The templates and the variables they see are described in lemma's docs/templates
 
 const GITIGNORE: &str = "/public/\n/.lemma-cache/\n";
 
-/// Returns the process exit code.
-pub fn run(args: &InitArgs) -> i32 {
+/// Writes the scaffold into `args.dir`; refuses a file, or a folder with files unless `--force`.
+pub fn run(args: &InitArgs) -> Result<Outcome, CommandError> {
     let dir = &args.dir;
     if dir.exists() && !dir.is_dir() {
-        eprintln!("error: {} exists and is not a folder", dir.display());
-        return super::EXIT_CONTENT_ERRORS;
+        return Err(CommandError::NotAFolder(dir.clone()));
     }
-    match visible_entries(dir) {
-        Ok(entries) if !entries.is_empty() && !args.force => {
-            eprintln!(
-                "error: {} is not empty (it holds {}); use --force to add the site's files \
-                 anyway (existing files are never overwritten)",
-                dir.display(),
-                entries.join(", ")
-            );
-            return super::EXIT_CONTENT_ERRORS;
-        }
-        Ok(_) => {}
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", dir.display());
-            return 2;
-        }
+    let entries = visible_entries(dir).map_err(|source| CommandError::Read {
+        path: dir.clone(),
+        source,
+    })?;
+    if !entries.is_empty() && !args.force {
+        return Err(CommandError::NotEmpty {
+            dir: dir.clone(),
+            entries,
+        });
     }
     let mut created = Vec::new();
     let mut skipped = Vec::new();
     for (path, text) in scaffold(dir) {
-        match write_new(&dir.join(&path), text.as_deref()) {
+        let target = dir.join(&path);
+        match write_new(&target, text.as_deref()) {
             Ok(true) => created.push(path),
             Ok(false) => skipped.push(path),
-            Err(e) => {
-                eprintln!("error: cannot write {}: {e}", dir.join(&path).display());
-                return 2;
+            Err(source) => {
+                return Err(CommandError::Write {
+                    path: target,
+                    source,
+                });
             }
         }
     }
@@ -148,7 +145,7 @@ pub fn run(args: &InitArgs) -> i32 {
         "\nNext: cd {} && lemma serve   (edit base_url in lemma.yaml before publishing)",
         dir.display()
     );
-    0
+    Ok(Outcome::Success)
 }
 
 /// Names of the folder's entries that count: everything but hidden ones. A missing folder is

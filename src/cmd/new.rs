@@ -13,43 +13,32 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, Utc};
 use pinyin::ToPinyin;
 
+use super::{CommandError, Outcome};
 use crate::cli::NewArgs;
 use crate::config::Config;
 use crate::content::frontmatter::{self, Located};
 use crate::content::{SourceFile, discover};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::Diagnostic;
 
 /// The longest slug made from a title, in bytes; longer ones are cut at a word boundary.
 const MAX_SLUG: usize = 80;
 
-/// Returns the process exit code.
-pub fn run(args: &NewArgs) -> i32 {
+/// Writes the new draft and prints its path.
+pub fn run(args: &NewArgs) -> Result<Outcome, CommandError> {
     let config = match Config::load(&args.root, None) {
         Ok(config) => config,
-        Err(errors) => return content_errors(errors),
+        Err(errors) => return Ok(super::content_errors(errors)),
     };
-    let slug = match &args.slug {
-        Some(slug) => match checked_slug(slug) {
-            Ok(slug) => Some(slug),
-            Err(message) => {
-                eprintln!("error: {message}");
-                return 2;
-            }
-        },
-        None => None,
-    };
+    let slug = args.slug.as_deref().map(checked_slug).transpose()?;
     // Held until the article is written: the next `lemma new` then counts its id.
     let lock_path = crate::config::cache_dir(&config.root).join("new.lock");
-    let _lock = match lock(&lock_path) {
-        Ok(lock) => lock,
-        Err(e) => {
-            eprintln!("error: cannot lock {}: {e}", lock_path.display());
-            return 2;
-        }
-    };
+    let _lock = lock(&lock_path).map_err(|source| CommandError::Lock {
+        path: lock_path,
+        source,
+    })?;
     let id = match next_id(&config) {
         Ok(id) => id,
-        Err(error) => return content_errors(vec![error]),
+        Err(error) => return Ok(super::content_errors(vec![error])),
     };
     let now = Utc::now().with_timezone(&config.timezone);
     let slug = slug
@@ -64,30 +53,15 @@ pub fn run(args: &NewArgs) -> i32 {
     } else {
         args.root.join(&relative)
     };
-    match write_new(&config.root.join(&relative), &text) {
-        Ok(()) => {
-            println!("{}", shown.display());
-            0
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            eprintln!(
-                "error: {} already exists; not overwriting it (give another title or --slug)",
-                shown.display()
-            );
-            super::EXIT_CONTENT_ERRORS
-        }
-        Err(e) => {
-            eprintln!("error: cannot write {}: {e}", shown.display());
-            2
-        }
-    }
-}
-
-fn content_errors(errors: Vec<Diagnostic>) -> i32 {
-    let mut diagnostics = Diagnostics::new();
-    diagnostics.extend(errors);
-    super::report(&diagnostics);
-    super::EXIT_CONTENT_ERRORS
+    write_new(&config.root.join(&relative), &text).map_err(|source| match source.kind() {
+        std::io::ErrorKind::AlreadyExists => CommandError::ArticleExists(shown.clone()),
+        _ => CommandError::Write {
+            path: shown.clone(),
+            source,
+        },
+    })?;
+    println!("{}", shown.display());
+    Ok(Outcome::Success)
 }
 
 /// Waits for, then holds, the lock at `path` until the returned file is dropped. The lock
@@ -118,13 +92,11 @@ fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 /// A `--slug` given by hand, as a file name: `x.md` is taken as `x`.
-fn checked_slug(slug: &str) -> Result<String, String> {
+fn checked_slug(slug: &str) -> Result<String, CommandError> {
     let slug = slug.trim();
     let slug = slug.strip_suffix(".md").unwrap_or(slug);
     if slug.is_empty() || slug.starts_with('.') || slug.contains(['/', '\\']) {
-        return Err(format!(
-            "--slug `{slug}` cannot be a file name: it must be non-empty, without `/`, and not start with `.`"
-        ));
+        return Err(CommandError::BadSlug(slug.to_string()));
     }
     Ok(slug.to_string())
 }

@@ -3,12 +3,13 @@
 
 use std::time::Duration;
 
+use super::{CommandError, Outcome};
 use crate::cli::ServeArgs;
 use crate::serve::{self, ServeOptions};
 
-/// Runs until the process is stopped; returns an exit code only when the server cannot start.
-pub fn run(args: &ServeArgs) -> i32 {
-    serve::run(&ServeOptions {
+/// Runs until the process is stopped; returns only when serving cannot start or go on.
+pub fn run(args: &ServeArgs) -> Result<Outcome, CommandError> {
+    let never = serve::run(&ServeOptions {
         root: args.root.clone(),
         bind: args.bind,
         port: args.port,
@@ -16,5 +17,6 @@ pub fn run(args: &ServeArgs) -> i32 {
         cache: !args.no_cache,
         open: args.open,
         header_timeout: Duration::from_millis(args.header_timeout_ms),
-    })
+    })?;
+    match never {}
 }

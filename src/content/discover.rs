@@ -40,13 +40,11 @@ impl SourceFile {
         content_path: String,
     ) -> Result<SourceFile, Diagnostic> {
         let bytes = std::fs::read(source)
-            .map_err(|e| Diagnostic::error(&shown, 0, 0, format!("cannot read: {e}")))?;
+            .map_err(|e| Diagnostic::whole_file_error(&shown, format!("cannot read: {e}")))?;
         match String::from_utf8(bytes) {
             Ok(text) => Ok(SourceFile::new(shown, content_path, text)),
-            Err(e) => Err(Diagnostic::error(
+            Err(e) => Err(Diagnostic::whole_file_error(
                 shown,
-                0,
-                0,
                 format!("not valid UTF-8: {e}"),
             )),
         }
@@ -90,7 +88,10 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<SourceFile>, Vec<Asset>
                 let path = e
                     .path()
                     .map_or_else(|| "content".to_string(), |p| display_path(root, p));
-                diagnostics.push(Diagnostic::error(path, 0, 0, format!("cannot read: {e}")));
+                diagnostics.push(Diagnostic::whole_file_error(
+                    path,
+                    format!("cannot read: {e}"),
+                ));
                 continue;
             }
         };

@@ -275,12 +275,10 @@ fn report_collision(
 ) {
     let found = origins.by_file.get(file).map_or(&[][..], Vec::as_slice);
     let Some(blamed) = found.iter().max_by_key(|o| o.source) else {
-        diagnostics.push(Diagnostic::error(
-            file,
-            0,
-            0,
-            format!("two pages would be written to /{file} (a term or permalink collides with another page)"),
-        ));
+        let message = format!(
+            "two pages would be written to /{file} (a term or permalink collides with another page)"
+        );
+        diagnostics.push(Diagnostic::whole_file_error(file, message));
         return;
     };
     let mut others: Vec<String> = found

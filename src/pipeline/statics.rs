@@ -34,10 +34,8 @@ pub(super) fn static_files(
                     found.push((relative, entry.into_path()));
                 }
                 Ok(_) => {}
-                Err(e) => diagnostics.push(Diagnostic::error(
+                Err(e) => diagnostics.push(Diagnostic::whole_file_error(
                     "static",
-                    0,
-                    0,
                     format!("cannot read: {e}"),
                 )),
             }
@@ -51,10 +49,8 @@ pub(super) fn static_files(
             Ok(path) => {
                 files.insert(path.clone(), OutputFile::copy(path, source));
             }
-            Err(e) => diagnostics.push(Diagnostic::error(
+            Err(e) => diagnostics.push(Diagnostic::whole_file_error(
                 display_path(&config.root, &source),
-                0,
-                0,
                 format!("cannot be published under this name: {e}"),
             )),
         }
@@ -74,7 +70,7 @@ pub(super) fn copy_static_files(
             let shown = path.as_str().to_string();
             sink.put(file)
                 .map(|()| shown.clone())
-                .map_err(|e| Diagnostic::error(shown, 0, 0, format!("cannot copy: {e}")))
+                .map_err(|e| Diagnostic::whole_file_error(shown, format!("cannot copy: {e}")))
         })
         .collect();
     results

@@ -62,10 +62,8 @@ impl Theme {
                     Ok(text) => {
                         sources.insert(name, (shown, text));
                     }
-                    Err(e) => errors.push(Diagnostic::error(
+                    Err(e) => errors.push(Diagnostic::whole_file_error(
                         shown,
-                        0,
-                        0,
                         format!("cannot read template: {e}"),
                     )),
                 }
@@ -132,9 +130,10 @@ fn template_error(
                     column,
                     format!("template: {message}{during}"),
                 ),
-                None => {
-                    Diagnostic::error("templates", 0, 0, format!("template: {message}{during}"))
-                }
+                None => Diagnostic::whole_file_error(
+                    "templates",
+                    format!("template: {message}{during}"),
+                ),
             }
         }
     }
@@ -333,7 +332,8 @@ pub fn render_pages(
                 well_formed(&file_path, page).into_bytes()
             };
             sink.put_made(file, recipe, &mut produce).map_err(|e| {
-                let d = Diagnostic::error(file_path.clone(), 0, 0, format!("cannot write: {e}"));
+                let d =
+                    Diagnostic::whole_file_error(file_path.clone(), format!("cannot write: {e}"));
                 (file_path.clone(), d)
             })?;
             Ok(file_path)

@@ -15,6 +15,8 @@ pub mod state;
 pub mod watch;
 
 use std::collections::BTreeSet;
+use std::convert::Infallible;
+use std::io;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -112,10 +114,8 @@ impl Preview {
         let mut config = Config::load(&self.root, None)?;
         let local = format!("{}{}", self.origin, config.base_path);
         config.base_url = Url::parse(&local).map_err(|e| {
-            vec![Diagnostic::error(
+            vec![Diagnostic::whole_file_error(
                 crate::config::CONFIG_FILE,
-                0,
-                0,
                 format!("cannot serve at {local}: {e}"),
             )]
         })?;
@@ -257,54 +257,60 @@ fn reload_message(
     Some(paths.join("\n").into())
 }
 
-/// Runs `lemma serve` until the process is stopped; returns the exit code when it cannot start.
-pub fn run(options: &ServeOptions) -> i32 {
-    let root = match std::fs::canonicalize(&options.root) {
-        Ok(root) => root,
-        Err(e) => {
-            eprintln!("error: {}: {e}", options.root.display());
-            return 2;
-        }
-    };
-    let listener = match bind(options.bind, options.port) {
-        Ok(listener) => listener,
-        Err(e) => {
-            eprintln!(
-                "error: cannot listen on {}:{}: {e}",
-                options.bind, options.port
-            );
-            return 2;
-        }
-    };
-    let address = match listener.local_addr() {
-        Ok(address) => address,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
-    };
+/// Why `lemma serve` could not start, or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("{}: {source}", root.display())]
+    Root { root: PathBuf, source: io::Error },
+    #[error("cannot listen on {bind}:{port}: {source}")]
+    Listen {
+        bind: IpAddr,
+        port: u16,
+        source: io::Error,
+    },
+    /// The listener has no address to tell the user.
+    #[error("{0}")]
+    Address(io::Error),
+    #[error("cannot watch {}: {source}", root.display())]
+    Watch {
+        root: PathBuf,
+        source: notify::Error,
+    },
+    #[error("cannot serve: {0}")]
+    Server(io::Error),
+    #[error("the file watcher stopped")]
+    WatcherStopped,
+}
+
+/// Runs `lemma serve` until the process is stopped; returns only when it cannot start or the
+/// file watcher stops.
+pub fn run(options: &ServeOptions) -> Result<Infallible, ServeError> {
+    let root = std::fs::canonicalize(&options.root).map_err(|source| ServeError::Root {
+        root: options.root.clone(),
+        source,
+    })?;
+    let listener = bind(options.bind, options.port).map_err(|source| ServeError::Listen {
+        bind: options.bind,
+        port: options.port,
+        source,
+    })?;
+    let address = listener.local_addr().map_err(ServeError::Address)?;
     let host = if options.bind.is_unspecified() {
         SocketAddr::new(IpAddr::from([127, 0, 0, 1]), address.port())
     } else {
         address
     };
-    let mut watcher = match SourceWatcher::new(&root) {
-        Ok(watcher) => watcher,
-        Err(e) => {
-            eprintln!("error: cannot watch {}: {e}", root.display());
-            return 2;
-        }
-    };
+    let mut watcher = SourceWatcher::new(&root).map_err(|source| ServeError::Watch {
+        root: root.clone(),
+        source,
+    })?;
     let mut preview = Preview::start(
         &root,
         &format!("http://{host}"),
         options.drafts,
         options.cache,
     );
-    if let Err(e) = server::spawn(listener, preview.state(), options.header_timeout) {
-        eprintln!("error: cannot serve: {e}");
-        return 2;
-    }
+    server::spawn(listener, preview.state(), options.header_timeout).map_err(ServeError::Server)?;
     let url = preview.url();
     eprintln!("serving {url} (Ctrl-C to stop)");
     if options.open {
@@ -313,8 +319,7 @@ pub fn run(options: &ServeOptions) -> i32 {
     while let Some(batch) = watcher.next_batch() {
         preview.apply(&batch);
     }
-    eprintln!("error: the file watcher stopped");
-    2
+    Err(ServeError::WatcherStopped)
 }
 
 /// Opens `url` with the desktop's opener; a failure only means the user opens it by hand.

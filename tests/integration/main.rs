@@ -11,6 +11,7 @@ mod drafts;
 mod errors;
 mod example_site;
 mod excerpt;
+mod exit_codes;
 mod feed;
 mod figures;
 mod footnotes;

@@ -191,10 +191,8 @@ impl Session {
                         self.static_files.insert(path.clone());
                         written.push(path.clone());
                     }
-                    Err(e) => self.static_errors.push(Diagnostic::error(
+                    Err(e) => self.static_errors.push(Diagnostic::whole_file_error(
                         path,
-                        0,
-                        0,
                         format!("cannot copy: {e}"),
                     )),
                 },
