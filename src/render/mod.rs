@@ -3,7 +3,10 @@
 //! The theme is the built-in `templates/` with the site's own `templates/` laid over it by file
 //! name. Every page is independent, so pages render in parallel.
 
+mod kind;
 pub mod view;
+
+pub use kind::PageKind;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -150,16 +153,31 @@ fn report_location(text: &str) -> Option<(&str, usize, usize)> {
     Some((parts.next()?, line, column))
 }
 
-/// One page to render: its template, output path and the variables beyond `site` and `page`.
+/// Builds a page's own variables when the page is rendered.
+type Extra<'a> = Box<dyn Fn() -> Context + Send + Sync + 'a>;
+
+/// One page to render: its kind, output path and the variables beyond `site` and `page`.
 struct PageJob<'a> {
-    template: &'static str,
+    kind: PageKind,
     path: SitePath,
-    page: PageView<'a>,
-    /// Builds the page's own variables when the page is rendered: held as views until then,
-    /// so the contexts of all pages never exist at once.
-    extra: Box<dyn Fn() -> Context + Send + Sync + 'a>,
+    page: PageView,
+    /// Held as views until the page is rendered, so the contexts of all pages never exist at
+    /// once.
+    extra: Extra<'a>,
     /// Articles whose content is spliced in after Tera rendered the page (see [`Splice`]).
     splices: Vec<Splice>,
+}
+
+impl<'a> PageJob<'a> {
+    fn new(site: &Site, kind: PageKind, title: &str, path: &SitePath, extra: Extra<'a>) -> Self {
+        PageJob {
+            kind,
+            path: path.clone(),
+            page: PageView::new(site, kind, title, path),
+            extra,
+            splices: Vec::new(),
+        }
+    }
 }
 
 /// An article's full content stands in the template context as a short marker, and is
@@ -319,10 +337,13 @@ pub fn render_pages(
             context.insert("live_reload", &live_reload);
             let file = job.path.file();
             let file_path = file.as_str().to_string();
-            let html = theme.tera.render(job.template, &context).map_err(|e| {
-                let d = template_error(&e, &theme.origins, Some(job.path.as_str()));
-                (file_path.clone(), d)
-            })?;
+            let html = theme
+                .tera
+                .render(job.kind.template(), &context)
+                .map_err(|e| {
+                    let d = template_error(&e, &theme.origins, Some(job.path.as_str()));
+                    (file_path.clone(), d)
+                })?;
             let recipe = recipe(site, &html, &job.splices);
             let mut produce = || {
                 let page = job
@@ -372,74 +393,53 @@ fn page_jobs<'a>(site: &'a Site, select: Select) -> Vec<PageJob<'a>> {
     let mut jobs = home_pages(site, select);
     for index in 0..site.articles.len() {
         let article = &site.articles[index];
+        let title = &article.title;
         if select(&article.path) {
-            let page = PageView::new(site, "article", article.title.clone(), &article.path);
             let view = ArticleView::new(site, index, Splice::Page(index).marker().into());
-            jobs.push(PageJob {
-                template: "article.html",
-                path: article.path.clone(),
-                page,
-                extra: Box::new(move || context_with("article", &view)),
-                splices: vec![Splice::Page(index)],
-            });
+            let extra = Box::new(move || context_with("article", &view));
+            let mut job = PageJob::new(site, PageKind::Article, title, &article.path, extra);
+            job.splices = vec![Splice::Page(index)];
+            jobs.push(job);
         }
         for alias in article.aliases.iter().filter(|a| select(a)) {
             let target_url = site.permalink(&article.path);
-            let page = PageView::new(site, "redirect", article.title.clone(), alias);
-            jobs.push(PageJob {
-                template: "redirect.html",
-                path: alias.clone(),
-                page,
-                extra: Box::new(move || context_with("target_url", &target_url)),
-                splices: Vec::new(),
-            });
+            let extra = Box::new(move || context_with("target_url", &target_url));
+            jobs.push(PageJob::new(site, PageKind::Redirect, title, alias, extra));
         }
     }
     for kind in TaxonomyKind::ALL {
         jobs.extend(taxonomy_pages(site, kind, select));
     }
-    if select(&SitePath::fixed(ARCHIVE)) {
-        jobs.push(archive_page(site));
-    }
-    let not_found = SitePath::fixed("404.html");
-    if select(&not_found) {
-        jobs.push(PageJob {
-            template: "404.html",
-            page: PageView::new(site, "404", site.config.ui.not_found.clone(), &not_found),
-            path: not_found,
-            extra: Box::new(Context::new),
-            splices: Vec::new(),
-        });
-    }
-    if select(&SitePath::fixed(FEED)) {
-        jobs.push(feed_page(site));
-    }
-    let sitemap = SitePath::fixed("sitemap.xml");
-    if select(&sitemap) {
-        jobs.push(PageJob {
-            template: "sitemap.xml",
-            page: PageView::new(site, "sitemap", "", &sitemap),
-            path: sitemap,
-            extra: Box::new(move || context_with("entries", &sitemap_entries(site))),
-            splices: Vec::new(),
-        });
-    }
-    let robots = SitePath::fixed("robots.txt");
-    if select(&robots) {
-        jobs.push(PageJob {
-            template: "robots.txt",
-            page: PageView::new(site, "robots", "", &robots),
-            path: robots,
-            extra: Box::new(Context::new),
-            splices: Vec::new(),
-        });
+    for kind in PageKind::SINGLE {
+        match kind.single_path() {
+            Some(path) if select(&path) => jobs.push(single_page(site, kind, &path)),
+            _ => {}
+        }
     }
     jobs
 }
 
-/// The archive page and the feed, which other parts of lemma link to.
-pub(crate) const ARCHIVE: &str = "archives/";
-pub(crate) const FEED: &str = "atom.xml";
+/// The full URL of the page of a kind the site has one of (the feed, the archive).
+pub(crate) fn single_permalink(site: &Site, kind: PageKind) -> String {
+    kind.single_path()
+        .map(|path| site.permalink(&path))
+        .unwrap_or_default()
+}
+
+/// The page of a kind the site has one of, at `path`.
+fn single_page<'a>(site: &'a Site, kind: PageKind, path: &SitePath) -> PageJob<'a> {
+    let ui = &site.config.ui;
+    match kind {
+        PageKind::Archive => archive_page(site, path),
+        PageKind::Feed => feed_page(site, path),
+        PageKind::Sitemap => {
+            let extra = Box::new(move || context_with("entries", &sitemap_entries(site)));
+            PageJob::new(site, kind, "", path, extra)
+        }
+        PageKind::NotFound => PageJob::new(site, kind, &ui.not_found, path, Box::new(Context::new)),
+        _ => PageJob::new(site, kind, "", path, Box::new(Context::new)),
+    }
+}
 
 /// The page path of home page `number` (1-based): `""`, `page/2/`, …
 pub(crate) fn page_path(number: usize) -> SitePath {
@@ -483,13 +483,7 @@ fn home_pages<'a>(site: &'a Site, select: Select) -> Vec<PageJob<'a>> {
                 extra.insert("paginator", &paginator);
                 extra
             });
-            PageJob {
-                template: "index.html",
-                page: PageView::new(site, "home", title, &path),
-                path,
-                extra,
-                splices: Vec::new(),
-            }
+            PageJob::new(site, PageKind::Home, &title, &path, extra)
         })
         .collect()
 }
@@ -517,33 +511,27 @@ fn taxonomy_pages<'a>(site: &'a Site, kind: TaxonomyKind, select: Select) -> Vec
                 })
                 .collect(),
         };
-        jobs.push(PageJob {
-            template: "taxonomy.html",
-            page: PageView::new(site, "taxonomy", title.clone(), &index_path),
-            path: index_path,
-            extra: Box::new(move || context_with("taxonomy", &index)),
-            splices: Vec::new(),
-        });
+        let extra = Box::new(move || context_with("taxonomy", &index));
+        jobs.push(PageJob::new(
+            site,
+            PageKind::Taxonomy,
+            title,
+            &index_path,
+            extra,
+        ));
     }
-    let (template, page_kind) = if kind == TaxonomyKind::Series {
-        ("series.html", "series")
-    } else {
-        ("term.html", "term")
+    let page_kind = match kind {
+        TaxonomyKind::Series => PageKind::Series,
+        _ => PageKind::Term,
     };
     for term in terms.iter().filter(|t| select(&t.path)) {
-        let page = PageView::new(site, page_kind, term.name.clone(), &term.path);
-        jobs.push(PageJob {
-            template,
-            path: term.path.clone(),
-            page,
-            extra: Box::new(move || context_with("term", &TermView::new(site, term))),
-            splices: Vec::new(),
-        });
+        let extra = Box::new(move || context_with("term", &TermView::new(site, term)));
+        jobs.push(PageJob::new(site, page_kind, &term.name, &term.path, extra));
     }
     jobs
 }
 
-fn archive_page(site: &Site) -> PageJob<'_> {
+fn archive_page<'a>(site: &'a Site, path: &SitePath) -> PageJob<'a> {
     let mut years: Vec<YearView> = Vec::new();
     for (index, article) in site.articles.iter().enumerate() {
         let Some(date) = article.date.as_ref().map(DateView::new) else {
@@ -571,17 +559,17 @@ fn archive_page(site: &Site) -> PageJob<'_> {
             month.articles.push(EntryView::new(site, index));
         }
     }
-    let path = SitePath::fixed(ARCHIVE);
-    PageJob {
-        template: "archive.html",
-        page: PageView::new(site, "archive", site.config.ui.archives.clone(), &path),
+    let extra = Box::new(move || context_with("years", &years));
+    PageJob::new(
+        site,
+        PageKind::Archive,
+        &site.config.ui.archives,
         path,
-        extra: Box::new(move || context_with("years", &years)),
-        splices: Vec::new(),
-    }
+        extra,
+    )
 }
 
-fn feed_page(site: &Site) -> PageJob<'_> {
+fn feed_page<'a>(site: &'a Site, path: &SitePath) -> PageJob<'a> {
     let base_path = &site.config.base_path;
     let base_url = site.config.base_url.as_str();
     let entries: Vec<FeedEntry> = (0..site.articles.len().min(site.config.feed_limit))
@@ -610,13 +598,9 @@ fn feed_page(site: &Site) -> PageJob<'_> {
         extra.insert("updated", &updated);
         extra
     });
-    PageJob {
-        template: "atom.xml",
-        path: SitePath::fixed(FEED),
-        page: PageView::new(site, "feed", "", &SitePath::fixed(FEED)),
-        extra,
-        splices,
-    }
+    let mut job = PageJob::new(site, PageKind::Feed, "", path, extra);
+    job.splices = splices;
+    job
 }
 
 /// Feed readers show content away from the site: every link must be absolute.
@@ -697,7 +681,7 @@ fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
         }
     }
     entries.push(SitemapEntry {
-        loc: site.permalink(&SitePath::fixed(ARCHIVE)),
+        loc: single_permalink(site, PageKind::Archive),
         lastmod: None,
     });
     entries

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use chrono::{DateTime, Datelike, FixedOffset};
 use serde::Serialize;
 
+use super::PageKind;
 use crate::config::Ui;
 use crate::output::SitePath;
 use crate::site::{Article, Site, TaxonomyKind, Term};
@@ -33,7 +34,7 @@ impl<'a> SiteView<'a> {
             language: &config.language,
             base_url: config.base_url.as_str(),
             base_path: &config.base_path,
-            feed_url: site.permalink(&SitePath::fixed(super::FEED)),
+            feed_url: super::single_permalink(site, PageKind::Feed),
             ui: &config.ui,
             extra: &config.extra,
         }
@@ -41,15 +42,15 @@ impl<'a> SiteView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct PageView<'a> {
-    pub kind: &'a str,
+pub struct PageView {
+    pub kind: PageKind,
     pub title: String,
     pub url: String,
     pub permalink: String,
 }
 
-impl<'a> PageView<'a> {
-    pub fn new(site: &Site, kind: &'a str, title: impl Into<String>, path: &SitePath) -> Self {
+impl PageView {
+    pub fn new(site: &Site, kind: PageKind, title: impl Into<String>, path: &SitePath) -> Self {
         PageView {
             kind,
             title: title.into(),

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, FixedOffset};
 
 use crate::output::SitePath;
-use crate::render::{self, ARCHIVE, FEED};
+use crate::render::{self, PageKind};
 use crate::site::{Article, Site, TaxonomyKind};
 
 /// Which pages to render, by page path (`""`, `page/2/`, `archives/12/`, `atom.xml`).
@@ -24,6 +24,13 @@ impl PageSet {
     pub(super) fn add(&mut self, path: &SitePath) {
         if let PageSet::Some(set) = self {
             set.insert(path.clone());
+        }
+    }
+
+    /// Adds the page of a kind the site has one of.
+    pub(super) fn add_single(&mut self, kind: PageKind) {
+        if let Some(path) = kind.single_path() {
+            self.add(&path);
         }
     }
 }
@@ -107,7 +114,7 @@ pub(super) fn affected_pages(
     let old_index = old_order.iter().position(|p| p == content_path);
     let limit = site.config.feed_limit;
     if new_index < limit || old_index.is_some_and(|i| i < limit) {
-        pages.add(&SitePath::fixed(FEED));
+        pages.add_single(PageKind::Feed);
     }
     let new = ListingEntry::of(article);
     if old == Some(&new) {
@@ -166,7 +173,7 @@ pub(super) fn affected_pages(
     for kind in TaxonomyKind::ALL {
         pages.add(&kind.index_path());
     }
-    for page in [ARCHIVE, FEED, "sitemap.xml"] {
-        pages.add(&SitePath::fixed(page));
+    for kind in [PageKind::Archive, PageKind::Feed, PageKind::Sitemap] {
+        pages.add_single(kind);
     }
 }
