@@ -26,6 +26,8 @@ use std::time::Instant;
 mod files;
 mod pages;
 mod sources;
+#[cfg(test)]
+mod tests;
 
 use pages::{Layout, ListingEntry, PageSet};
 use sources::Source;
