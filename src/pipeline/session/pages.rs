@@ -152,6 +152,9 @@ pub(super) fn affected_pages(
                 .map(|n| (TaxonomyKind::Series, n.as_str())),
         );
     }
+    // A series' articles show their place in it, on their pages and home pages, so a new
+    // member, one gone or a new date moves the others.
+    let places_moved = old.is_none_or(|old| old.series != new.series || old.date != new.date);
     for (kind, name) in names {
         let Some(term) = site.terms(kind).iter().find(|t| t.name == name) else {
             continue;
@@ -160,6 +163,9 @@ pub(super) fn affected_pages(
         if kind == TaxonomyKind::Series {
             for &member in &term.articles {
                 pages.add(&site.articles[member].path);
+                if places_moved {
+                    pages.add(&render::page_path(member / per_page + 1));
+                }
             }
         }
     }

@@ -446,6 +446,20 @@ fn tags_added_and_removed() {
 }
 
 #[test]
+fn an_article_joins_and_leaves_a_series() {
+    let mut run = Run::start();
+    let update = run.write("joins the series", "content/c.md", &gamma("\nseries: S"));
+    assert!(!update.all_pages, "the series page is there already");
+    run.write("leaves the series", "content/c.md", &gamma(""));
+    run.write(
+        "a date that reorders the series",
+        "content/b.md",
+        &beta("Beta", "A *summary*.", "").replace("2024-01-02", "2023-12-31"),
+    );
+    run.write("a new series", "content/c.md", &gamma("\nseries: T"));
+}
+
+#[test]
 fn an_alias_added_and_removed() {
     let mut run = Run::start();
     run.write(
@@ -786,4 +800,13 @@ fn affected_pages_of_a_body_edit() {
     // The listing entry is the same: the article and its alias; the feed only for one in it.
     assert_eq!(affected_by("b.md", |_| {}), ["archives/2/", "old-b/"]);
     assert_eq!(affected_by("f.md", |_| {}), ["archives/6/", "atom.xml"]);
+}
+
+#[test]
+fn affected_pages_of_a_new_date_in_a_series() {
+    // Alpha's places in its series moved: the home pages of Beta and Zeta show them too.
+    let pages = affected_by("a.md", |alpha| alpha.date = None);
+    for page in ["", "page/3/", "archives/2/", "archives/6/"] {
+        assert!(pages.iter().any(|p| p == page), "{page}: {pages:?}");
+    }
 }
