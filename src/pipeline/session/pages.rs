@@ -26,6 +26,19 @@ impl PageSet {
             set.insert(path.clone());
         }
     }
+
+    /// Adds the page that writes output file `file`: `robots.txt`, or for `old/index.html`
+    /// page `old/` (or a page naming that file itself).
+    pub(super) fn add_file(&mut self, file: &str) {
+        let folder = file
+            .strip_suffix("index.html")
+            .filter(|folder| folder.is_empty() || folder.ends_with('/'));
+        for page in [Some(file), folder].into_iter().flatten() {
+            if let Ok(path) = SitePath::parse(page) {
+                self.add(&path);
+            }
+        }
+    }
 }
 
 /// What a listing shows of an article: when it changes, the listings must be rendered again.

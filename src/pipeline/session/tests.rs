@@ -325,18 +325,15 @@ impl Run {
 
     /// Writes `text`, which a build refuses, into `path`. A build then leaves the file out or
     /// writes no page, while the session keeps the last good version on show: the session
-    /// reports the file's own errors, as a build does, and nothing a build does not.
+    /// reports the errors that name the file, as a build does, and nothing a build does not.
     fn write_refused(&mut self, step: &str, path: &str, text: &str) {
         self.fixture.write(path, text);
         self.held.update(&changes(&[path]));
         let fresh = self.fixture.built();
         let held = &self.held.diagnostics;
+        // The errors that name the file, at it or at what it collides with.
         let own = |all: &[String]| -> Vec<String> {
-            let prefix = format!("{path}:");
-            all.iter()
-                .filter(|d| d.starts_with(&prefix))
-                .cloned()
-                .collect()
+            all.iter().filter(|d| d.contains(path)).cloned().collect()
         };
         assert!(
             own(&fresh.diagnostics)
@@ -582,6 +579,17 @@ fn static_files_and_assets_edited_added_and_removed() {
         "a content asset edited",
         "content/fig.svg",
         &FIGURE.replace("r=\"1\"", "r=\"2\""),
+    );
+    run.write_refused("a static file over a page", "static/robots.txt", "own\n");
+    run.remove("the static file over a page removed", "static/robots.txt");
+    run.write_refused(
+        "a static file over an alias",
+        "static/old-b/index.html",
+        "own\n",
+    );
+    run.remove(
+        "the static file over an alias removed",
+        "static/old-b/index.html",
     );
 }
 
