@@ -355,7 +355,11 @@ impl Run {
 
     /// Updates the session with the changes the watcher names for `paths`, and compares.
     fn check(&mut self, step: &str, paths: &[&str]) -> Update {
-        let update = self.held.update(&changes(paths));
+        self.check_changes(step, &changes(paths))
+    }
+
+    fn check_changes(&mut self, step: &str, changes: &Changes) -> Update {
+        let update = self.held.update(changes);
         assert_same(step, &self.held.output(), &self.fixture.built());
         update
     }
@@ -817,4 +821,45 @@ fn affected_pages_of_a_new_date_in_a_series() {
     for page in ["", "page/3/", "archives/2/", "archives/6/"] {
         assert!(pages.iter().any(|p| p == page), "{page}: {pages:?}");
     }
+}
+
+#[test]
+fn dates_and_summaries_removed() {
+    let mut run = Run::start();
+    run.write(
+        "a date removed",
+        "content/c.md",
+        &gamma("").replace("date: 2024-01-03\n", ""),
+    );
+    run.write(
+        "the summary removed",
+        "content/b.md",
+        &beta("Beta", "A *summary*.", "").replace("summary: A *summary*.\n", ""),
+    );
+    run.write_refused(
+        "an id taken twice",
+        "content/e.md",
+        &epsilon("2024-01-05", "t2").replace("id: 5", "id: 4"),
+    );
+    run.write("the id fixed", "content/e.md", &epsilon("2024-01-05", "t2"));
+}
+
+#[test]
+fn a_rescan_finds_every_change() {
+    let mut run = Run::start();
+    run.fixture
+        .write("content/b.md", &beta("Beta Two", "A *summary*.", ""));
+    run.fixture.remove("content/e.md");
+    run.fixture.write(
+        "content/g/new.md",
+        &md("title: New\ndate: 2024-02-01", "New.\n"),
+    );
+    run.fixture
+        .write("static/extra.css", "body { margin: 2em }\n");
+    run.fixture.remove("content/fig.svg");
+    let rescan = Changes {
+        rescan: true,
+        ..Changes::default()
+    };
+    run.check_changes("a rescan", &rescan);
 }
