@@ -26,6 +26,8 @@ use std::time::Instant;
 mod files;
 mod pages;
 mod sources;
+#[cfg(test)]
+mod tests;
 
 use pages::{Layout, ListingEntry, PageSet};
 use sources::Source;
@@ -203,6 +205,12 @@ impl Session {
             self.rebuild_articles(&changed, front_changed, false, &mut pages);
         }
         let mut written = self.copy_files(&files, sink);
+        for path in &files {
+            // A page that a static file stood over (a collision) shows again once it is gone.
+            if !self.static_files.contains(path) && self.page_files.binary_search(path).is_ok() {
+                pages.add_file(path);
+            }
+        }
         let rendered = self.render(&pages, sink);
         let page_count = rendered.len();
         written.extend(rendered);

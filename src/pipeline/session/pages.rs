@@ -33,6 +33,19 @@ impl PageSet {
             self.add(&path);
         }
     }
+
+    /// Adds the page that writes output file `file`: `robots.txt`, or for `old/index.html`
+    /// page `old/` (or a page naming that file itself).
+    pub(super) fn add_file(&mut self, file: &str) {
+        let folder = file
+            .strip_suffix("index.html")
+            .filter(|folder| folder.is_empty() || folder.ends_with('/'));
+        for page in [Some(file), folder].into_iter().flatten() {
+            if let Ok(path) = SitePath::parse(page) {
+                self.add(&path);
+            }
+        }
+    }
 }
 
 /// What a listing shows of an article: when it changes, the listings must be rendered again.
@@ -159,6 +172,9 @@ pub(super) fn affected_pages(
                 .map(|n| (TaxonomyKind::Series, n.as_str())),
         );
     }
+    // A series' articles show their place in it, on their pages and home pages, so a new
+    // member, one gone or a new date moves the others.
+    let places_moved = old.is_none_or(|old| old.series != new.series || old.date != new.date);
     for (kind, name) in names {
         let Some(term) = site.terms(kind).iter().find(|t| t.name == name) else {
             continue;
@@ -167,6 +183,9 @@ pub(super) fn affected_pages(
         if kind == TaxonomyKind::Series {
             for &member in &term.articles {
                 pages.add(&site.articles[member].path);
+                if places_moved {
+                    pages.add(&render::page_path(member / per_page + 1));
+                }
             }
         }
     }
