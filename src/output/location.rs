@@ -6,6 +6,7 @@ use std::fs::File;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use super::WriteError;
 use super::path::OWNER_MARKER;
 
 /// The places of a site that an output folder must never be, hold, or sit in.
@@ -36,15 +37,13 @@ pub enum OutputError {
         "refusing to replace {0}: the folder is not empty and lemma did not write it (it has no {OWNER_MARKER} file), so nothing in it was touched; move it away or delete it yourself if it is an old copy of the site, or pass another --output"
     )]
     NotOurs(PathBuf),
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: io::Error },
+    #[error(transparent)]
+    Io(#[from] WriteError),
 }
 
+/// An I/O failure at `path`, as an [`OutputError`].
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
+    move |source| super::io_error(path)(source).into()
 }
 
 /// An output folder cleared for publishing, locked against other builds until dropped.
