@@ -2,8 +2,8 @@
 //!
 //! pulldown-cmark does the parsing and the HTML writing; this module rewrites the event stream in
 //! between: heading ids, article links, figures, footnotes, `<!--more-->`, and math. Formulas are
-//! replaced by a NUL-delimited placeholder. Every NUL of the input was made U+FFFD before (as
-//! CommonMark requires; pulldown-cmark does not), so a placeholder never comes from an author.
+//! replaced by a NUL-delimited placeholder. Every NUL of the input was replaced when the file was
+//! read (see `content::xml_chars`), so a placeholder never comes from an author.
 
 mod events;
 mod links;
