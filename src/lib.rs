@@ -1,8 +1,9 @@
 //! lemma: a static site generator for math-heavy article archives.
 //!
 //! The stages, in the order data flows through them: [`config`] → [`content`] (files, front
-//! matter) → [`markdown`] → [`math`] → [`site`] → [`render`] (Tera) → [`output`]. The
-//! [`pipeline`] module runs them; the commands in [`cmd`] are thin drivers over it.
+//! matter) → [`permalink`] → [`markdown`] → [`math`] → [`site`] → [`render`] (Tera) →
+//! [`output`]. The [`pipeline`] module runs them; the commands in [`cmd`] are thin drivers over
+//! it. docs/architecture.md names the file for each step.
 
 pub mod cli;
 pub mod cmd;
