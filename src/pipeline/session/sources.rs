@@ -8,6 +8,7 @@ use super::{Changes, Session};
 use crate::content::{Asset, SourceFile, discover, frontmatter};
 use crate::diagnostics::{Diagnostic, display_path};
 use crate::output::{OutputFile, Sink, SitePath};
+use crate::pipeline::statics::by_precedence;
 
 /// One Markdown file of `content/`.
 pub(super) struct Source {
@@ -204,18 +205,12 @@ impl Session {
         written
     }
 
-    /// The file at output `path`, by the precedence of a build: a content asset, else the
-    /// site's `static/`, else the built-in assets.
+    /// The file at output `path`, by the precedence of a build.
     pub(super) fn static_file(&self, path: &str) -> Option<OutputFile> {
         let site_path = SitePath::parse(path).ok()?;
         let asset = regular_file(&self.config.content_dir(), path)
             .filter(|p| p.extension().is_none_or(|ext| ext != "md"));
-        if let Some(source) = asset.or_else(|| regular_file(&self.config.static_dir(), path)) {
-            return Some(OutputFile::copy(site_path, source));
-        }
-        crate::embedded::STATIC_FILES
-            .iter()
-            .find(|(name, _)| *name == path)
-            .map(|(_, bytes)| OutputFile::embedded(site_path, bytes))
+        let site_static = regular_file(&self.config.static_dir(), path);
+        by_precedence(&site_path, asset, site_static)
     }
 }
