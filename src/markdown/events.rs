@@ -93,134 +93,177 @@ impl<'i, 'f> Rewriter<'i, 'f> {
     pub fn rewrite<'a>(&mut self, stream: &mut Stream<'a>, out: &mut RenderedBody) {
         self.number_footnotes(stream, out);
         let original = std::mem::take(stream);
-        let mut rewritten: Stream<'a> = Vec::with_capacity(original.len());
-        let mut depth = 0usize;
-        let mut block_start = 0usize;
-        let mut in_code_block = false;
+        let mut walk = Walk {
+            original: &original,
+            rewritten: Vec::with_capacity(original.len()),
+            depth: 0,
+            block_start: 0,
+            in_code_block: false,
+        };
         let mut i = 0;
         while i < original.len() {
-            let (event, range) = &original[i];
-            if depth == 0 {
-                block_start = rewritten.len();
+            if walk.depth == 0 {
+                walk.block_start = walk.rewritten.len();
             }
-            match event {
-                Event::Start(Tag::Heading {
-                    level,
-                    id,
-                    classes,
-                    attrs,
-                }) => {
-                    let end = matching_end(&original, i);
-                    let text = plain_text(&original[i + 1..end]);
-                    if *level == HeadingLevel::H1 && out.first_heading.is_none() {
-                        out.first_heading = Some(text.clone());
-                        if self.input.drop_first_heading && rewritten.is_empty() {
-                            i = end + 1;
-                            continue;
-                        }
-                    }
-                    let id = self.ids.claim(
-                        id.as_ref()
-                            .map_or_else(|| heading_id(&text), |id| id.to_string()),
-                        &mut out.anchors,
-                    );
-                    let tag = Tag::Heading {
-                        level: *level,
-                        id: Some(id.into()),
-                        classes: classes.clone(),
-                        attrs: attrs.clone(),
-                    };
-                    rewritten.push((Event::Start(tag), range.clone()));
+            i = match self.rewrite_event(&mut walk, i, out) {
+                Step::One => {
+                    walk.step_over(i);
+                    i + 1
                 }
-                Event::Start(Tag::Paragraph)
-                    if depth == 0 && bare_environment(&self.source[range.clone()]).is_some() =>
-                {
-                    let raw = &self.source[range.clone()];
-                    let tex = raw.trim();
-                    let start = range.start + (raw.len() - raw.trim_start().len());
-                    let index = self.push_formula(tex.to_string(), true, start, start);
-                    rewritten.push((
-                        Event::Html(format!("<p>{}</p>\n", placeholder(index)).into()),
-                        range.clone(),
-                    ));
-                    i = matching_end(&original, i) + 1;
-                    continue;
-                }
-                Event::Start(Tag::Paragraph) => {
-                    if let Some((figure, end)) = self.figure(&original, i, out) {
-                        rewritten.push((Event::Html(figure.into()), range.clone()));
-                        i = end + 1;
-                        continue;
-                    }
-                    rewritten.push((event.clone(), range.clone()));
-                }
-                Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
-                    let mut tag = tag.clone();
-                    if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
-                        *dest_url = self.resolve(dest_url, range.start, out);
-                    }
-                    rewritten.push((Event::Start(tag), range.clone()));
-                }
-                Event::InlineMath(tex) | Event::DisplayMath(tex) => {
-                    let display = matches!(event, Event::DisplayMath(_));
-                    let raw = &self.source[range.clone()];
-                    // In a blockquote the TeX is not a verbatim slice of the source: it starts
-                    // after the opening `$` or `$$` all the same.
-                    let opening = if display { 2 } else { 1 };
-                    let start = raw
-                        .find(tex.as_ref())
-                        .map_or(range.start + opening, |at| range.start + at);
-                    let index = self.push_formula(tex.to_string(), display, start, range.start);
-                    rewritten.push((Event::InlineHtml(placeholder(index).into()), range.clone()));
-                }
-                Event::Html(html) | Event::InlineHtml(html) => {
-                    if html.trim() == "<!--more-->" && self.more_marker.is_none() {
-                        // A marker on its own line is an HTML block: cut before the block.
-                        let block = matches!(event, Event::Html(_));
-                        self.more_marker = Some(if block { block_start } else { rewritten.len() });
-                    }
-                    collect_html_ids(html, out);
-                    rewritten.push((event.clone(), range.clone()));
-                }
-                Event::FootnoteReference(label) => {
-                    if !self.footnotes.contains_key(label.as_ref()) {
-                        out.diagnostics.push(self.error(
-                            range.start,
-                            format!("footnote `[^{label}]` has no definition"),
-                        ));
-                    }
-                    rewritten.push((event.clone(), range.clone()));
-                }
-                Event::Text(_) => {
-                    let end = original[i..]
-                        .iter()
-                        .position(|(e, _)| {
-                            !matches!(e, Event::Text(_) | Event::SoftBreak | Event::HardBreak)
-                        })
-                        .map_or(original.len(), |n| i + n);
-                    if !in_code_block {
-                        self.refused_math(&original[i..end], out);
-                    }
-                    rewritten.extend(original[i..end].iter().cloned());
-                    i = end;
-                    continue;
-                }
-                _ => rewritten.push((event.clone(), range.clone())),
-            }
-            match &original[i].0 {
-                Event::Start(tag) => {
-                    depth += 1;
-                    in_code_block |= matches!(tag, Tag::CodeBlock(_));
-                }
-                Event::End(tag) => {
-                    depth = depth.saturating_sub(1);
-                    in_code_block &= !matches!(tag, TagEnd::CodeBlock);
-                }
-                _ => {}
-            }
-            i += 1;
+                Step::To(next) => next,
+            };
         }
-        *stream = rewritten;
+        *stream = walk.rewritten;
+    }
+
+    /// Rewrites event `i`, or the group of events it starts.
+    fn rewrite_event<'a>(
+        &mut self,
+        walk: &mut Walk<'_, 'a>,
+        i: usize,
+        out: &mut RenderedBody,
+    ) -> Step {
+        let original = walk.original;
+        let (event, range) = &original[i];
+        match event {
+            Event::Start(Tag::Heading { .. }) => return self.heading(walk, i, out),
+            Event::Start(Tag::Paragraph)
+                if walk.depth == 0 && bare_environment(&self.source[range.clone()]).is_some() =>
+            {
+                return self.environment_paragraph(walk, i);
+            }
+            Event::Start(Tag::Paragraph) => {
+                if let Some((figure, end)) = self.figure(original, i, out) {
+                    walk.push(Event::Html(figure.into()), i);
+                    return Step::To(end + 1);
+                }
+                walk.keep(i);
+            }
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                let mut tag = tag.clone();
+                if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
+                    *dest_url = self.resolve(dest_url, range.start, out);
+                }
+                walk.push(Event::Start(tag), i);
+            }
+            Event::InlineMath(tex) | Event::DisplayMath(tex) => {
+                let display = matches!(event, Event::DisplayMath(_));
+                let placeholder = self.math(tex, display, range);
+                walk.push(placeholder, i);
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                self.html(html, matches!(event, Event::Html(_)), walk, out);
+                walk.keep(i);
+            }
+            Event::FootnoteReference(label) => {
+                if !self.footnotes.contains_key(label.as_ref()) {
+                    out.diagnostics.push(self.error(
+                        range.start,
+                        format!("footnote `[^{label}]` has no definition"),
+                    ));
+                }
+                walk.keep(i);
+            }
+            Event::Text(_) => return self.text_run(walk, i, out),
+            _ => walk.keep(i),
+        }
+        Step::One
+    }
+
+    /// A heading gets a unique id; the first `#` heading becomes the title, and is dropped
+    /// when it opens the article and the title comes from it.
+    fn heading<'a>(&mut self, walk: &mut Walk<'_, 'a>, i: usize, out: &mut RenderedBody) -> Step {
+        let original = walk.original;
+        let (
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }),
+            range,
+        ) = &original[i]
+        else {
+            // Only a heading's start comes here.
+            walk.keep(i);
+            return Step::One;
+        };
+        let end = matching_end(original, i);
+        let text = plain_text(&original[i + 1..end]);
+        if *level == HeadingLevel::H1 && out.first_heading.is_none() {
+            out.first_heading = Some(text.clone());
+            if self.input.drop_first_heading && walk.rewritten.is_empty() {
+                return Step::To(end + 1);
+            }
+        }
+        let id = self.ids.claim(
+            id.as_ref()
+                .map_or_else(|| heading_id(&text), |id| id.to_string()),
+            &mut out.anchors,
+        );
+        let tag = Tag::Heading {
+            level: *level,
+            id: Some(id.into()),
+            classes: classes.clone(),
+            attrs: attrs.clone(),
+        };
+        walk.rewritten.push((Event::Start(tag), range.clone()));
+        Step::One
+    }
+
+    /// A top-level paragraph that is a bare `\begin{equation}…\end{equation}` is display math.
+    fn environment_paragraph(&mut self, walk: &mut Walk, i: usize) -> Step {
+        let range = &walk.original[i].1;
+        let raw = &self.source[range.clone()];
+        let tex = raw.trim();
+        let start = range.start + (raw.len() - raw.trim_start().len());
+        let index = self.push_formula(tex.to_string(), true, start, start);
+        walk.push(
+            Event::Html(format!("<p>{}</p>\n", placeholder(index)).into()),
+            i,
+        );
+        Step::To(matching_end(walk.original, i) + 1)
+    }
+
+    /// Records a formula and returns the placeholder that stands for it until math is rendered.
+    fn math<'a>(&mut self, tex: &str, display: bool, range: &Range<usize>) -> Event<'a> {
+        let raw = &self.source[range.clone()];
+        // In a blockquote the TeX is not a verbatim slice of the source: it starts
+        // after the opening `$` or `$$` all the same.
+        let opening = if display { 2 } else { 1 };
+        let start = raw
+            .find(tex)
+            .map_or(range.start + opening, |at| range.start + at);
+        let index = self.push_formula(tex.to_string(), display, start, range.start);
+        Event::InlineHtml(placeholder(index).into())
+    }
+
+    /// Raw HTML may be the `<!--more-->` marker, and may carry anchors.
+    fn html(&mut self, html: &str, block: bool, walk: &Walk, out: &mut RenderedBody) {
+        if html.trim() == "<!--more-->" && self.more_marker.is_none() {
+            // A marker on its own line is an HTML block: cut before the block.
+            self.more_marker = Some(if block {
+                walk.block_start
+            } else {
+                walk.rewritten.len()
+            });
+        }
+        collect_html_ids(html, out);
+    }
+
+    /// Copies the run of text and line breaks starting at `i`, which is checked as a whole
+    /// for math pulldown-cmark refused (one formula may span several of its events).
+    fn text_run(&mut self, walk: &mut Walk, i: usize, out: &mut RenderedBody) -> Step {
+        let original = walk.original;
+        let end = original[i..]
+            .iter()
+            .position(|(e, _)| !matches!(e, Event::Text(_) | Event::SoftBreak | Event::HardBreak))
+            .map_or(original.len(), |n| i + n);
+        if !walk.in_code_block {
+            self.refused_math(&original[i..end], out);
+        }
+        walk.rewritten.extend(original[i..end].iter().cloned());
+        Step::To(end)
     }
 
     /// Reports the formulas of a run of text and line breaks that pulldown-cmark refused as
@@ -336,7 +379,7 @@ impl<'i, 'f> Rewriter<'i, 'f> {
     /// An image alone in its paragraph becomes a figure captioned with its alt text.
     fn figure(
         &self,
-        stream: &Stream,
+        stream: &[(Event, Range<usize>)],
         start: usize,
         out: &mut RenderedBody,
     ) -> Option<(String, usize)> {
@@ -375,6 +418,53 @@ impl<'i, 'f> Rewriter<'i, 'f> {
         html.push_str("</figure>\n");
         Some((html, image_end + 1))
     }
+}
+
+/// The event stream in the middle of [`Rewriter::rewrite`]: the events read, the events
+/// written so far, and where the walk is in the nesting of tags.
+struct Walk<'s, 'a> {
+    original: &'s [(Event<'a>, Range<usize>)],
+    rewritten: Stream<'a>,
+    /// How many tags are open.
+    depth: usize,
+    /// Where the current top-level block starts in `rewritten`.
+    block_start: usize,
+    in_code_block: bool,
+}
+
+impl<'a> Walk<'_, 'a> {
+    /// Writes event `i` unchanged.
+    fn keep(&mut self, i: usize) {
+        self.rewritten.push(self.original[i].clone());
+    }
+
+    /// Writes `event` in place of event `i`.
+    fn push(&mut self, event: Event<'a>, i: usize) {
+        self.rewritten.push((event, self.original[i].1.clone()));
+    }
+
+    /// Follows the nesting of tags past event `i`.
+    fn step_over(&mut self, i: usize) {
+        match &self.original[i].0 {
+            Event::Start(tag) => {
+                self.depth += 1;
+                self.in_code_block |= matches!(tag, Tag::CodeBlock(_));
+            }
+            Event::End(tag) => {
+                self.depth = self.depth.saturating_sub(1);
+                self.in_code_block &= !matches!(tag, TagEnd::CodeBlock);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// How far one step of the rewrite went.
+enum Step {
+    /// Past the one event it was given.
+    One,
+    /// Past a whole group of events, to this index: the nesting inside it balances out.
+    To(usize),
 }
 
 /// Element ids made unique the GitHub way: `x`, then the first free of `x-1`, `x-2`, …
@@ -513,81 +603,114 @@ pub fn write(
     footnotes: &BTreeMap<String, Footnote>,
 ) -> String {
     let mut html = String::with_capacity(stream.len() * 16);
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut open_note: Option<&Footnote> = None;
-    let events = stream.iter().filter_map(|(event, _)| match event {
-        Event::Start(Tag::Heading {
-            level,
-            classes,
-            attrs,
-            ..
-        }) if mode == Mode::Excerpt => Some(Event::Start(Tag::Heading {
-            level: *level,
-            id: None,
-            classes: classes.clone(),
-            attrs: attrs.clone(),
-        })),
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) if mode == Mode::Excerpt && dest_url.starts_with('#') => {
-            let dest = format!("{url}{dest_url}");
-            Some(Event::Start(Tag::Link {
-                link_type: *link_type,
-                dest_url: dest.into(),
-                title: title.clone(),
-                id: id.clone(),
-            }))
-        }
-        Event::FootnoteReference(_) if mode == Mode::Excerpt => None,
-        Event::FootnoteReference(label) => {
-            let footnote = footnotes.get(label.as_ref())?;
-            let occurrence = seen.entry(label.as_ref()).or_insert(0);
-            let reference = footnote
-                .references
-                .get(*occurrence)
-                .map(|r| format!(" id=\"{r}\""))
-                .unwrap_or_default();
-            *occurrence += 1;
-            let (id, number) = (&footnote.id, footnote.number);
-            Some(Event::InlineHtml(
-                format!(
-                    "<sup class=\"footnote-ref\"><a href=\"#{id}\"{reference}>{number}</a></sup>"
-                )
-                .into(),
-            ))
-        }
-        Event::Start(Tag::FootnoteDefinition(label)) => {
-            let footnote = footnotes.get(label.as_ref());
-            open_note = footnote.filter(|_| mode == Mode::Page);
-            let mut open = String::from("<div class=\"footnote-definition\"");
-            if let (Mode::Page, Some(footnote)) = (mode, footnote) {
-                let _ = write!(open, " id=\"{}\"", footnote.id);
-            }
-            let number = footnote.map_or(0, |f| f.number);
-            let _ = write!(
-                open,
-                "><sup class=\"footnote-definition-label\">{number}</sup>"
-            );
-            Some(Event::Html(open.into()))
-        }
-        Event::End(TagEnd::FootnoteDefinition) => {
-            let back = open_note.take().and_then(|f| f.references.first());
-            let back = back
-                .map(|r| {
-                    format!("<a class=\"footnote-backref\" href=\"#{r}\" aria-label=\"back\">↩</a>")
-                })
-                .unwrap_or_default();
-            Some(Event::Html(format!("{back}</div>\n").into()))
-        }
-        other => Some(other.clone()),
-    });
+    let mut writer = ModeWriter {
+        mode,
+        url,
+        footnotes,
+        seen: BTreeMap::new(),
+        open_note: None,
+    };
+    let events = stream
+        .iter()
+        .filter_map(|(event, _)| writer.for_mode(event));
     pulldown_cmark::html::push_html(&mut html, events);
     // Bodies live until their pages are written; the growth slack of a whole archive adds up.
     html.shrink_to_fit();
     html
+}
+
+/// Turns the events of the rewritten stream into the events to write for one mode.
+struct ModeWriter<'s> {
+    mode: Mode,
+    url: &'s str,
+    footnotes: &'s BTreeMap<String, Footnote>,
+    /// How often each footnote has been cited so far.
+    seen: BTreeMap<&'s str, usize>,
+    /// The footnote whose definition is being written, on a page.
+    open_note: Option<&'s Footnote>,
+}
+
+impl<'s> ModeWriter<'s> {
+    /// The event to write for `event`, if any.
+    fn for_mode<'a>(&mut self, event: &'s Event<'a>) -> Option<Event<'a>> {
+        let excerpt = self.mode == Mode::Excerpt;
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) if excerpt => Some(Event::Start(Tag::Heading {
+                level: *level,
+                id: None,
+                classes: classes.clone(),
+                attrs: attrs.clone(),
+            })),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if excerpt && dest_url.starts_with('#') => {
+                let dest = format!("{}{dest_url}", self.url);
+                Some(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: dest.into(),
+                    title: title.clone(),
+                    id: id.clone(),
+                }))
+            }
+            Event::FootnoteReference(_) if excerpt => None,
+            Event::FootnoteReference(label) => self.footnote_reference(label),
+            Event::Start(Tag::FootnoteDefinition(label)) => Some(self.open_footnote(label)),
+            Event::End(TagEnd::FootnoteDefinition) => Some(self.close_footnote()),
+            other => Some(other.clone()),
+        }
+    }
+
+    /// A citation links to its note; each has its own id for the note's link back.
+    fn footnote_reference<'a>(&mut self, label: &'s str) -> Option<Event<'a>> {
+        let footnote = self.footnotes.get(label)?;
+        let occurrence = self.seen.entry(label).or_insert(0);
+        let reference = footnote
+            .references
+            .get(*occurrence)
+            .map(|r| format!(" id=\"{r}\""))
+            .unwrap_or_default();
+        *occurrence += 1;
+        let (id, number) = (&footnote.id, footnote.number);
+        Some(Event::InlineHtml(
+            format!("<sup class=\"footnote-ref\"><a href=\"#{id}\"{reference}>{number}</a></sup>")
+                .into(),
+        ))
+    }
+
+    /// A note's definition carries its id and number; only a page links to and from it.
+    fn open_footnote<'a>(&mut self, label: &str) -> Event<'a> {
+        let footnote = self.footnotes.get(label);
+        self.open_note = footnote.filter(|_| self.mode == Mode::Page);
+        let mut open = String::from("<div class=\"footnote-definition\"");
+        if let (Mode::Page, Some(footnote)) = (self.mode, footnote) {
+            let _ = write!(open, " id=\"{}\"", footnote.id);
+        }
+        let number = footnote.map_or(0, |f| f.number);
+        let _ = write!(
+            open,
+            "><sup class=\"footnote-definition-label\">{number}</sup>"
+        );
+        Event::Html(open.into())
+    }
+
+    /// A note ends with a link back to its first citation.
+    fn close_footnote<'a>(&mut self) -> Event<'a> {
+        let back = self.open_note.take().and_then(|f| f.references.first());
+        let back = back
+            .map(|r| {
+                format!("<a class=\"footnote-backref\" href=\"#{r}\" aria-label=\"back\">↩</a>")
+            })
+            .unwrap_or_default();
+        Event::Html(format!("{back}</div>\n").into())
+    }
 }
 
 /// `prefix` with an `End` for every tag it leaves open, so an excerpt cut mid-paragraph is

@@ -18,7 +18,7 @@ use crate::content::SourceFile;
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::markdown::{Formula, Mode};
 use cache::DiskCache;
-use numbering::Label;
+use numbering::{Label, Numbered};
 use store::Compressed;
 pub use store::FormulaStore;
 use texmap::TexMap;
@@ -83,54 +83,20 @@ pub fn prepare(
     site_macros: &BTreeMap<String, String>,
     article_macros: &BTreeMap<String, String>,
 ) -> ArticleMath {
-    let lines = LineIndex::new(&file.text);
-    let mut math = ArticleMath::default();
-    let report = |math: &mut ArticleMath,
-                  formula: &Formula,
-                  tex_offset: usize,
-                  message: String,
-                  error: bool| {
-        let offset = source_offset(file, formula, tex_offset);
-        let (line, column) = lines.position(&file.text, offset);
-        let d = if error {
-            Diagnostic::error(&file.path, line, column, message)
-        } else {
-            Diagnostic::warning(&file.path, line, column, message)
-        };
-        math.diagnostics.push(d.with_snippet_at(&file.text, offset));
+    let mut article = Preparation {
+        file,
+        lines: LineIndex::new(&file.text),
+        labels: BTreeMap::new(),
+        math: ArticleMath::default(),
     };
+    // Every formula is numbered before any reference is resolved: `\eqref` may cite an
+    // equation further down.
     let mut next_number = 1;
-    let mut numbered = Vec::with_capacity(formulas.len());
-    let mut labels: BTreeMap<String, Label> = BTreeMap::new();
-    for formula in formulas {
-        let result = if formula.in_body {
-            numbering::number(&formula.tex, formula.display, &mut next_number)
-        } else {
-            let mut unused = 1;
-            numbering::number(&formula.tex, false, &mut unused)
-        };
-        for (offset, problem) in &result.problems {
-            report(&mut math, formula, *offset, problem.clone(), true);
-        }
-        for label in &result.labels {
-            if let Some(first) = labels.get(&label.key) {
-                let message = format!(
-                    "duplicate label `{}` (first used for equation ({}))",
-                    label.key, first.tag
-                );
-                report(&mut math, formula, label.offset, message, true);
-            } else {
-                labels.insert(label.key.clone(), label.clone());
-            }
-        }
-        if !formula.display {
-            for (offset, warning) in cjk_pitfalls(&formula.tex) {
-                report(&mut math, formula, offset, warning, false);
-            }
-        }
-        numbered.push(result);
-    }
-    math.anchors = labels.keys().map(|k| anchor_id(k)).collect();
+    let numbered: Vec<Numbered> = formulas
+        .iter()
+        .map(|formula| article.number(formula, &mut next_number))
+        .collect();
+    article.math.anchors = article.labels.keys().map(|k| anchor_id(k)).collect();
     let mut macros = Arc::new(
         site_macros
             .iter()
@@ -139,72 +105,8 @@ pub fn prepare(
             .collect::<BTreeMap<_, _>>(),
     );
     for (formula, result) in formulas.iter().zip(numbered) {
-        let refs = references::resolve(&result.tex, &labels);
-        for (offset, key) in &refs.missing {
-            let original = result.map.to_original(*offset);
-            report(
-                &mut math,
-                formula,
-                original,
-                format!("reference to unknown label `{key}`"),
-                true,
-            );
-        }
-        // Equation links need KaTeX's `trust`, which would also let the author's own
-        // `\href` through, in this formula, a macro or a cited equation's `\tag{…}`: such a
-        // formula is refused. Elsewhere KaTeX renders these untrusted.
-        let forbidden = refs
-            .linked
-            .then(|| {
-                FORBIDDEN.iter().find(|command| {
-                    mentions(&formula.tex, command)
-                        || macros.values().any(|body| mentions(body, command))
-                        || refs.cited_tags.iter().any(|tag| mentions(tag, command))
-                })
-            })
-            .flatten();
-        if let Some(command) = forbidden {
-            let (at, through) = match formula.tex.find(command) {
-                Some(at) => (at, ""),
-                None => (
-                    0,
-                    " (it comes from a macro or a referenced equation's `\\tag`)",
-                ),
-            };
-            report(
-                &mut math,
-                formula,
-                at,
-                format!(
-                    "`{command}` cannot share a formula with `\\eqref`/`\\ref`{through}: math is rendered untrusted"
-                ),
-                true,
-            );
-        }
-        let ok = result.problems.is_empty() && refs.missing.is_empty() && forbidden.is_none();
-        let job = ok.then(|| make_job(refs.tex, formula.display, refs.linked, Arc::clone(&macros)));
-        let anchors = if formula.in_body {
-            result
-                .labels
-                .iter()
-                .filter(|l| {
-                    labels
-                        .get(&l.key)
-                        .is_some_and(|first| first.offset == l.offset && first.tag == l.tag)
-                })
-                .map(|l| anchor_id(&l.key))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        math.formulas.push(Prepared {
-            job,
-            anchors,
-            maps: vec![result.map, refs.map],
-            original: formula.tex.clone(),
-            offset: formula.offset,
-            delimiter_offset: formula.delimiter_offset,
-        });
+        article.link(formula, result, &macros);
+        // KaTeX forgets a formula's `\newcommand`s; the formulas after it are given them.
         let defined = macros::definitions(&formula.tex);
         if !defined.is_empty() {
             let mut next = (*macros).clone();
@@ -212,7 +114,161 @@ pub fn prepare(
             macros = Arc::new(next);
         }
     }
-    math
+    article.math
+}
+
+/// What [`prepare`] keeps while it walks an article's formulas.
+struct Preparation<'a> {
+    file: &'a SourceFile,
+    lines: LineIndex,
+    /// The valid labels of the article so far, each with the equation that first took it.
+    labels: BTreeMap<String, Label>,
+    math: ArticleMath,
+}
+
+impl Preparation<'_> {
+    /// Numbers one formula, keeps its labels and reports what is wrong with it on its own.
+    fn number(&mut self, formula: &Formula, next_number: &mut usize) -> Numbered {
+        let result = if formula.in_body {
+            numbering::number(&formula.tex, formula.display, next_number)
+        } else {
+            // A `summary:` is shown apart from the article: its formulas take no numbers.
+            let mut unused = 1;
+            numbering::number(&formula.tex, false, &mut unused)
+        };
+        for (offset, problem) in &result.problems {
+            self.error(formula, *offset, problem.clone());
+        }
+        for label in &result.labels {
+            if let Some(first) = self.labels.get(&label.key) {
+                let message = format!(
+                    "duplicate label `{}` (first used for equation ({}))",
+                    label.key, first.tag
+                );
+                self.error(formula, label.offset, message);
+            } else {
+                self.labels.insert(label.key.clone(), label.clone());
+            }
+        }
+        if !formula.display {
+            for (offset, warning) in cjk_pitfalls(&formula.tex) {
+                self.warning(formula, offset, warning);
+            }
+        }
+        result
+    }
+
+    /// Turns a numbered formula's references into links and makes its KaTeX job, unless
+    /// something is wrong with it.
+    fn link(
+        &mut self,
+        formula: &Formula,
+        result: Numbered,
+        macros: &Arc<BTreeMap<String, String>>,
+    ) {
+        let refs = references::resolve(&result.tex, &self.labels);
+        for (offset, key) in &refs.missing {
+            let original = result.map.to_original(*offset);
+            self.error(
+                formula,
+                original,
+                format!("reference to unknown label `{key}`"),
+            );
+        }
+        let forbidden = refs
+            .linked
+            .then(|| forbidden_command(formula, &refs, macros))
+            .flatten();
+        if let Some(command) = forbidden {
+            self.refuse_forbidden(formula, command);
+        }
+        let ok = result.problems.is_empty() && refs.missing.is_empty() && forbidden.is_none();
+        let job = ok.then(|| make_job(refs.tex, formula.display, refs.linked, Arc::clone(macros)));
+        let anchors = self.anchors_before(formula, &result);
+        self.math.formulas.push(Prepared {
+            job,
+            anchors,
+            maps: vec![result.map, refs.map],
+            original: formula.tex.clone(),
+            offset: formula.offset,
+            delimiter_offset: formula.delimiter_offset,
+        });
+    }
+
+    fn refuse_forbidden(&mut self, formula: &Formula, command: &str) {
+        let (at, through) = match formula.tex.find(command) {
+            Some(at) => (at, ""),
+            None => (
+                0,
+                " (it comes from a macro or a referenced equation's `\\tag`)",
+            ),
+        };
+        self.error(
+            formula,
+            at,
+            format!(
+                "`{command}` cannot share a formula with `\\eqref`/`\\ref`{through}: math is rendered untrusted"
+            ),
+        );
+    }
+
+    /// The ids of the labels this formula was first to take (a duplicate took no id).
+    fn anchors_before(&self, formula: &Formula, result: &Numbered) -> Vec<String> {
+        if !formula.in_body {
+            return Vec::new();
+        }
+        result
+            .labels
+            .iter()
+            .filter(|l| {
+                self.labels
+                    .get(&l.key)
+                    .is_some_and(|first| first.offset == l.offset && first.tag == l.tag)
+            })
+            .map(|l| anchor_id(&l.key))
+            .collect()
+    }
+
+    fn error(&mut self, formula: &Formula, tex_offset: usize, message: String) {
+        self.report(formula, tex_offset, message, true);
+    }
+
+    fn warning(&mut self, formula: &Formula, tex_offset: usize, message: String) {
+        self.report(formula, tex_offset, message, false);
+    }
+
+    /// Reports `message` at byte `tex_offset` of the formula's TeX, placed in the file.
+    fn report(&mut self, formula: &Formula, tex_offset: usize, message: String, error: bool) {
+        let file = self.file;
+        let offset = source_offset(file, formula, tex_offset);
+        let (line, column) = self.lines.position(&file.text, offset);
+        let d = if error {
+            Diagnostic::error(&file.path, line, column, message)
+        } else {
+            Diagnostic::warning(&file.path, line, column, message)
+        };
+        self.math
+            .diagnostics
+            .push(d.with_snippet_at(&file.text, offset));
+    }
+}
+
+/// Equation links need KaTeX's `trust`, which would also let the author's own `\href` through,
+/// in this formula, a macro or a cited equation's `\tag{…}`: such a formula is refused.
+/// Elsewhere KaTeX renders these untrusted.
+fn forbidden_command(
+    formula: &Formula,
+    refs: &references::Resolved,
+    macros: &BTreeMap<String, String>,
+) -> Option<&'static str> {
+    FORBIDDEN
+        .iter()
+        .find(|command| {
+            mentions(&formula.tex, command)
+                || macros.values().any(|body| mentions(body, command))
+                || refs.cited_tags.iter().any(|tag| mentions(tag, command))
+        })
+        .copied()
 }
 
 mod references {

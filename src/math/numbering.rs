@@ -47,145 +47,228 @@ pub struct Numbered {
 
 /// Numbers the rows of `tex`, continuing from `next_number`.
 pub fn number(tex: &str, display: bool, next_number: &mut usize) -> Numbered {
-    let mut out = Numbered {
-        tex: String::with_capacity(tex.len() + 16),
-        map: TexMap::default(),
-        labels: Vec::new(),
-        problems: Vec::new(),
-    };
-    let mut copied_to = 0;
-    // The formula itself is the outermost frame, so `$$x\tag{A}\label{k}$$` works too.
-    let mut stack: Vec<(Numbering, RowState)> = vec![(Numbering::None, RowState::default())];
-    let mut cursor = 0;
+    let mut numberer = Numberer::new(tex, display, next_number);
     let bytes = tex.as_bytes();
+    let mut cursor = 0;
     while cursor < tex.len() {
-        if bytes[cursor] == b'%' && !is_escaped(tex, cursor) {
-            cursor = tex[cursor..]
+        // A TeX comment runs to the end of its line; a `\label` in it is not one.
+        cursor = if bytes[cursor] == b'%' && !is_escaped(tex, cursor) {
+            tex[cursor..]
                 .find('\n')
-                .map_or(tex.len(), |n| cursor + n + 1);
-            continue;
+                .map_or(tex.len(), |n| cursor + n + 1)
+        } else if bytes[cursor] == b'\\' {
+            numberer.command(cursor)
+        } else {
+            cursor + 1
+        };
+    }
+    numberer.finish()
+}
+
+/// One walk over a formula's TeX, building the edited TeX and its map as it goes.
+struct Numberer<'t, 'n> {
+    tex: &'t str,
+    display: bool,
+    next_number: &'n mut usize,
+    out: Numbered,
+    /// How far `tex` has been copied (or skipped) into `out`.
+    copied_to: usize,
+    /// The open environments, innermost last. The formula itself is the outermost frame, so
+    /// `$$x\tag{A}\label{k}$$` works too.
+    stack: Vec<(Numbering, RowState)>,
+}
+
+impl<'t, 'n> Numberer<'t, 'n> {
+    fn new(tex: &'t str, display: bool, next_number: &'n mut usize) -> Self {
+        Numberer {
+            tex,
+            display,
+            next_number,
+            out: Numbered {
+                tex: String::with_capacity(tex.len() + 16),
+                map: TexMap::default(),
+                labels: Vec::new(),
+                problems: Vec::new(),
+            },
+            copied_to: 0,
+            stack: vec![(Numbering::None, RowState::default())],
         }
-        if bytes[cursor] != b'\\' {
-            cursor += 1;
-            continue;
-        }
-        let name_end = command_end(tex, cursor);
-        let command = &tex[cursor..name_end];
-        match command {
-            "\\begin" => {
-                let (environment, after) = braced(tex, name_end);
-                rename_eqnarray(&mut out, tex, &mut copied_to, name_end, after, environment);
-                let numbering = if display {
-                    environment.map_or(Numbering::None, numbering_of)
-                } else {
-                    Numbering::None
-                };
-                // `alignat{2}` and `array{cc}` take an argument that is not part of the first row.
-                let after = match environment {
-                    Some("alignat" | "alignat*" | "array" | "darray" | "subarray") => {
-                        braced(tex, after).1
-                    }
-                    _ => after,
-                };
-                stack.push((
-                    numbering,
-                    RowState {
-                        start: after,
-                        ..RowState::default()
-                    },
-                ));
-                cursor = after;
-            }
-            "\\end" => {
-                let (environment, after) = braced(tex, name_end);
-                if stack.len() > 1 {
-                    if let Some((numbering, row)) = stack.pop() {
-                        match (numbering, stack.last_mut()) {
-                            // An inner `aligned` or `split` belongs to the equation around it.
-                            (Numbering::None, Some((_, parent))) => parent.absorb(row),
-                            _ => finish_row(
-                                &mut out,
-                                tex,
-                                &mut copied_to,
-                                cursor,
-                                numbering,
-                                row,
-                                next_number,
-                            ),
-                        }
-                    }
-                }
-                rename_eqnarray(&mut out, tex, &mut copied_to, name_end, after, environment);
-                cursor = after;
-            }
-            "\\\\" | "\\cr" if stack.last().is_some_and(|(n, _)| *n == Numbering::PerRow) => {
-                if let Some((numbering, row)) = stack.pop() {
-                    finish_row(
-                        &mut out,
-                        tex,
-                        &mut copied_to,
-                        cursor,
-                        numbering,
-                        row,
-                        next_number,
-                    );
-                    stack.push((
-                        numbering,
-                        RowState {
-                            start: name_end,
-                            ..RowState::default()
-                        },
-                    ));
-                }
-                cursor = name_end;
-            }
+    }
+
+    /// Handles the control sequence at `at` (a `\`); returns where the walk goes on.
+    fn command(&mut self, at: usize) -> usize {
+        let name_end = command_end(self.tex, at);
+        match &self.tex[at..name_end] {
+            "\\begin" => self.begin(name_end),
+            "\\end" => self.end(at, name_end),
+            "\\\\" | "\\cr" if self.in_numbered_rows() => self.row_break(at, name_end),
             "\\tag" | "\\tag*" => {
-                let (text, after) = braced(tex, name_end);
-                if let Some((_, row)) = stack.last_mut() {
+                let (text, after) = braced(self.tex, name_end);
+                if let Some((_, row)) = self.stack.last_mut() {
                     row.own_tag = Some(text.unwrap_or("").to_string());
                 }
-                cursor = after;
+                after
             }
             "\\nonumber" | "\\notag" => {
-                if let Some((_, row)) = stack.last_mut() {
+                if let Some((_, row)) = self.stack.last_mut() {
                     row.unnumbered = true;
                 }
-                cursor = name_end;
+                name_end
             }
-            "\\label" => {
-                let (key, after) = braced(tex, name_end);
-                out.tex.push_str(&tex[copied_to..cursor]);
-                out.map.copy(copied_to, cursor - copied_to);
-                out.map.skip(after - cursor);
-                copied_to = after;
-                let key = key.unwrap_or("").trim();
-                match label_key_problem(key) {
-                    Some(problem) => out.problems.push((cursor, problem)),
-                    None => {
-                        if let Some((_, row)) = stack.last_mut() {
-                            row.labels.push((key.to_string(), cursor));
-                        }
-                    }
-                }
-                cursor = after;
-            }
-            _ => cursor = name_end,
+            "\\label" => self.label(at, name_end),
+            _ => name_end,
         }
     }
-    while let Some((numbering, row)) = stack.pop() {
-        finish_row(
-            &mut out,
-            tex,
-            &mut copied_to,
-            tex.len(),
-            numbering,
-            row,
-            next_number,
-        );
+
+    /// Whether `\\` ends a numbered row here (in `align`, not in `equation` or `aligned`).
+    fn in_numbered_rows(&self) -> bool {
+        self.stack
+            .last()
+            .is_some_and(|(n, _)| *n == Numbering::PerRow)
     }
-    out.tex.push_str(&tex[copied_to..]);
-    out.map.copy(copied_to, tex.len() - copied_to);
-    out
+
+    /// Opens an environment; its first row starts after its arguments.
+    fn begin(&mut self, name_end: usize) -> usize {
+        let (environment, after) = braced(self.tex, name_end);
+        self.rename_eqnarray(name_end, after, environment);
+        let numbering = if self.display {
+            environment.map_or(Numbering::None, numbering_of)
+        } else {
+            Numbering::None
+        };
+        // `alignat{2}` and `array{cc}` take an argument that is not part of the first row.
+        let after = match environment {
+            Some("alignat" | "alignat*" | "array" | "darray" | "subarray") => {
+                braced(self.tex, after).1
+            }
+            _ => after,
+        };
+        self.open_row(numbering, after);
+        after
+    }
+
+    /// Closes the innermost environment, whose last row ends at `at`.
+    fn end(&mut self, at: usize, name_end: usize) -> usize {
+        let (environment, after) = braced(self.tex, name_end);
+        // The formula's own frame stays open until the end, whatever `\end`s it holds.
+        if self.stack.len() > 1
+            && let Some((numbering, row)) = self.stack.pop()
+        {
+            match (numbering, self.stack.last_mut()) {
+                // An inner `aligned` or `split` belongs to the equation around it.
+                (Numbering::None, Some((_, parent))) => parent.absorb(row),
+                _ => self.finish_row(at, numbering, row),
+            }
+        }
+        self.rename_eqnarray(name_end, after, environment);
+        after
+    }
+
+    /// `\\` at `at` ends a numbered row; the next starts after it.
+    fn row_break(&mut self, at: usize, name_end: usize) -> usize {
+        if let Some((numbering, row)) = self.stack.pop() {
+            self.finish_row(at, numbering, row);
+            self.open_row(numbering, name_end);
+        }
+        name_end
+    }
+
+    /// Starts a row (the first of an environment, or the next) whose content starts at `start`.
+    fn open_row(&mut self, numbering: Numbering, start: usize) {
+        let row = RowState {
+            start,
+            ..RowState::default()
+        };
+        self.stack.push((numbering, row));
+    }
+
+    /// Removes the `\label{key}` at `at` and gives its key to the row.
+    fn label(&mut self, at: usize, name_end: usize) -> usize {
+        let (key, after) = braced(self.tex, name_end);
+        self.copy_through(at);
+        self.skip_through(after);
+        let key = key.unwrap_or("").trim();
+        match label_key_problem(key) {
+            Some(problem) => self.out.problems.push((at, problem)),
+            None => {
+                if let Some((_, row)) = self.stack.last_mut() {
+                    row.labels.push((key.to_string(), at));
+                }
+            }
+        }
+        after
+    }
+
+    /// KaTeX has no `eqnarray`; `align` is its closest relative and numbers rows the same way.
+    fn rename_eqnarray(&mut self, from: usize, to: usize, environment: Option<&str>) {
+        let replacement = match environment {
+            Some("eqnarray") => "{align}",
+            Some("eqnarray*") => "{align*}",
+            _ => return,
+        };
+        self.copy_through(from);
+        self.skip_through(to);
+        self.insert(replacement);
+    }
+
+    /// Closes a row (or a whole environment) at `at`: inserts its `\tag{n}` and names its labels.
+    fn finish_row(&mut self, at: usize, numbering: Numbering, row: RowState) {
+        let row_text = self.tex.get(row.start..at).unwrap_or("");
+        let empty_last_row =
+            numbering == Numbering::PerRow && row_text.trim().is_empty() && row.labels.is_empty();
+        let tag = match (&row.own_tag, numbering, row.unnumbered || empty_last_row) {
+            (Some(own), _, _) => Some(own.clone()),
+            (None, Numbering::None, _) | (None, _, true) => None,
+            (None, _, false) => {
+                let n = self.next_number.to_string();
+                *self.next_number += 1;
+                self.copy_through(at);
+                self.insert(&format!("\\tag{{{n}}}"));
+                Some(n)
+            }
+        };
+        for (key, offset) in row.labels {
+            match &tag {
+                Some(tag) => self.out.labels.push(Label {
+                    key,
+                    tag: tag.clone(),
+                    offset,
+                }),
+                None => self.out.problems.push((
+                    offset,
+                    format!("\\label{{{key}}} is on an equation without a number"),
+                )),
+            }
+        }
+    }
+
+    /// Copies the TeX not yet copied, up to `at`.
+    fn copy_through(&mut self, at: usize) {
+        self.out.tex.push_str(&self.tex[self.copied_to..at]);
+        self.out.map.copy(self.copied_to, at - self.copied_to);
+        self.copied_to = at;
+    }
+
+    /// Leaves the TeX up to `to` out of the edited TeX.
+    fn skip_through(&mut self, to: usize) {
+        self.out.map.skip(to - self.copied_to);
+        self.copied_to = to;
+    }
+
+    /// Adds TeX the author did not write.
+    fn insert(&mut self, text: &str) {
+        self.out.map.insert(text.len());
+        self.out.tex.push_str(text);
+    }
+
+    /// Closes what is still open and copies the rest.
+    fn finish(mut self) -> Numbered {
+        while let Some((numbering, row)) = self.stack.pop() {
+            self.finish_row(self.tex.len(), numbering, row);
+        }
+        self.copy_through(self.tex.len());
+        self.out
+    }
 }
 
 /// Whether `c` may be part of a label key. A key becomes an element id (`id="eq-KEY"`), a URL
@@ -229,28 +312,6 @@ fn describe_char(c: char) -> String {
     }
 }
 
-/// KaTeX has no `eqnarray`; `align` is its closest relative and numbers rows the same way.
-fn rename_eqnarray(
-    out: &mut Numbered,
-    tex: &str,
-    copied_to: &mut usize,
-    from: usize,
-    to: usize,
-    environment: Option<&str>,
-) {
-    let replacement = match environment {
-        Some("eqnarray") => "{align}",
-        Some("eqnarray*") => "{align*}",
-        _ => return,
-    };
-    out.tex.push_str(&tex[*copied_to..from]);
-    out.map.copy(*copied_to, from - *copied_to);
-    out.map.skip(to - from);
-    out.map.insert(replacement.len());
-    out.tex.push_str(replacement);
-    *copied_to = to;
-}
-
 #[derive(Debug, Default, Clone)]
 struct RowState {
     /// Where the row's content starts in the original TeX.
@@ -265,49 +326,6 @@ impl RowState {
         self.own_tag = self.own_tag.take().or(inner.own_tag);
         self.unnumbered |= inner.unnumbered;
         self.labels.extend(inner.labels);
-    }
-}
-
-/// Closes a row (or a whole environment) at `at`: inserts its `\tag{n}` and names its labels.
-fn finish_row(
-    out: &mut Numbered,
-    tex: &str,
-    copied_to: &mut usize,
-    at: usize,
-    numbering: Numbering,
-    row: RowState,
-    next_number: &mut usize,
-) {
-    let row_text = tex.get(row.start..at).unwrap_or("");
-    let empty_last_row =
-        numbering == Numbering::PerRow && row_text.trim().is_empty() && row.labels.is_empty();
-    let tag = match (&row.own_tag, numbering, row.unnumbered || empty_last_row) {
-        (Some(own), _, _) => Some(own.clone()),
-        (None, Numbering::None, _) | (None, _, true) => None,
-        (None, _, false) => {
-            let n = next_number.to_string();
-            *next_number += 1;
-            out.tex.push_str(&tex[*copied_to..at]);
-            out.map.copy(*copied_to, at - *copied_to);
-            let inserted = format!("\\tag{{{n}}}");
-            out.map.insert(inserted.len());
-            out.tex.push_str(&inserted);
-            *copied_to = at;
-            Some(n)
-        }
-    };
-    for (key, offset) in row.labels {
-        match &tag {
-            Some(tag) => out.labels.push(Label {
-                key,
-                tag: tag.clone(),
-                offset,
-            }),
-            None => out.problems.push((
-                offset,
-                format!("\\label{{{key}}} is on an equation without a number"),
-            )),
-        }
     }
 }
 

@@ -134,14 +134,27 @@ pub(super) fn affected_pages(
         return;
     }
     let old_index = old_index.unwrap_or(new_index);
+    add_neighbours(site, old_order, [old_index, new_index], pages);
+    add_home_pages(site, old_index, new_index, pages);
+    add_terms(site, &new, old, pages);
+    for kind in TaxonomyKind::ALL {
+        pages.add(&kind.index_path());
+    }
+    for kind in [PageKind::Archive, PageKind::Feed, PageKind::Sitemap] {
+        pages.add_single(kind);
+    }
+}
+
+/// Neighbours show the article's title in their previous/next links: the neighbours at its
+/// place in the listing before the change and after it, in either listing.
+fn add_neighbours(site: &Site, old_order: &[String], indexes: [usize; 2], pages: &mut PageSet) {
     let path_of = |content_path: &String| {
         site.articles
             .iter()
             .find(|a| &a.content_path == content_path)
             .map(|a| a.path.clone())
     };
-    // Neighbours show the article's title in their previous/next links.
-    for index in [old_index, new_index] {
+    for index in indexes {
         for neighbour in [index.wrapping_sub(1), index + 1] {
             if let Some(a) = site.articles.get(neighbour) {
                 pages.add(&a.path);
@@ -151,13 +164,21 @@ pub(super) fn affected_pages(
             }
         }
     }
+}
+
+/// The home pages from the article's old place to its new one: every entry between them moved.
+fn add_home_pages(site: &Site, old_index: usize, new_index: usize, pages: &mut PageSet) {
     let per_page = site.config.paginate.max(1);
     let (low, high) = (old_index.min(new_index), old_index.max(new_index));
     for number in low / per_page + 1..=high / per_page + 1 {
         pages.add(&render::page_path(number));
     }
+}
+
+/// The pages of the terms the article has or had.
+fn add_terms(site: &Site, new: &ListingEntry, old: Option<&ListingEntry>, pages: &mut PageSet) {
     let mut names: Vec<(TaxonomyKind, &str)> = Vec::new();
-    for entry in [Some(&new), old].into_iter().flatten() {
+    for entry in [Some(new), old].into_iter().flatten() {
         names.extend(
             entry
                 .categories
@@ -175,6 +196,7 @@ pub(super) fn affected_pages(
     // A series' articles show their place in it, on their pages and home pages, so a new
     // member, one gone or a new date moves the others.
     let places_moved = old.is_none_or(|old| old.series != new.series || old.date != new.date);
+    let per_page = site.config.paginate.max(1);
     for (kind, name) in names {
         let Some(term) = site.terms(kind).iter().find(|t| t.name == name) else {
             continue;
@@ -188,11 +210,5 @@ pub(super) fn affected_pages(
                 }
             }
         }
-    }
-    for kind in TaxonomyKind::ALL {
-        pages.add(&kind.index_path());
-    }
-    for kind in [PageKind::Archive, PageKind::Feed, PageKind::Sitemap] {
-        pages.add_single(kind);
     }
 }
