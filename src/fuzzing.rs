@@ -10,7 +10,7 @@ use chrono::FixedOffset;
 
 use crate::content::SourceFile;
 use crate::content::frontmatter;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Position};
 use crate::markdown::{LinkTargets, Mode};
 use crate::math::engine::Failure;
 use crate::math::store::Compressed;
@@ -184,15 +184,15 @@ fn assert_inside(text: &str, diagnostics: &[Diagnostic]) {
     let lines: Vec<&str> = text.split('\n').collect();
     for d in diagnostics {
         assert_eq!(d.path, PATH);
-        if d.line == 0 {
+        let Position { line, column } = d.position;
+        if line == 0 {
             continue;
         }
-        let width = lines.get(d.line - 1).map(|l| l.chars().count());
-        let width = width.unwrap_or_else(|| panic!("line {} of {}: {d}", d.line, lines.len()));
+        let width = lines.get(line - 1).map(|l| l.chars().count());
+        let width = width.unwrap_or_else(|| panic!("line {line} of {}: {d}", lines.len()));
         assert!(
-            (1..=width + 1).contains(&d.column),
-            "column {} of {width}: {d}",
-            d.column
+            (1..=width + 1).contains(&column),
+            "column {column} of {width}: {d}"
         );
     }
 }

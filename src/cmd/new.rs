@@ -18,7 +18,7 @@ use crate::cli::NewArgs;
 use crate::config::Config;
 use crate::content::frontmatter::{self, Located};
 use crate::content::{SourceFile, discover};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Position};
 
 /// The longest slug made from a title, in bytes; longer ones are cut at a word boundary.
 const MAX_SLUG: usize = 80;
@@ -117,7 +117,7 @@ fn next_id(config: &Config) -> Result<u64, Diagnostic> {
             "id {} is the largest id there can be, so there is no next one for `lemma new`; give this article a smaller id",
             id.value
         );
-        Diagnostic::error(&file.path, id.line, id.column, message).with_snippet(&file.text)
+        Diagnostic::error(&file.path, id.position, message).with_snippet(&file.text)
     })
 }
 
@@ -137,8 +137,7 @@ fn article_id(file: &SourceFile, timezone: FixedOffset) -> Option<Located<u64>> 
                 let column = line.len() - value.trim_start().len() + 1;
                 Some(Located {
                     value: value.trim().parse().ok()?,
-                    line: index + 1,
-                    column,
+                    position: Position::new(index + 1, column),
                 })
             }),
     }
@@ -254,6 +253,6 @@ mod tests {
             "---\ntitle: [unclosed\nid: 41\n---\n".into(),
         );
         let id = article_id(&file, FixedOffset::east_opt(0).unwrap()).unwrap();
-        assert_eq!((id.value, id.line, id.column), (41, 3, 5));
+        assert_eq!((id.value, id.position.line, id.position.column), (41, 3, 5));
     }
 }

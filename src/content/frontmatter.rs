@@ -13,7 +13,7 @@ use serde_saphyr::Spanned;
 use crate::config::{MathConfig, yaml_error, yaml_position};
 use crate::content::SourceFile;
 use crate::content::xml_chars;
-use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::diagnostics::{Diagnostic, LineIndex, Position};
 
 /// The keys lemma reads; others are warned about.
 pub const KNOWN_KEYS: [&str; 13] = [
@@ -165,12 +165,11 @@ struct RawFrontMatter {
     math: Option<Spanned<MathConfig>>,
 }
 
-/// A value with the file line it was written on.
+/// A value with the place in the file it was written at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Located<T> {
     pub value: T,
-    pub line: usize,
-    pub column: usize,
+    pub position: Position,
 }
 
 /// The validated front matter of one article.
@@ -197,8 +196,8 @@ pub struct FrontMatter {
 impl FrontMatter {
     /// The line a problem with the article's page is blamed on: the slug's, else the id's.
     pub fn page_line(&self) -> Option<usize> {
-        let slug = self.slug.as_ref().map(|s| s.line);
-        slug.or(self.id.as_ref().map(|id| id.line))
+        let slug = self.slug.as_ref().map(|s| s.position.line);
+        slug.or(self.id.as_ref().map(|id| id.position.line))
     }
 }
 
@@ -224,8 +223,7 @@ pub fn parse(file: &SourceFile, timezone: FixedOffset) -> (Option<Parsed>, Vec<D
     let Some(block) = block else {
         let d = Diagnostic::error(
             &file.path,
-            1,
-            1,
+            Position::line_start(1),
             "front matter opened with `---` is never closed",
         )
         .with_snippet(&file.text);
@@ -294,7 +292,7 @@ fn unknown_key_warnings(file: &SourceFile, block: &Block) -> Vec<Diagnostic> {
             let is_top_level_key = !key.is_empty() && !key.starts_with([' ', '\t', '#', '-']) && !key.contains(' ');
             (is_top_level_key && !KNOWN_KEYS.contains(&key)).then(|| {
                 let known = KNOWN_KEYS.join(", ");
-                Diagnostic::warning(&file.path, block.first_line + i, 1, format!("unknown front matter key `{key}` is ignored (known keys: {known}; put your own under `extra:`)")).with_line(line)
+                Diagnostic::warning(&file.path, Position::line_start(block.first_line + i), format!("unknown front matter key `{key}` is ignored (known keys: {known}; put your own under `extra:`)")).with_line(line)
             })
         })
         .collect()
@@ -321,13 +319,9 @@ fn validate(
     let slug = text(&mut check, "slug", raw.slug);
     let series = text(&mut check, "series", raw.series).map(|t| t.value);
     let summary = text(&mut check, "summary", raw.summary).map(|t| t.value);
-    let id = raw.id.map(|id| {
-        let (line, column) = check.place(&id);
-        Located {
-            value: id.value,
-            line,
-            column,
-        }
+    let id = raw.id.map(|id| Located {
+        position: check.place(&id),
+        value: id.value,
     });
     FrontMatter {
         title: title.filter(|t| !t.trim().is_empty()),
@@ -363,7 +357,7 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn place<T>(&self, value: &Spanned<T>) -> (usize, usize) {
+    fn place<T>(&self, value: &Spanned<T>) -> Position {
         yaml_position(
             &value.referenced,
             self.yaml_start,
@@ -372,17 +366,17 @@ impl Checker<'_> {
         )
     }
 
-    fn at(&self, line: u64, column: u64) -> (usize, usize) {
-        (line as usize + self.shift, column as usize)
+    fn at(&self, line: u64, column: u64) -> Position {
+        Position::new(line as usize + self.shift, column as usize)
     }
 
-    fn error(&mut self, (line, column): (usize, usize), message: String) {
-        let d = Diagnostic::error(&self.file.path, line, column, message);
+    fn error(&mut self, at: Position, message: String) {
+        let d = Diagnostic::error(&self.file.path, at, message);
         self.diagnostics.push(d.with_snippet(&self.file.text));
     }
 
     /// Warns when a value held characters XML forbids (they came from YAML escapes).
-    fn warn_replaced(&mut self, place: (usize, usize), field: &str, found: &[char]) {
+    fn warn_replaced(&mut self, place: Position, field: &str, found: &[char]) {
         if !found.is_empty() {
             let d = xml_chars::warning(&self.file.path, place, Some(field), found);
             self.diagnostics.push(d.with_snippet(&self.file.text));
@@ -391,14 +385,13 @@ impl Checker<'_> {
 
     /// A string value, with the characters XML forbids replaced.
     fn text(&mut self, field: &str, value: Spanned<String>) -> Located<String> {
-        let (line, column) = self.place(&value);
+        let position = self.place(&value);
         let mut text = value.value;
         let found = xml_chars::replace_in_value(&mut text);
-        self.warn_replaced((line, column), field, &found);
+        self.warn_replaced(position, field, &found);
         Located {
             value: text,
-            line,
-            column,
+            position,
         }
     }
 
@@ -591,7 +584,7 @@ mod tests {
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         assert_eq!(parsed.front.title.as_deref(), Some("标题"));
         assert_eq!(parsed.front.id.as_ref().unwrap().value, 9119);
-        assert_eq!(parsed.front.id.as_ref().unwrap().line, 4);
+        assert_eq!(parsed.front.id.as_ref().unwrap().position.line, 4);
         assert_eq!(parsed.front.categories, ["数学研究"]);
         assert_eq!(parsed.front.tags, ["a", "b"]);
         assert_eq!(
@@ -613,7 +606,7 @@ mod tests {
         let (parsed, diagnostics) = parse(&file("---\ntitle: ok\nid: [unclosed\n---\n"), tz());
         assert!(parsed.is_none());
         assert_eq!(diagnostics.len(), 1);
-        assert!(diagnostics[0].line >= 3, "{}", diagnostics[0]);
+        assert!(diagnostics[0].position.line >= 3, "{}", diagnostics[0]);
         assert!(diagnostics[0].is_error());
     }
 
@@ -621,7 +614,7 @@ mod tests {
     fn type_errors_carry_file_lines() {
         let (parsed, diagnostics) = parse(&file("---\ntitle: ok\nid: abc\n---\n"), tz());
         assert!(parsed.is_none());
-        assert_eq!(diagnostics[0].line, 3, "{}", diagnostics[0]);
+        assert_eq!(diagnostics[0].position.line, 3, "{}", diagnostics[0]);
     }
 
     #[test]
@@ -630,7 +623,7 @@ mod tests {
         assert!(parsed.is_some());
         assert_eq!(diagnostics.len(), 1);
         assert!(!diagnostics[0].is_error());
-        assert_eq!(diagnostics[0].line, 3);
+        assert_eq!(diagnostics[0].position.line, 3);
         assert!(diagnostics[0].message.contains("mathjax"));
     }
 
@@ -639,8 +632,8 @@ mod tests {
         let (_, diagnostics) = parse(&file("---\ntitle: ok\ndate: yesterday\n---\n"), tz());
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(
-            (diagnostics[0].line, diagnostics[0].column),
-            (3, 7),
+            diagnostics[0].position,
+            Position::new(3, 7),
             "{}",
             diagnostics[0]
         );
@@ -670,7 +663,7 @@ mod tests {
         let (parsed, diagnostics) = parse(&file(text), tz());
         assert_eq!(parsed.unwrap().front.tags, ["a"]);
         assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
-        assert_eq!((diagnostics[0].line, diagnostics[0].column), (5, 5));
+        assert_eq!(diagnostics[0].position, Position::new(5, 5));
         assert!(
             diagnostics[0].message.contains("item 2 is null"),
             "{}",
@@ -683,16 +676,16 @@ mod tests {
         // YAML ends a line at a lone `\r`, the file's lines do not.
         let (_, diagnostics) = parse(&file("---\nslug: \r#\ndate: never\n---\n"), tz());
         assert_eq!(
-            (diagnostics[0].line, diagnostics[0].column),
-            (3, 7),
+            diagnostics[0].position,
+            Position::new(3, 7),
             "{}",
             diagnostics[0]
         );
         // A scanner error has no byte offset, only a character offset (of the scalar).
         let (_, diagnostics) = parse(&file("---\nslug: \r#\ntitle: \"中\\q\"\n---\n"), tz());
         assert_eq!(
-            (diagnostics[0].line, diagnostics[0].column),
-            (3, 8),
+            diagnostics[0].position,
+            Position::new(3, 8),
             "{}",
             diagnostics[0]
         );
@@ -705,8 +698,12 @@ mod tests {
         let front = parsed.unwrap().front;
         assert_eq!(front.title.as_deref(), Some("a b"));
         assert_eq!(front.extra["k"], "x ");
-        let places: Vec<(usize, usize)> = diagnostics.iter().map(|d| (d.line, d.column)).collect();
-        assert_eq!(places, [(2, 8), (4, 3)], "{diagnostics:?}");
+        let places: Vec<Position> = diagnostics.iter().map(|d| d.position).collect();
+        assert_eq!(
+            places,
+            [Position::new(2, 8), Position::new(4, 3)],
+            "{diagnostics:?}"
+        );
         assert!(diagnostics.iter().all(|d| !d.is_error()));
     }
 
@@ -714,7 +711,7 @@ mod tests {
     fn unclosed_front_matter_is_an_error() {
         let (parsed, diagnostics) = parse(&file("---\ntitle: x\n"), tz());
         assert!(parsed.is_none());
-        assert_eq!(diagnostics[0].line, 1);
+        assert_eq!(diagnostics[0].position.line, 1);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::links::{self, Resolution};
 use super::mkdocs::Shifts;
 use super::refused;
 use super::{Formula, Input, Mode, RenderedBody, heading_id, placeholder};
-use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::diagnostics::{Diagnostic, LineIndex, Position};
 
 /// The environments that number their equations; a paragraph that is one of these, written
 /// without `$$`, is display math too.
@@ -79,15 +79,18 @@ impl<'i, 'f> Rewriter<'i, 'f> {
         self.source_base + self.shifts.to_original(offset_in_source)
     }
 
-    fn position(&self, offset_in_source: usize) -> (usize, usize) {
+    fn position(&self, offset_in_source: usize) -> Position {
         self.lines
             .position(&self.input.file.text, self.file_offset(offset_in_source))
     }
 
     fn error(&self, offset_in_source: usize, message: String) -> Diagnostic {
-        let (line, column) = self.position(offset_in_source);
-        Diagnostic::error(&self.input.file.path, line, column, message)
-            .with_snippet_at(&self.input.file.text, self.file_offset(offset_in_source))
+        Diagnostic::error(
+            &self.input.file.path,
+            self.position(offset_in_source),
+            message,
+        )
+        .with_snippet_at(&self.input.file.text, self.file_offset(offset_in_source))
     }
 
     pub fn rewrite<'a>(&mut self, stream: &mut Stream<'a>, out: &mut RenderedBody) {
@@ -308,11 +311,9 @@ impl<'i, 'f> Rewriter<'i, 'f> {
         match links::resolve(dest, current, self.input.targets) {
             Resolution::Keep => {
                 if links::is_external(dest) {
-                    let (line, column) = self.position(offset);
                     out.external_links.push(links::ExternalLink {
                         path: self.input.file.path.clone(),
-                        line,
-                        column,
+                        position: self.position(offset),
                         url: dest.to_string(),
                     });
                 }
@@ -320,9 +321,9 @@ impl<'i, 'f> Rewriter<'i, 'f> {
             }
             Resolution::Rewrite { url, check } => {
                 if let Some(target) = check {
-                    let (line, column) = self.position(offset);
+                    let position = self.position(offset);
                     out.checks
-                        .push(target.at(line, column, self.file_offset(offset)));
+                        .push(target.at(position, self.file_offset(offset)));
                 }
                 url.into()
             }

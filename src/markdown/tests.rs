@@ -117,7 +117,7 @@ fn formulas_refused_for_their_braces_are_errors_at_the_brace() {
     let found: Vec<(usize, usize)> = body
         .diagnostics
         .iter()
-        .map(|d| (d.line, d.column))
+        .map(|d| (d.position.line, d.position.column))
         .collect();
     assert_eq!(found, [(4, 13), (7, 5)], "{:?}", body.diagnostics);
     assert!(

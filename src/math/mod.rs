@@ -91,11 +91,11 @@ pub fn prepare(
                   message: String,
                   error: bool| {
         let offset = source_offset(file, formula, tex_offset);
-        let (line, column) = lines.position(&file.text, offset);
+        let position = lines.position(&file.text, offset);
         let d = if error {
-            Diagnostic::error(&file.path, line, column, message)
+            Diagnostic::error(&file.path, position, message)
         } else {
-            Diagnostic::warning(&file.path, line, column, message)
+            Diagnostic::warning(&file.path, position, message)
         };
         math.diagnostics.push(d.with_snippet_at(&file.text, offset));
     };
@@ -546,15 +546,11 @@ pub fn failures(file: &SourceFile, math: &ArticleMath, rendered: &FormulaStore) 
             let offset = original
                 .and_then(|at| file_offset(&file.text, prepared.offset, &prepared.original, at))
                 .unwrap_or(prepared.delimiter_offset);
-            let (line, column) = lines.position(&file.text, offset);
+            let position = lines.position(&file.text, offset);
+            let message = format!("KaTeX: {}", failure.message);
             Some(
-                Diagnostic::error(
-                    &file.path,
-                    line,
-                    column,
-                    format!("KaTeX: {}", failure.message),
-                )
-                .with_snippet_at(&file.text, offset),
+                Diagnostic::error(&file.path, position, message)
+                    .with_snippet_at(&file.text, offset),
             )
         })
         .collect()

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::front::{Loaded, Rendered};
 use crate::config::{Config, top_level_key_line};
 use crate::content::SourceFile;
-use crate::diagnostics::{Diagnostic, Diagnostics, Snippet, display_path};
+use crate::diagnostics::{Diagnostic, Diagnostics, Position, Snippet, display_path};
 use crate::markdown::{LinkCheck, RenderedBody};
 use crate::output::{OutputFile, SitePath};
 use crate::permalink::alias_path;
@@ -26,11 +26,10 @@ pub(super) fn check_duplicate_ids(loaded: &[Loaded], diagnostics: &mut Diagnosti
         if let Some((other, other_line)) = seen.get(&id.value) {
             let message = format!("id {} is already used by {other}:{other_line}", id.value);
             diagnostics.push(
-                Diagnostic::error(path, id.line, id.column, message)
-                    .with_snippet(&article.file.text),
+                Diagnostic::error(path, id.position, message).with_snippet(&article.file.text),
             );
         } else {
-            seen.insert(id.value, (path, id.line));
+            seen.insert(id.value, (path, id.position.line));
         }
     }
 }
@@ -42,8 +41,7 @@ pub(super) fn check_anchors(rendered: &[Rendered], diagnostics: &mut Diagnostics
             let LinkCheck::Anchor {
                 article,
                 fragment,
-                line,
-                column,
+                position,
                 offset,
             } = check
             else {
@@ -60,7 +58,7 @@ pub(super) fn check_anchors(rendered: &[Rendered], diagnostics: &mut Diagnostics
                     target.loaded.file.path
                 );
                 diagnostics.push(
-                    Diagnostic::error(&r.loaded.file.path, *line, *column, message)
+                    Diagnostic::error(&r.loaded.file.path, *position, message)
                         .with_snippet_at(&r.loaded.file.text, *offset),
                 );
             }
@@ -72,8 +70,7 @@ pub(super) fn check_anchors(rendered: &[Rendered], diagnostics: &mut Diagnostics
 #[derive(Clone)]
 pub(super) struct PathCheck {
     path: String,
-    line: usize,
-    column: usize,
+    position: Position,
     source_path: String,
     snippet: Option<Snippet>,
 }
@@ -85,13 +82,11 @@ pub(super) fn path_checks(file: &SourceFile, body: &RenderedBody) -> Vec<PathChe
         .filter_map(|check| match check {
             LinkCheck::Path {
                 path,
-                line,
-                column,
+                position,
                 offset,
             } => Some(PathCheck {
                 path: path.clone(),
-                line: *line,
-                column: *column,
+                position: *position,
                 source_path: file.path.clone(),
                 snippet: Some(Snippet::around(&file.text, *offset)),
             }),
@@ -115,14 +110,13 @@ struct Origin {
     /// `alias `/old/``, `tag `C++``, `static/404.html`, `the article content/a.md`.
     name: String,
     path: String,
-    line: usize,
-    column: usize,
+    position: Position,
     snippet: Option<Snippet>,
 }
 
 impl Origin {
     fn at(&self) -> String {
-        match self.line {
+        match self.position.line {
             0 => self.path.clone(),
             line => format!("{}:{line}", self.path),
         }
@@ -165,8 +159,7 @@ impl PageOrigins {
                     source: Source::Static,
                     name: shown.clone(),
                     path: shown,
-                    line: 0,
-                    column: 0,
+                    position: Position::WHOLE_FILE,
                     snippet: None,
                 };
                 self.add(&file.path, origin);
@@ -185,29 +178,25 @@ pub(super) fn page_origins(rendered: &[Rendered]) -> PageOrigins {
         // Every origin is a front-matter line: the lines are split once, and the body never.
         let front_text = file.text.get(..r.loaded.parsed.body_offset).unwrap_or("");
         let front_lines: Vec<&str> = front_text.lines().collect();
-        let origin = |source, name: String, line: usize, column: usize| Origin {
+        let origin = |source, name: String, position: Position| Origin {
             source,
             name,
             path: file.path.clone(),
-            line,
-            column,
-            snippet: line
+            position,
+            snippet: position
+                .line
                 .checked_sub(1)
                 .and_then(|i| front_lines.get(i))
-                .map(|text| Snippet::in_line(text, column)),
+                .map(|text| Snippet::in_line(text, position.column)),
         };
-        let line = front
-            .slug
-            .as_ref()
-            .map(|s| s.line)
-            .or(front.id.as_ref().map(|id| id.line))
-            .unwrap_or(0);
+        let line = front.page_line().unwrap_or(0);
         let name = format!("the article {}", file.path);
-        origins.add(&r.loaded.path, origin(Source::Article, name, line, 1));
+        let at = Position::line_start(line);
+        origins.add(&r.loaded.path, origin(Source::Article, name, at));
         for alias in &front.aliases {
             if let Ok(path) = alias_path(&alias.value) {
                 let name = format!("alias `{}`", alias.value);
-                origins.add(&path, origin(Source::Alias, name, alias.line, alias.column));
+                origins.add(&path, origin(Source::Alias, name, alias.position));
             }
         }
         let names = [
@@ -220,7 +209,8 @@ pub(super) fn page_origins(rendered: &[Rendered]) -> PageOrigins {
             for name in names {
                 if terms_seen.insert((kind, name.clone())) {
                     let shown = format!("{} `{name}`", kind.singular());
-                    origins.add(&term_path(kind, name), origin(Source::Term, shown, line, 1));
+                    let at = Position::line_start(line);
+                    origins.add(&term_path(kind, name), origin(Source::Term, shown, at));
                 }
             }
         }
@@ -308,7 +298,7 @@ fn report_collision(
             others.join(" and ")
         )
     };
-    let mut d = Diagnostic::error(&blamed.path, blamed.line, blamed.column, message);
+    let mut d = Diagnostic::error(&blamed.path, blamed.position, message);
     d.snippet = blamed.snippet.clone();
     diagnostics.push(d);
 }
@@ -331,7 +321,7 @@ fn check_links(paths: &[String], checks: &[PathCheck], diagnostics: &mut Diagnos
             let message = format!(
                 "link to /{path}, which the site does not have (not a page, a static file or a content asset)"
             );
-            let mut d = Diagnostic::error(&check.source_path, check.line, check.column, message);
+            let mut d = Diagnostic::error(&check.source_path, check.position, message);
             d.snippet = check.snippet.clone();
             diagnostics.push(d);
         }

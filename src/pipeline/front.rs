@@ -10,7 +10,7 @@ use super::checks::check_duplicate_ids;
 use crate::config::Config;
 use crate::content::SourceFile;
 use crate::content::frontmatter::{self, Parsed};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::markdown::{self, Formula, LinkTarget, LinkTargets, RenderedBody};
 use crate::math::{self, ArticleMath};
 use crate::output::SitePath;
@@ -76,8 +76,7 @@ fn load_front_matter(
         if !parsed.front.date_given {
             diagnostics.push(Diagnostic::warning(
                 &file.path,
-                1,
-                1,
+                Position::line_start(1),
                 "no `date` in front matter: the article is listed after all dated ones",
             ));
         }

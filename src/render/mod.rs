@@ -18,7 +18,7 @@ use tera::{Context, Tera};
 use walkdir::WalkDir;
 
 use crate::content::xml_chars;
-use crate::diagnostics::{Diagnostic, display_path};
+use crate::diagnostics::{Diagnostic, Position, display_path};
 use crate::output::{Sink, SitePath};
 use crate::site::{Site, TaxonomyKind};
 use view::*;
@@ -111,8 +111,7 @@ fn template_error(
             let span = report.span();
             Diagnostic::error(
                 at(report.filename()),
-                span.start_line,
-                span.start_col + 1,
+                Position::new(span.start_line, span.start_col + 1),
                 format!("template: {}{during}", report.message()),
             )
         }
@@ -127,12 +126,9 @@ fn template_error(
                 .trim()
                 .trim_start_matches("error: ");
             match report_location(&text) {
-                Some((name, line, column)) => Diagnostic::error(
-                    at(name),
-                    line,
-                    column,
-                    format!("template: {message}{during}"),
-                ),
+                Some((name, position)) => {
+                    Diagnostic::error(at(name), position, format!("template: {message}{during}"))
+                }
                 None => Diagnostic::whole_file_error(
                     "templates",
                     format!("template: {message}{during}"),
@@ -142,15 +138,15 @@ fn template_error(
     }
 }
 
-/// `(template, line, column)`, both 1-based, from a ` --> name:line:col` line of a Tera report.
-fn report_location(text: &str) -> Option<(&str, usize, usize)> {
+/// The template and the position in it, from a ` --> name:line:col` line of a Tera report.
+fn report_location(text: &str) -> Option<(&str, Position)> {
     let location = text
         .lines()
         .find_map(|line| line.trim_start().strip_prefix("--> "))?;
     let mut parts = location.trim().rsplitn(3, ':');
     let column = parts.next()?.parse().ok()?;
     let line = parts.next()?.parse().ok()?;
-    Some((parts.next()?, line, column))
+    Some((parts.next()?, Position::new(line, column)))
 }
 
 /// Builds a page's own variables when the page is rendered.
