@@ -174,6 +174,10 @@ impl fmt::Display for Diagnostic {
 }
 
 /// The problems of one run, in a stable order.
+///
+/// Every stage reports by pushing into a `&mut Diagnostics` it is handed. Work done in
+/// parallel fills one list per item, appended in item order afterwards; the `serve` session
+/// keeps such a list per article (and per file that does not parse) between edits.
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
@@ -190,6 +194,15 @@ impl Diagnostics {
 
     pub fn extend(&mut self, more: impl IntoIterator<Item = Diagnostic>) {
         self.items.extend(more);
+    }
+
+    /// Moves every diagnostic of `other` to the end of this list, keeping their order.
+    pub fn append(&mut self, other: &mut Diagnostics) {
+        self.items.append(&mut other.items);
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
     }
 
     pub fn has_errors(&self) -> bool {
@@ -306,6 +319,14 @@ impl IntoIterator for Diagnostics {
     type IntoIter = std::vec::IntoIter<Diagnostic>;
     fn into_iter(self) -> Self::IntoIter {
         self.items.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
     }
 }
 

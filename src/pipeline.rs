@@ -66,12 +66,14 @@ pub fn build(config: &Config, options: &BuildOptions, sink: &dyn Sink) -> Build 
     let started = Instant::now();
     let mut clock = StageClock::new();
     let mut diagnostics = Diagnostics::new();
-    let theme = Theme::load(&config.root, &config.templates_dir());
-    let (files, assets, found) = discover(&config.root, &config.content_dir());
-    diagnostics.extend(found);
+    let theme = Theme::load(&config.root, &config.templates_dir(), &mut diagnostics);
+    let (files, assets) = discover(&config.root, &config.content_dir(), &mut diagnostics);
     let (loaded, targets) = front_half(config, files, options.drafts, &mut diagnostics);
     clock.lap("load");
-    let rendered = render_markdown(config, loaded, &targets, &mut diagnostics);
+    let mut rendered = render_markdown(config, loaded, &targets);
+    for r in &mut rendered {
+        diagnostics.append(&mut r.diagnostics);
+    }
     clock.lap("markdown");
     let formulas = rendered.iter().map(|r| r.math.formulas.len()).sum();
     let (store, math_stats) = render_formulas(&rendered, options);
@@ -125,23 +127,16 @@ fn render_formulas(rendered: &[Rendered], options: &BuildOptions) -> (FormulaSto
 /// how many pages were rendered.
 fn write(
     site: &Site,
-    theme: Result<Theme, Vec<crate::diagnostics::Diagnostic>>,
+    theme: Option<Theme>,
     options: &BuildOptions,
     statics: BTreeMap<SitePath, OutputFile>,
     sink: &dyn Sink,
     diagnostics: &mut Diagnostics,
 ) -> (Vec<String>, usize) {
+    let live_reload = options.live_reload.as_deref();
     let mut paths = match theme {
-        Ok(theme) => {
-            let live_reload = options.live_reload.as_deref();
-            let (written, failures) = render::render_site(site, &theme, live_reload, sink);
-            diagnostics.extend(failures);
-            written
-        }
-        Err(errors) => {
-            diagnostics.extend(errors);
-            Vec::new()
-        }
+        Some(theme) => render::render_site(site, &theme, live_reload, sink, diagnostics),
+        None => Vec::new(),
     };
     let pages = paths.len();
     paths.extend(copy_static_files(statics, sink, diagnostics));

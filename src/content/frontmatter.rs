@@ -13,7 +13,7 @@ use serde_saphyr::Spanned;
 use crate::config::{MathConfig, yaml_error, yaml_position};
 use crate::content::SourceFile;
 use crate::content::xml_chars;
-use crate::diagnostics::{Diagnostic, LineIndex, Position};
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, Position};
 
 /// The keys lemma reads; others are warned about.
 pub const KNOWN_KEYS: [&str; 13] = [
@@ -210,15 +210,16 @@ pub struct Parsed {
 }
 
 /// Splits and parses `file`. `None` means the front matter is unusable (errors say why).
-pub fn parse(file: &SourceFile, timezone: FixedOffset) -> (Option<Parsed>, Vec<Diagnostic>) {
+pub fn parse(
+    file: &SourceFile,
+    timezone: FixedOffset,
+    diagnostics: &mut Diagnostics,
+) -> Option<Parsed> {
     let Some(block) = split(&file.text) else {
-        return (
-            Some(Parsed {
-                front: FrontMatter::default(),
-                body_offset: 0,
-            }),
-            Vec::new(),
-        );
+        return Some(Parsed {
+            front: FrontMatter::default(),
+            body_offset: 0,
+        });
     };
     let Some(block) = block else {
         let d = Diagnostic::error(
@@ -227,26 +228,22 @@ pub fn parse(file: &SourceFile, timezone: FixedOffset) -> (Option<Parsed>, Vec<D
             "front matter opened with `---` is never closed",
         )
         .with_snippet(&file.text);
-        return (None, vec![d]);
+        diagnostics.push(d);
+        return None;
     };
     let raw: RawFrontMatter = match serde_saphyr::from_str(block.yaml) {
         Ok(raw) => raw,
         Err(e) => {
-            return (
-                None,
-                vec![yaml_error(&file.path, &e, block.yaml_start, &file.text)],
-            );
+            diagnostics.push(yaml_error(&file.path, &e, block.yaml_start, &file.text));
+            return None;
         }
     };
-    let mut diagnostics = unknown_key_warnings(file, &block);
-    let front = validate(raw, file, &block, timezone, &mut diagnostics);
-    (
-        Some(Parsed {
-            front,
-            body_offset: block.body_offset,
-        }),
-        diagnostics,
-    )
+    warn_unknown_keys(file, &block, diagnostics);
+    let front = validate(raw, file, &block, timezone, diagnostics);
+    Some(Parsed {
+        front,
+        body_offset: block.body_offset,
+    })
 }
 
 struct Block<'a> {
@@ -282,8 +279,8 @@ fn split(text: &str) -> Option<Option<Block<'_>>> {
     Some(None)
 }
 
-fn unknown_key_warnings(file: &SourceFile, block: &Block) -> Vec<Diagnostic> {
-    block
+fn warn_unknown_keys(file: &SourceFile, block: &Block, diagnostics: &mut Diagnostics) {
+    let warnings = block
         .yaml
         .lines()
         .enumerate()
@@ -294,8 +291,8 @@ fn unknown_key_warnings(file: &SourceFile, block: &Block) -> Vec<Diagnostic> {
                 let known = KNOWN_KEYS.join(", ");
                 Diagnostic::warning(&file.path, Position::line_start(block.first_line + i), format!("unknown front matter key `{key}` is ignored (known keys: {known}; put your own under `extra:`)")).with_line(line)
             })
-        })
-        .collect()
+        });
+    diagnostics.extend(warnings);
 }
 
 fn validate(
@@ -303,7 +300,7 @@ fn validate(
     file: &SourceFile,
     block: &Block,
     timezone: FixedOffset,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Diagnostics,
 ) -> FrontMatter {
     let mut check = Checker {
         file,
@@ -353,7 +350,7 @@ struct Checker<'a> {
     lines: LineIndex,
     /// Byte offset of the YAML block in the file.
     yaml_start: usize,
-    diagnostics: &'a mut Vec<Diagnostic>,
+    diagnostics: &'a mut Diagnostics,
 }
 
 impl Checker<'_> {
@@ -576,10 +573,17 @@ mod tests {
         FixedOffset::east_opt(8 * 3600).unwrap()
     }
 
+    /// [`parse`], with the diagnostics as a list to index.
+    fn parse_file(file: &SourceFile, timezone: FixedOffset) -> (Option<Parsed>, Vec<Diagnostic>) {
+        let mut diagnostics = Diagnostics::new();
+        let parsed = parse(file, timezone, &mut diagnostics);
+        (parsed, diagnostics.into_iter().collect())
+    }
+
     #[test]
     fn parses_the_usual_keys() {
         let text = "---\ntitle: 标题\ndate: 2024-03-17\nid: 9119\ncategories: 数学研究\ntags: [a, b]\nseries: S\n---\nbody\n";
-        let (parsed, diagnostics) = parse(&file(text), tz());
+        let (parsed, diagnostics) = parse_file(&file(text), tz());
         let parsed = parsed.unwrap();
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         assert_eq!(parsed.front.title.as_deref(), Some("标题"));
@@ -596,14 +600,14 @@ mod tests {
 
     #[test]
     fn no_front_matter_means_the_whole_file_is_body() {
-        let (parsed, diagnostics) = parse(&file("# T\n\ntext\n"), tz());
+        let (parsed, diagnostics) = parse_file(&file("# T\n\ntext\n"), tz());
         assert_eq!(parsed.unwrap().body_offset, 0);
         assert!(diagnostics.is_empty());
     }
 
     #[test]
     fn yaml_errors_carry_file_lines() {
-        let (parsed, diagnostics) = parse(&file("---\ntitle: ok\nid: [unclosed\n---\n"), tz());
+        let (parsed, diagnostics) = parse_file(&file("---\ntitle: ok\nid: [unclosed\n---\n"), tz());
         assert!(parsed.is_none());
         assert_eq!(diagnostics.len(), 1);
         assert!(diagnostics[0].position.line >= 3, "{}", diagnostics[0]);
@@ -612,14 +616,14 @@ mod tests {
 
     #[test]
     fn type_errors_carry_file_lines() {
-        let (parsed, diagnostics) = parse(&file("---\ntitle: ok\nid: abc\n---\n"), tz());
+        let (parsed, diagnostics) = parse_file(&file("---\ntitle: ok\nid: abc\n---\n"), tz());
         assert!(parsed.is_none());
         assert_eq!(diagnostics[0].position.line, 3, "{}", diagnostics[0]);
     }
 
     #[test]
     fn unknown_keys_warn_with_their_line() {
-        let (parsed, diagnostics) = parse(&file("---\ntitle: ok\nmathjax: true\n---\n"), tz());
+        let (parsed, diagnostics) = parse_file(&file("---\ntitle: ok\nmathjax: true\n---\n"), tz());
         assert!(parsed.is_some());
         assert_eq!(diagnostics.len(), 1);
         assert!(!diagnostics[0].is_error());
@@ -629,7 +633,7 @@ mod tests {
 
     #[test]
     fn bad_date_is_an_error_at_its_value() {
-        let (_, diagnostics) = parse(&file("---\ntitle: ok\ndate: yesterday\n---\n"), tz());
+        let (_, diagnostics) = parse_file(&file("---\ntitle: ok\ndate: yesterday\n---\n"), tz());
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(
             diagnostics[0].position,
@@ -660,7 +664,7 @@ mod tests {
     #[test]
     fn terms_that_are_not_strings_are_errors_at_the_item() {
         let text = "---\ntitle: t\ntags:\n  - a\n  - ~\ncategories: c\n---\n";
-        let (parsed, diagnostics) = parse(&file(text), tz());
+        let (parsed, diagnostics) = parse_file(&file(text), tz());
         assert_eq!(parsed.unwrap().front.tags, ["a"]);
         assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
         assert_eq!(diagnostics[0].position, Position::new(5, 5));
@@ -674,7 +678,7 @@ mod tests {
     #[test]
     fn a_lone_carriage_return_does_not_shift_yaml_positions() {
         // YAML ends a line at a lone `\r`, the file's lines do not.
-        let (_, diagnostics) = parse(&file("---\nslug: \r#\ndate: never\n---\n"), tz());
+        let (_, diagnostics) = parse_file(&file("---\nslug: \r#\ndate: never\n---\n"), tz());
         assert_eq!(
             diagnostics[0].position,
             Position::new(3, 7),
@@ -682,7 +686,7 @@ mod tests {
             diagnostics[0]
         );
         // A scanner error has no byte offset, only a character offset (of the scalar).
-        let (_, diagnostics) = parse(&file("---\nslug: \r#\ntitle: \"中\\q\"\n---\n"), tz());
+        let (_, diagnostics) = parse_file(&file("---\nslug: \r#\ntitle: \"中\\q\"\n---\n"), tz());
         assert_eq!(
             diagnostics[0].position,
             Position::new(3, 8),
@@ -694,7 +698,7 @@ mod tests {
     #[test]
     fn escaped_control_characters_are_replaced_with_a_warning() {
         let text = "---\ntitle: \"a\\fb\"\nextra:\n  k: \"x\\u0001\"\n---\n";
-        let (parsed, diagnostics) = parse(&file(text), tz());
+        let (parsed, diagnostics) = parse_file(&file(text), tz());
         let front = parsed.unwrap().front;
         assert_eq!(front.title.as_deref(), Some("a b"));
         assert_eq!(front.extra["k"], "x ");
@@ -709,14 +713,14 @@ mod tests {
 
     #[test]
     fn unclosed_front_matter_is_an_error() {
-        let (parsed, diagnostics) = parse(&file("---\ntitle: x\n"), tz());
+        let (parsed, diagnostics) = parse_file(&file("---\ntitle: x\n"), tz());
         assert!(parsed.is_none());
         assert_eq!(diagnostics[0].position.line, 1);
     }
 
     #[test]
     fn closing_line_may_carry_trailing_whitespace() {
-        let (parsed, diagnostics) = parse(&file("---\ntitle: x\n---\t\nbody\n"), tz());
+        let (parsed, diagnostics) = parse_file(&file("---\ntitle: x\n---\t\nbody\n"), tz());
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         assert_eq!(parsed.unwrap().front.title.as_deref(), Some("x"));
     }

@@ -11,7 +11,7 @@
 
 use std::borrow::Cow;
 
-use crate::diagnostics::{Diagnostic, LineIndex, Position};
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, Position};
 
 /// One character replaced in a source file's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,10 +144,15 @@ pub fn warning(path: &str, at: Position, field: Option<&str>, found: &[char]) ->
     )
 }
 
-/// One warning per line of `text` that held replaced characters, at the first of them.
-pub fn text_warnings(path: &str, text: &str, replaced: &[Replaced]) -> Vec<Diagnostic> {
+/// Warns once per line of `text` that held replaced characters, at the first of them.
+pub fn warn_replaced_in_text(
+    path: &str,
+    text: &str,
+    replaced: &[Replaced],
+    diagnostics: &mut Diagnostics,
+) {
     if replaced.is_empty() {
-        return Vec::new();
+        return;
     }
     let lines = LineIndex::new(text);
     let mut warnings: Vec<(Position, Vec<char>)> = Vec::new();
@@ -162,10 +167,11 @@ pub fn text_warnings(path: &str, text: &str, replaced: &[Replaced]) -> Vec<Diagn
             _ => warnings.push((position, vec![r.char])),
         }
     }
-    warnings
-        .into_iter()
-        .map(|(place, chars)| warning(path, place, None, &chars).with_snippet(text))
-        .collect()
+    diagnostics.extend(
+        warnings
+            .into_iter()
+            .map(|(place, chars)| warning(path, place, None, &chars).with_snippet(text)),
+    );
 }
 
 #[cfg(test)]
@@ -215,7 +221,9 @@ mod tests {
     fn one_warning_per_line_at_the_first_character() {
         let mut text = String::from("ok\na\x0cb\x0c\x01\nfine\n\x1b");
         let replaced = replace_in_text(&mut text);
-        let warnings = text_warnings("a.md", &text, &replaced);
+        let mut found = Diagnostics::new();
+        warn_replaced_in_text("a.md", &text, &replaced, &mut found);
+        let warnings: Vec<Diagnostic> = found.into_iter().collect();
         let places: Vec<(usize, usize)> = warnings
             .iter()
             .map(|w| (w.position.line, w.position.column))

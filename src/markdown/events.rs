@@ -11,7 +11,7 @@ use super::links::{self, Resolution};
 use super::mkdocs::Shifts;
 use super::refused;
 use super::{Formula, Input, Mode, RenderedBody, heading_id, placeholder};
-use crate::diagnostics::{Diagnostic, LineIndex, Position};
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, Position};
 
 /// The environments that number their equations; a paragraph that is one of these, written
 /// without `$$`, is display math too.
@@ -38,6 +38,7 @@ pub struct Rewriter<'i, 'f> {
     /// Byte offset of `source` in the file.
     source_base: usize,
     formulas: &'f mut Vec<Formula>,
+    diagnostics: &'f mut Diagnostics,
     in_body: bool,
     /// Index in the rewritten stream where `<!--more-->` cuts the excerpt.
     pub more_marker: Option<usize>,
@@ -52,8 +53,9 @@ impl<'i, 'f> Rewriter<'i, 'f> {
         input: &'i Input<'i>,
         lines: &'i LineIndex,
         source: &'i str,
-        formulas: &'f mut Vec<Formula>,
         in_body: bool,
+        formulas: &'f mut Vec<Formula>,
+        diagnostics: &'f mut Diagnostics,
     ) -> Self {
         let source_base = if in_body {
             input.body_offset
@@ -66,6 +68,7 @@ impl<'i, 'f> Rewriter<'i, 'f> {
             source,
             source_base,
             formulas,
+            diagnostics,
             in_body,
             more_marker: None,
             footnotes: BTreeMap::new(),
@@ -187,7 +190,7 @@ impl<'i, 'f> Rewriter<'i, 'f> {
                 }
                 Event::FootnoteReference(label) => {
                     if !self.footnotes.contains_key(label.as_ref()) {
-                        out.diagnostics.push(self.error(
+                        self.diagnostics.push(self.error(
                             range.start,
                             format!("footnote `[^{label}]` has no definition"),
                         ));
@@ -202,7 +205,7 @@ impl<'i, 'f> Rewriter<'i, 'f> {
                         })
                         .map_or(original.len(), |n| i + n);
                     if !in_code_block {
-                        self.refused_math(&original[i..end], out);
+                        self.refused_math(&original[i..end]);
                     }
                     rewritten.extend(original[i..end].iter().cloned());
                     i = end;
@@ -229,13 +232,13 @@ impl<'i, 'f> Rewriter<'i, 'f> {
     /// Reports the formulas of a run of text and line breaks that pulldown-cmark refused as
     /// math (see [`refused`]). A formula broken by other inline markup (`*`, a code span) is
     /// beyond this check.
-    fn refused_math(&self, run: &[(Event, Range<usize>)], out: &mut RenderedBody) {
+    fn refused_math(&mut self, run: &[(Event, Range<usize>)]) {
         let start = run[0].1.start;
         let source = &self.source[start..run[run.len() - 1].1.end];
         for formula in refused::find(source) {
             let opening = self.position(start + formula.opening);
-            out.diagnostics
-                .push(self.error(start + formula.brace, formula.message(opening)));
+            let error = self.error(start + formula.brace, formula.message(opening));
+            self.diagnostics.push(error);
         }
     }
 
@@ -306,7 +309,12 @@ impl<'i, 'f> Rewriter<'i, 'f> {
         self.formulas.len() - 1
     }
 
-    fn resolve<'a>(&self, dest: &CowStr<'a>, offset: usize, out: &mut RenderedBody) -> CowStr<'a> {
+    fn resolve<'a>(
+        &mut self,
+        dest: &CowStr<'a>,
+        offset: usize,
+        out: &mut RenderedBody,
+    ) -> CowStr<'a> {
         let current = &self.input.file.content_path;
         match links::resolve(dest, current, self.input.targets) {
             Resolution::Keep => {
@@ -328,7 +336,8 @@ impl<'i, 'f> Rewriter<'i, 'f> {
                 url.into()
             }
             Resolution::Broken(message) => {
-                out.diagnostics.push(self.error(offset, message));
+                let error = self.error(offset, message);
+                self.diagnostics.push(error);
                 dest.clone()
             }
         }
@@ -336,7 +345,7 @@ impl<'i, 'f> Rewriter<'i, 'f> {
 
     /// An image alone in its paragraph becomes a figure captioned with its alt text.
     fn figure(
-        &self,
+        &mut self,
         stream: &Stream,
         start: usize,
         out: &mut RenderedBody,
@@ -657,8 +666,9 @@ mod tests {
     fn rewrite(text: &str) -> (BTreeSet<String>, usize) {
         with_input(text, |input| {
             let lines = LineIndex::new(text);
-            let mut formulas = Vec::new();
-            let mut rewriter = Rewriter::new(input, &lines, text, &mut formulas, true);
+            let (mut formulas, mut diagnostics) = (Vec::new(), Diagnostics::new());
+            let mut rewriter =
+                Rewriter::new(input, &lines, text, true, &mut formulas, &mut diagnostics);
             let mut stream: Stream = pulldown_cmark::Parser::new_ext(text, super::super::options())
                 .into_offset_iter()
                 .collect();

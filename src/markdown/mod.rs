@@ -17,7 +17,7 @@ use pulldown_cmark::{Event, Options, Parser};
 
 use crate::content::SourceFile;
 use crate::content::xml_chars;
-use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::diagnostics::{Diagnostics, LineIndex};
 pub use links::{ExternalLink, LinkCheck, LinkTarget, LinkTargets};
 
 /// One formula as written, before numbering and rendering.
@@ -58,7 +58,6 @@ pub struct RenderedBody {
     pub checks: Vec<LinkCheck>,
     /// Links to other sites, in source order; never fetched.
     pub external_links: Vec<ExternalLink>,
-    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// What an article gives the Markdown stage.
@@ -87,8 +86,13 @@ pub fn placeholder(index: usize) -> String {
     format!("\0{index}\0")
 }
 
-/// Renders an article body; its formulas are appended to `formulas`.
-pub fn render(input: &Input, formulas: &mut Vec<Formula>) -> RenderedBody {
+/// Renders an article body; its formulas are appended to `formulas`, its problems to
+/// `diagnostics`.
+pub fn render(
+    input: &Input,
+    formulas: &mut Vec<Formula>,
+    diagnostics: &mut Diagnostics,
+) -> RenderedBody {
     let (body, shifts) = mkdocs::prepare(&input.file.text[input.body_offset..]);
     let body = body.as_ref();
     let lines = LineIndex::new(&input.file.text);
@@ -99,8 +103,8 @@ pub fn render(input: &Input, formulas: &mut Vec<Formula>) -> RenderedBody {
     // Characters replaced as the file was read: told here, the stage every article's new
     // text passes through on each build and rebuild.
     let file = input.file;
-    out.diagnostics = xml_chars::text_warnings(&file.path, &file.text, &file.replaced);
-    let mut state = events::Rewriter::new(input, &lines, body, formulas, true);
+    xml_chars::warn_replaced_in_text(&file.path, &file.text, &file.replaced, diagnostics);
+    let mut state = events::Rewriter::new(input, &lines, body, true, formulas, diagnostics);
     state.shifts = shifts;
     state.rewrite(&mut stream, &mut out);
     let footnotes = std::mem::take(&mut state.footnotes);
@@ -129,6 +133,7 @@ pub fn render_summary(
     summary: &str,
     formulas: &mut Vec<Formula>,
     body: &mut RenderedBody,
+    diagnostics: &mut Diagnostics,
 ) -> String {
     // YAML can spell a NUL (`"\0"`) in a file that has none: see `SourceFile::new`.
     let summary = &summary.replace('\0', "\u{FFFD}");
@@ -137,13 +142,12 @@ pub fn render_summary(
         .collect();
     let lines = LineIndex::new(&input.file.text);
     let mut scratch = RenderedBody::default();
-    let mut state = events::Rewriter::new(input, &lines, summary, formulas, false);
+    let mut state = events::Rewriter::new(input, &lines, summary, false, formulas, diagnostics);
     state.rewrite(&mut stream, &mut scratch);
     let footnotes = std::mem::take(&mut state.footnotes);
     // The summary's links are checked and listed like the body's.
     body.checks.extend(scratch.checks);
     body.external_links.extend(scratch.external_links);
-    body.diagnostics.extend(scratch.diagnostics);
     events::write(&stream, Mode::Excerpt, input.url, &footnotes)
 }
 

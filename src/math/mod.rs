@@ -15,7 +15,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::content::SourceFile;
-use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
 use crate::markdown::{Formula, Mode};
 use cache::DiskCache;
 use numbering::Label;
@@ -68,7 +68,6 @@ pub struct ArticleMath {
     pub formulas: Vec<Prepared>,
     /// Ids of every labelled equation (`eq-<label>`).
     pub anchors: Vec<String>,
-    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// The element id of equation label `key`.
@@ -76,16 +75,18 @@ pub fn anchor_id(key: &str) -> String {
     format!("eq-{key}")
 }
 
-/// Numbers an article's formulas, resolves its references and fixes the macros for each.
+/// Numbers an article's formulas, resolves its references and fixes the macros for each;
+/// the problems found go to `diagnostics`.
 pub fn prepare(
     file: &SourceFile,
     formulas: &[Formula],
     site_macros: &BTreeMap<String, String>,
     article_macros: &BTreeMap<String, String>,
+    diagnostics: &mut Diagnostics,
 ) -> ArticleMath {
     let lines = LineIndex::new(&file.text);
     let mut math = ArticleMath::default();
-    let report = |math: &mut ArticleMath,
+    let report = |diagnostics: &mut Diagnostics,
                   formula: &Formula,
                   tex_offset: usize,
                   message: String,
@@ -97,7 +98,7 @@ pub fn prepare(
         } else {
             Diagnostic::warning(&file.path, position, message)
         };
-        math.diagnostics.push(d.with_snippet_at(&file.text, offset));
+        diagnostics.push(d.with_snippet_at(&file.text, offset));
     };
     let mut next_number = 1;
     let mut numbered = Vec::with_capacity(formulas.len());
@@ -110,7 +111,7 @@ pub fn prepare(
             numbering::number(&formula.tex, false, &mut unused)
         };
         for (offset, problem) in &result.problems {
-            report(&mut math, formula, *offset, problem.clone(), true);
+            report(diagnostics, formula, *offset, problem.clone(), true);
         }
         for label in &result.labels {
             if let Some(first) = labels.get(&label.key) {
@@ -118,14 +119,14 @@ pub fn prepare(
                     "duplicate label `{}` (first used for equation ({}))",
                     label.key, first.tag
                 );
-                report(&mut math, formula, label.offset, message, true);
+                report(diagnostics, formula, label.offset, message, true);
             } else {
                 labels.insert(label.key.clone(), label.clone());
             }
         }
         if !formula.display {
             for (offset, warning) in cjk_pitfalls(&formula.tex) {
-                report(&mut math, formula, offset, warning, false);
+                report(diagnostics, formula, offset, warning, false);
             }
         }
         numbered.push(result);
@@ -143,7 +144,7 @@ pub fn prepare(
         for (offset, key) in &refs.missing {
             let original = result.map.to_original(*offset);
             report(
-                &mut math,
+                diagnostics,
                 formula,
                 original,
                 format!("reference to unknown label `{key}`"),
@@ -172,7 +173,7 @@ pub fn prepare(
                 ),
             };
             report(
-                &mut math,
+                diagnostics,
                 formula,
                 at,
                 format!(
@@ -527,33 +528,33 @@ fn push_formula(
     }
 }
 
-/// KaTeX's rejections as diagnostics at the formulas' places in the file.
-pub fn failures(file: &SourceFile, math: &ArticleMath, rendered: &FormulaStore) -> Vec<Diagnostic> {
+/// Reports KaTeX's rejections at the formulas' places in the file.
+pub fn report_failures(
+    file: &SourceFile,
+    math: &ArticleMath,
+    rendered: &FormulaStore,
+    diagnostics: &mut Diagnostics,
+) {
     let lines = LineIndex::new(&file.text);
-    math.formulas
-        .iter()
-        .filter_map(|prepared| {
-            let job = prepared.job.as_ref()?;
-            let failure = rendered.failure(&job.key)?;
-            let edited = failure.position.map(|p| engine::byte_offset(&job.tex, p));
-            let original = edited.map(|e| {
-                prepared
-                    .maps
-                    .iter()
-                    .rev()
-                    .fold(e, |at, map| map.to_original(at))
-            });
-            let offset = original
-                .and_then(|at| file_offset(&file.text, prepared.offset, &prepared.original, at))
-                .unwrap_or(prepared.delimiter_offset);
-            let position = lines.position(&file.text, offset);
-            let message = format!("KaTeX: {}", failure.message);
-            Some(
-                Diagnostic::error(&file.path, position, message)
-                    .with_snippet_at(&file.text, offset),
-            )
-        })
-        .collect()
+    let failures = math.formulas.iter().filter_map(|prepared| {
+        let job = prepared.job.as_ref()?;
+        let failure = rendered.failure(&job.key)?;
+        let edited = failure.position.map(|p| engine::byte_offset(&job.tex, p));
+        let original = edited.map(|e| {
+            prepared
+                .maps
+                .iter()
+                .rev()
+                .fold(e, |at, map| map.to_original(at))
+        });
+        let offset = original
+            .and_then(|at| file_offset(&file.text, prepared.offset, &prepared.original, at))
+            .unwrap_or(prepared.delimiter_offset);
+        let position = lines.position(&file.text, offset);
+        let message = format!("KaTeX: {}", failure.message);
+        Some(Diagnostic::error(&file.path, position, message).with_snippet_at(&file.text, offset))
+    });
+    diagnostics.extend(failures);
 }
 
 /// File offset of `tex_offset` in `formula`.
@@ -601,17 +602,21 @@ pub fn render_standalone(
         delimiter_offset: 0,
         in_body: true,
     };
+    let mut problems = Diagnostics::new();
     let math = prepare(
         &file,
         std::slice::from_ref(&formula),
         &BTreeMap::new(),
         macros,
+        &mut problems,
     );
-    if let Some(problem) = math.diagnostics.iter().find(|d| d.is_error()) {
+    if let Some(problem) = problems.iter().find(|d| d.is_error()) {
         return Err(problem.message.clone());
     }
     let (store, _) = render_all(math.formulas.iter().filter_map(|f| f.job.as_ref()), None);
-    if let Some(failure) = failures(&file, &math, &store).into_iter().next() {
+    let mut failures = Diagnostics::new();
+    report_failures(&file, &math, &store, &mut failures);
+    if let Some(failure) = failures.into_iter().next() {
         return Err(failure.message);
     }
     Ok(stitch(

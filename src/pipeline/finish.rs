@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use super::checks::{PathCheck, path_checks};
 use super::front::Rendered;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::Diagnostics;
 use crate::markdown::Mode;
 use crate::math::{self, FormulaStore};
 use crate::site::Article;
@@ -16,34 +16,39 @@ pub(super) fn finish_articles(
     store: &FormulaStore,
     diagnostics: &mut Diagnostics,
 ) -> (Vec<Article>, Vec<PathCheck>) {
-    let results: Vec<(Article, Vec<Diagnostic>, Vec<PathCheck>)> = rendered
+    let results: Vec<(Article, Diagnostics, Vec<PathCheck>)> = rendered
         .into_par_iter()
-        .map(|r| finish_article(base_path, r, store))
+        .map(|r| {
+            let mut failures = Diagnostics::new();
+            let (article, checks) = finish_article(base_path, r, store, &mut failures);
+            (article, failures, checks)
+        })
         .collect();
     let mut articles = Vec::with_capacity(results.len());
     let mut checks = Vec::new();
-    for (article, failures, more) in results {
-        diagnostics.extend(failures);
+    for (article, mut failures, more) in results {
+        diagnostics.append(&mut failures);
         articles.push(article);
         checks.extend(more);
     }
     (articles, checks)
 }
 
-/// One article's formulas and excerpt in place: the article, KaTeX's rejections, and the links
-/// to output files that must exist.
+/// One article's formulas and excerpt in place: the article, and the links to output files
+/// that must exist. KaTeX's rejections go to `diagnostics`.
 pub(super) fn finish_article(
     base_path: &str,
     r: Rendered,
     store: &FormulaStore,
-) -> (Article, Vec<Diagnostic>, Vec<PathCheck>) {
+    diagnostics: &mut Diagnostics,
+) -> (Article, Vec<PathCheck>) {
     let file = &r.loaded.file;
     let url = format!("{base_path}{}", r.loaded.path.url());
     let excerpt_source = r.summary_html.as_ref().or(r.body.excerpt.as_ref());
     let excerpt_html = excerpt_source
         .map(|html| math::stitch(html, &r.math, store, Mode::Excerpt, &url))
         .unwrap_or_default();
-    let failures = math::failures(file, &r.math, store);
+    math::report_failures(file, &r.math, store, diagnostics);
     let checks = path_checks(file, &r.body);
     let front = r.loaded.parsed.front;
     let title = front
@@ -69,7 +74,7 @@ pub(super) fn finish_article(
         excerpt_html,
         has_more: r.body.has_more || r.summary_html.is_some(),
     };
-    (article, failures, checks)
+    (article, checks)
 }
 
 fn title_from_path(content_path: &str) -> String {

@@ -34,6 +34,8 @@ pub(super) struct Rendered {
     pub(super) body: RenderedBody,
     pub(super) summary_html: Option<String>,
     pub(super) math: ArticleMath,
+    /// The article's own problems: its Markdown and formulas, then KaTeX's rejections.
+    pub(super) diagnostics: Diagnostics,
 }
 
 /// Front matter, drafts, permalinks and ids of the articles in `files`, and the link targets
@@ -57,17 +59,18 @@ fn load_front_matter(
     drafts: bool,
     diagnostics: &mut Diagnostics,
 ) -> (Vec<Loaded>, BTreeSet<String>) {
-    let parsed: Vec<(SourceFile, Option<Parsed>, Vec<Diagnostic>)> = files
+    let parsed: Vec<(SourceFile, Option<Parsed>, Diagnostics)> = files
         .into_par_iter()
         .map(|file| {
-            let (parsed, found) = frontmatter::parse(&file, config.timezone);
+            let mut found = Diagnostics::new();
+            let parsed = frontmatter::parse(&file, config.timezone, &mut found);
             (file, parsed, found)
         })
         .collect();
     let mut loaded = Vec::with_capacity(parsed.len());
     let mut left_out = BTreeSet::new();
-    for (file, parsed, found) in parsed {
-        diagnostics.extend(found);
+    for (file, parsed, mut found) in parsed {
+        diagnostics.append(&mut found);
         let Some(parsed) = parsed else { continue };
         if parsed.front.draft && !drafts {
             left_out.insert(file.content_path.clone());
@@ -125,36 +128,35 @@ fn link_targets(config: &Config, loaded: &[Loaded], drafts: BTreeSet<String>) ->
     }
 }
 
+/// Each article through Markdown and math preprocessing, in parallel; each keeps its own
+/// diagnostics (the `serve` session holds them until the article changes).
 pub(super) fn render_markdown(
     config: &Config,
     loaded: Vec<Loaded>,
     targets: &LinkTargets,
-    diagnostics: &mut Diagnostics,
 ) -> Vec<Rendered> {
-    let rendered: Vec<Rendered> = loaded
+    loaded
         .into_par_iter()
         .map(|loaded| {
             let url = format!("{}{}", config.base_path, loaded.path.url());
+            let mut diagnostics = Diagnostics::new();
             let (body, summary_html, math) = markdown_and_math(
                 &loaded.file,
                 &loaded.parsed,
                 &url,
                 targets,
                 &config.math.macros,
+                &mut diagnostics,
             );
             Rendered {
                 loaded,
                 body,
                 summary_html,
                 math,
+                diagnostics,
             }
         })
-        .collect();
-    for r in &rendered {
-        diagnostics.extend(r.body.diagnostics.iter().cloned());
-        diagnostics.extend(r.math.diagnostics.iter().cloned());
-    }
-    rendered
+        .collect()
 }
 
 /// One article through the Markdown stage and math preprocessing, KaTeX not yet called: its
@@ -166,6 +168,7 @@ pub fn markdown_and_math(
     url: &str,
     targets: &LinkTargets,
     site_macros: &BTreeMap<String, String>,
+    diagnostics: &mut Diagnostics,
 ) -> (RenderedBody, Option<String>, ArticleMath) {
     let input = markdown::Input {
         file,
@@ -175,12 +178,16 @@ pub fn markdown_and_math(
         targets,
     };
     let mut formulas: Vec<Formula> = Vec::new();
-    let mut body = markdown::render(&input, &mut formulas);
-    let summary_html = parsed
-        .front
-        .summary
-        .as_ref()
-        .map(|s| markdown::render_summary(&input, s, &mut formulas, &mut body));
-    let math = math::prepare(file, &formulas, site_macros, &parsed.front.macros);
+    let mut body = markdown::render(&input, &mut formulas, diagnostics);
+    let summary_html = parsed.front.summary.as_ref().map(|summary| {
+        markdown::render_summary(&input, summary, &mut formulas, &mut body, diagnostics)
+    });
+    let math = math::prepare(
+        file,
+        &formulas,
+        site_macros,
+        &parsed.front.macros,
+        diagnostics,
+    );
     (body, summary_html, math)
 }

@@ -91,7 +91,7 @@ pub struct Update {
 /// What finishing an article found that the site-wide checks need.
 #[derive(Default)]
 struct Finished {
-    failures: Vec<Diagnostic>,
+    failures: Diagnostics,
     checks: Vec<PathCheck>,
 }
 
@@ -102,12 +102,12 @@ pub struct Session {
     cache: Option<DiskCache>,
     cache_writer: Option<mpsc::Sender<Vec<(JobKey, Compressed)>>>,
     theme: Option<Theme>,
-    theme_errors: Vec<Diagnostic>,
+    theme_errors: Diagnostics,
     sources: BTreeMap<String, Source>,
     /// Problems walking `content/`.
-    found: Vec<Diagnostic>,
+    found: Diagnostics,
     /// Diagnostics of the front half: front matter, drafts, permalinks, ids.
-    front: Vec<Diagnostic>,
+    front: Diagnostics,
     targets: LinkTargets,
     /// Admitted articles in link-target order, without their HTML and formulas (moved into
     /// the site): what the site-wide checks read.
@@ -120,7 +120,7 @@ pub struct Session {
     static_files: BTreeSet<String>,
     /// Output paths of the files beside the articles in `content/`.
     asset_paths: BTreeSet<String>,
-    static_errors: Vec<Diagnostic>,
+    static_errors: Diagnostics,
 }
 
 impl Session {
@@ -134,10 +134,10 @@ impl Session {
             cache_writer: cache.clone().map(spawn_cache_writer),
             cache,
             theme: None,
-            theme_errors: Vec::new(),
+            theme_errors: Diagnostics::new(),
             sources: BTreeMap::new(),
-            found: Vec::new(),
-            front: Vec::new(),
+            found: Diagnostics::new(),
+            front: Diagnostics::new(),
             targets: LinkTargets::default(),
             articles: Vec::new(),
             finished: Vec::new(),
@@ -146,7 +146,7 @@ impl Session {
             render_failures: BTreeMap::new(),
             static_files: BTreeSet::new(),
             asset_paths: BTreeSet::new(),
-            static_errors: Vec::new(),
+            static_errors: Diagnostics::new(),
         };
         let update = session.rebuild(sink);
         (session, update)
@@ -176,10 +176,9 @@ impl Session {
         let everything = self.sources.keys().cloned().collect();
         let mut pages = PageSet::All;
         self.rebuild_articles(&everything, true, true, &mut pages);
-        let mut static_errors = Diagnostics::new();
-        let statics = static_files(&self.config, &assets, &mut static_errors);
-        let mut written = copy_static_files(statics, sink, &mut static_errors);
-        self.static_errors = static_errors.into_iter().collect();
+        self.static_errors = Diagnostics::new();
+        let statics = static_files(&self.config, &assets, &mut self.static_errors);
+        let mut written = copy_static_files(statics, sink, &mut self.static_errors);
         self.static_files = written.iter().cloned().collect();
         let rendered = self.render(&pages, sink);
         let pages = rendered.len();
@@ -251,17 +250,17 @@ impl Session {
 
     /// Loads the templates; on errors the last good theme stays. Returns whether it loaded.
     fn load_theme(&mut self) -> bool {
-        match Theme::load(&self.config.root, &self.config.templates_dir()) {
-            Ok(theme) => {
-                self.theme = Some(theme);
-                self.theme_errors.clear();
-                true
-            }
-            Err(errors) => {
-                self.theme_errors = errors;
-                false
-            }
+        self.theme_errors = Diagnostics::new();
+        let loaded = Theme::load(
+            &self.config.root,
+            &self.config.templates_dir(),
+            &mut self.theme_errors,
+        );
+        let ok = loaded.is_some();
+        if ok {
+            self.theme = loaded;
         }
+        ok
     }
 
     /// Markdown, math and finishing for the `changed` articles (all when `everything`), then
@@ -316,9 +315,9 @@ impl Session {
             .values()
             .filter_map(|s| s.used.as_ref().map(|(file, _)| file.clone()))
             .collect();
-        let mut front = Diagnostics::new();
-        let (loaded, targets) = front_half(&self.config, files, self.options.drafts, &mut front);
-        self.front = front.into_iter().collect();
+        self.front = Diagnostics::new();
+        let (loaded, targets) =
+            front_half(&self.config, files, self.options.drafts, &mut self.front);
         let all = everything || !same_targets(&targets, &self.targets);
         self.targets = targets;
         if all {
@@ -359,8 +358,7 @@ impl Session {
     /// Markdown, new formulas and finishing of `loaded`; returns the finished articles by
     /// content path, and keeps what the site-wide checks need.
     fn render_articles(&mut self, loaded: Vec<Loaded>, all: bool) -> BTreeMap<String, Article> {
-        let mut scratch = Diagnostics::new();
-        let rendered = render_markdown(&self.config, loaded, &self.targets, &mut scratch);
+        let rendered = render_markdown(&self.config, loaded, &self.targets);
         self.render_formulas(&rendered);
         if all {
             let count = self.targets.articles.len();
@@ -380,8 +378,13 @@ impl Session {
             let shell = r.clone();
             r.body.html = html;
             r.math.formulas = formulas;
-            let (mut article, failures, checks) =
-                finish_article(&self.config.base_path, r, &self.site.formulas);
+            let mut failures = Diagnostics::new();
+            let (mut article, checks) = finish_article(
+                &self.config.base_path,
+                r,
+                &self.site.formulas,
+                &mut failures,
+            );
             // A preview shows what is not published yet, marked as such.
             article.draft |= article.date.is_some_and(|date| date > now);
             self.articles[index] = shell;
@@ -476,8 +479,7 @@ impl Session {
             all.extend(source.broken.iter().cloned());
         }
         for (r, finished) in self.articles.iter().zip(&self.finished) {
-            all.extend(r.body.diagnostics.iter().cloned());
-            all.extend(r.math.diagnostics.iter().cloned());
+            all.extend(r.diagnostics.iter().cloned());
             all.extend(finished.failures.iter().cloned());
         }
         check_anchors(&self.articles, &mut all);
@@ -530,6 +532,7 @@ fn empty_rendered() -> Rendered {
         body: Default::default(),
         summary_html: None,
         math: Default::default(),
+        diagnostics: Diagnostics::new(),
     }
 }
 
