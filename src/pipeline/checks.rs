@@ -4,11 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use super::front::{Loaded, Rendered};
+use super::front::{Facts, Loaded};
 use crate::config::{Config, top_level_key_line};
-use crate::content::SourceFile;
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, Snippet, display_path};
-use crate::markdown::{LinkCheck, RenderedBody};
+use crate::markdown::LinkCheck;
 use crate::output::{OutputFile, SitePath};
 use crate::permalink::alias_path;
 use crate::render;
@@ -35,9 +34,9 @@ pub(super) fn check_duplicate_ids(loaded: &[Loaded], diagnostics: &mut Diagnosti
 }
 
 /// Links to `#fragment`s the target article does not have.
-pub(super) fn check_anchors(rendered: &[Rendered], diagnostics: &mut Diagnostics) {
-    for r in rendered {
-        for check in &r.body.checks {
+pub(super) fn check_anchors(articles: &[Facts], diagnostics: &mut Diagnostics) {
+    for r in articles {
+        for check in &r.checks {
             let LinkCheck::Anchor {
                 article,
                 fragment,
@@ -47,12 +46,10 @@ pub(super) fn check_anchors(rendered: &[Rendered], diagnostics: &mut Diagnostics
             else {
                 continue;
             };
-            let Some(target) = rendered.get(*article) else {
+            let Some(target) = articles.get(*article) else {
                 continue;
             };
-            let exists =
-                target.body.anchors.contains(fragment) || target.math.anchors.contains(fragment);
-            if !exists {
+            if !target.anchors.contains(fragment) {
                 let message = format!(
                     "link to missing anchor `#{fragment}` in {}",
                     target.loaded.file.path
@@ -67,7 +64,6 @@ pub(super) fn check_anchors(rendered: &[Rendered], diagnostics: &mut Diagnostics
 }
 
 /// A link to a file of the output, with the article it is written in.
-#[derive(Clone)]
 pub(super) struct PathCheck {
     path: String,
     position: Position,
@@ -75,24 +71,26 @@ pub(super) struct PathCheck {
     snippet: Option<Snippet>,
 }
 
-/// The links of `body` to files of the output, to check once the output is planned.
-pub(super) fn path_checks(file: &SourceFile, body: &RenderedBody) -> Vec<PathCheck> {
-    body.checks
-        .iter()
-        .filter_map(|check| match check {
-            LinkCheck::Path {
-                path,
-                position,
-                offset,
-            } => Some(PathCheck {
-                path: path.clone(),
-                position: *position,
-                source_path: file.path.clone(),
-                snippet: Some(Snippet::around(&file.text, *offset)),
-            }),
-            LinkCheck::Anchor { .. } => None,
-        })
-        .collect()
+/// The links of the articles to files of the output, to check once the output is planned.
+pub(super) fn path_checks(articles: &[Facts]) -> Vec<PathCheck> {
+    articles.iter().flat_map(article_path_checks).collect()
+}
+
+fn article_path_checks(article: &Facts) -> impl Iterator<Item = PathCheck> + '_ {
+    let file = &article.loaded.file;
+    article.checks.iter().filter_map(|check| match check {
+        LinkCheck::Path {
+            path,
+            position,
+            offset,
+        } => Some(PathCheck {
+            path: path.clone(),
+            position: *position,
+            source_path: file.path.clone(),
+            snippet: Some(Snippet::around(&file.text, *offset)),
+        }),
+        LinkCheck::Anchor { .. } => None,
+    })
 }
 
 /// Who asked for a file, in the order blame falls: an alias is the likeliest mistake.
@@ -169,10 +167,10 @@ impl PageOrigins {
 }
 
 /// Who asks for the pages named in front matter: article pages, aliases and terms.
-pub(super) fn page_origins(rendered: &[Rendered]) -> PageOrigins {
+pub(super) fn page_origins(articles: &[Facts]) -> PageOrigins {
     let mut origins = PageOrigins::default();
     let mut terms_seen = std::collections::BTreeSet::new();
-    for r in rendered {
+    for r in articles {
         let file = &r.loaded.file;
         let front = &r.loaded.parsed.front;
         // Every origin is a front-matter line: the lines are split once, and the body never.

@@ -1,6 +1,10 @@
 //! The front half of a build, shared by `build` and the `serve` session: front matter,
 //! drafts, permalinks and ids for the whole site, then each article through Markdown and math
 //! preprocessing (KaTeX comes after, for all articles at once).
+//!
+//! An article comes out of it in two parts: the [`Facts`] the site-wide checks read (which
+//! the session keeps for every article between edits), and the [`Bulk`] of HTML and formulas
+//! that moves into the finished [`crate::site::Article`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -11,13 +15,14 @@ use crate::config::Config;
 use crate::content::SourceFile;
 use crate::content::frontmatter::{self, Parsed};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
-use crate::markdown::{self, Formula, LinkTarget, LinkTargets, RenderedBody};
+use crate::markdown::{
+    self, ExternalLink, Formula, LinkCheck, LinkTarget, LinkTargets, RenderedBody,
+};
 use crate::math::{self, ArticleMath};
 use crate::output::SitePath;
 use crate::permalink;
 
 /// An article between the front-matter and Markdown stages.
-#[derive(Clone)]
 pub(super) struct Loaded {
     pub(super) file: SourceFile,
     pub(super) parsed: Parsed,
@@ -27,15 +32,65 @@ pub(super) struct Loaded {
     pub(super) aliases: Vec<SitePath>,
 }
 
-/// An article after the Markdown and math stages, before the site is assembled.
-#[derive(Clone)]
-pub(super) struct Rendered {
+/// What the site-wide checks need of an article after the Markdown and math stages.
+pub(super) struct Facts {
     pub(super) loaded: Loaded,
-    pub(super) body: RenderedBody,
-    pub(super) summary_html: Option<String>,
-    pub(super) math: ArticleMath,
-    /// The article's own problems: its Markdown and formulas, then KaTeX's rejections.
+    /// Element ids its page will have: headings, footnotes, raw HTML ids, equation labels.
+    pub(super) anchors: BTreeSet<String>,
+    /// What its links need of the finished site.
+    pub(super) checks: Vec<LinkCheck>,
+    /// Links to other sites, in source order; listed by `check`, never fetched.
+    pub(super) external_links: Vec<ExternalLink>,
+    /// Its own problems: its Markdown and formulas, then KaTeX's rejections.
     pub(super) diagnostics: Diagnostics,
+}
+
+/// The bulk of an article after the Markdown and math stages, which moves into its page.
+pub(super) struct Bulk {
+    /// The body's HTML, with formula placeholders.
+    pub(super) html: String,
+    /// The excerpt's HTML, with formula placeholders: the `summary:` when there is one.
+    pub(super) excerpt: Option<String>,
+    /// Whether the article says more than its excerpt.
+    pub(super) has_more: bool,
+    /// Text of the first `# heading`, the title fallback.
+    pub(super) first_heading: Option<String>,
+    pub(super) math: ArticleMath,
+}
+
+/// Splits one article's results into what the checks read and what its page is made of.
+fn split(
+    loaded: Loaded,
+    body: RenderedBody,
+    summary_html: Option<String>,
+    math: ArticleMath,
+    diagnostics: Diagnostics,
+) -> (Facts, Bulk) {
+    let RenderedBody {
+        html,
+        excerpt,
+        has_more,
+        first_heading,
+        mut anchors,
+        checks,
+        external_links,
+    } = body;
+    anchors.extend(math.anchors.iter().cloned());
+    let facts = Facts {
+        loaded,
+        anchors,
+        checks,
+        external_links,
+        diagnostics,
+    };
+    let bulk = Bulk {
+        html,
+        has_more: has_more || summary_html.is_some(),
+        excerpt: summary_html.or(excerpt),
+        first_heading,
+        math,
+    };
+    (facts, bulk)
 }
 
 /// Front matter, drafts, permalinks and ids of the articles in `files`, and the link targets
@@ -128,13 +183,14 @@ fn link_targets(config: &Config, loaded: &[Loaded], drafts: BTreeSet<String>) ->
     }
 }
 
-/// Each article through Markdown and math preprocessing, in parallel; each keeps its own
-/// diagnostics (the `serve` session holds them until the article changes).
+/// Each article through Markdown and math preprocessing, in parallel, in the order of
+/// `loaded`; the facts of each keep its own diagnostics (the `serve` session holds them until
+/// the article changes).
 pub(super) fn render_markdown(
     config: &Config,
     loaded: Vec<Loaded>,
     targets: &LinkTargets,
-) -> Vec<Rendered> {
+) -> (Vec<Facts>, Vec<Bulk>) {
     loaded
         .into_par_iter()
         .map(|loaded| {
@@ -148,15 +204,9 @@ pub(super) fn render_markdown(
                 &config.math.macros,
                 &mut diagnostics,
             );
-            Rendered {
-                loaded,
-                body,
-                summary_html,
-                math,
-                diagnostics,
-            }
+            split(loaded, body, summary_html, math, diagnostics)
         })
-        .collect()
+        .unzip()
 }
 
 /// One article through the Markdown stage and math preprocessing, KaTeX not yet called: its
