@@ -373,6 +373,21 @@ impl LineIndex {
         Position { line, column }
     }
 
+    /// The byte offset of `position` in `text`, as [`Self::position`] gave it; a column past
+    /// the end of its line lands at the line's end, a line past the end at the end of `text`.
+    pub fn offset(&self, text: &str, position: Position) -> usize {
+        let Some(&start) = self.line_starts.get(position.line.saturating_sub(1)) else {
+            return text.len();
+        };
+        let line = text.get(start..).unwrap_or("");
+        let line = line.split_inclusive('\n').next().unwrap_or("");
+        let within = line
+            .char_indices()
+            .nth(position.column.saturating_sub(1))
+            .map_or(line.trim_end_matches('\n').len(), |(byte, _)| byte);
+        start + within
+    }
+
     /// Characters of `text` that start before byte `offset`.
     fn chars_before(&self, text: &str, offset: usize) -> usize {
         let checkpoint = offset / CHECKPOINT;
@@ -414,6 +429,17 @@ mod tests {
         let dollar = text.find('$').unwrap();
         assert_eq!(index.position(text, dollar), Position::new(2, 3));
         assert_eq!(index.position(text, 0), Position::new(1, 1));
+    }
+
+    #[test]
+    fn offsets_come_back_from_their_positions() {
+        let text = "第一行\n由式$x$可得\r\n\nend";
+        let index = LineIndex::new(text);
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            assert_eq!(index.offset(text, index.position(text, offset)), offset);
+        }
+        assert_eq!(index.offset(text, Position::new(1, 99)), "第一行".len());
+        assert_eq!(index.offset(text, Position::new(9, 1)), text.len());
     }
 
     #[test]

@@ -187,7 +187,8 @@ pub struct FrontMatter {
     pub tags: Vec<String>,
     pub series: Option<String>,
     pub draft: bool,
-    pub summary: Option<String>,
+    /// Where its value starts, for the problems found in it by the Markdown stage.
+    pub summary: Option<Located<String>>,
     pub aliases: Vec<Located<String>>,
     pub extra: serde_json::Value,
     pub macros: BTreeMap<String, String>,
@@ -315,7 +316,7 @@ fn validate(
     let title = text(&mut check, "title", raw.title).map(|t| t.value);
     let slug = text(&mut check, "slug", raw.slug);
     let series = text(&mut check, "series", raw.series).map(|t| t.value);
-    let summary = text(&mut check, "summary", raw.summary).map(|t| t.value);
+    let summary = text(&mut check, "summary", raw.summary);
     let id = raw.id.map(|id| Located {
         position: check.place(&id),
         value: id.value,

@@ -30,6 +30,15 @@ pub const NUMBERED_ENVIRONMENTS: [&str; 10] = [
 
 type Stream<'a> = Vec<(Event<'a>, Range<usize>)>;
 
+/// The text of an article a [`Rewriter`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The Markdown body, at [`Input::body_offset`]; its formulas are numbered.
+    Body,
+    /// The value of `summary:`, starting at byte `offset` of the file.
+    Summary { offset: usize },
+}
+
 /// Walks the event stream once, rewriting it in place and recording what it finds.
 pub struct Rewriter<'i, 'f> {
     input: &'i Input<'i>,
@@ -53,14 +62,13 @@ impl<'i, 'f> Rewriter<'i, 'f> {
         input: &'i Input<'i>,
         lines: &'i LineIndex,
         source: &'i str,
-        in_body: bool,
+        part: Part,
         formulas: &'f mut Vec<Formula>,
         diagnostics: &'f mut Diagnostics,
     ) -> Self {
-        let source_base = if in_body {
-            input.body_offset
-        } else {
-            summary_offset(&input.file.text)
+        let (source_base, in_body) = match part {
+            Part::Body => (input.body_offset, true),
+            Part::Summary { offset } => (offset, false),
         };
         Rewriter {
             input,
@@ -427,11 +435,6 @@ impl UniqueIds {
     }
 }
 
-/// Byte offset of the `summary:` value in the file, so its formulas report a sensible line.
-fn summary_offset(text: &str) -> usize {
-    text.find("\nsummary:").map_or(0, |at| at + 1)
-}
-
 /// The environment name if `raw` is exactly one `\begin{env}…\end{env}` of a numbered kind.
 pub fn bare_environment(raw: &str) -> Option<&str> {
     let raw = raw.trim();
@@ -667,8 +670,14 @@ mod tests {
         with_input(text, |input| {
             let lines = LineIndex::new(text);
             let (mut formulas, mut diagnostics) = (Vec::new(), Diagnostics::new());
-            let mut rewriter =
-                Rewriter::new(input, &lines, text, true, &mut formulas, &mut diagnostics);
+            let mut rewriter = Rewriter::new(
+                input,
+                &lines,
+                text,
+                Part::Body,
+                &mut formulas,
+                &mut diagnostics,
+            );
             let mut stream: Stream = pulldown_cmark::Parser::new_ext(text, super::super::options())
                 .into_offset_iter()
                 .collect();

@@ -16,8 +16,10 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Options, Parser};
 
 use crate::content::SourceFile;
+use crate::content::frontmatter::Located;
 use crate::content::xml_chars;
 use crate::diagnostics::{Diagnostics, LineIndex};
+use events::Part;
 pub use links::{ExternalLink, LinkCheck, LinkTarget, LinkTargets};
 
 /// One formula as written, before numbering and rendering.
@@ -104,7 +106,7 @@ pub fn render(
     // text passes through on each build and rebuild.
     let file = input.file;
     xml_chars::warn_replaced_in_text(&file.path, &file.text, &file.replaced, diagnostics);
-    let mut state = events::Rewriter::new(input, &lines, body, true, formulas, diagnostics);
+    let mut state = events::Rewriter::new(input, &lines, body, Part::Body, formulas, diagnostics);
     state.shifts = shifts;
     state.rewrite(&mut stream, &mut out);
     let footnotes = std::mem::take(&mut state.footnotes);
@@ -130,19 +132,24 @@ pub fn render(
 /// Renders a `summary:` front-matter field as an excerpt.
 pub fn render_summary(
     input: &Input,
-    summary: &str,
+    summary: &Located<String>,
     formulas: &mut Vec<Formula>,
     body: &mut RenderedBody,
     diagnostics: &mut Diagnostics,
 ) -> String {
     // YAML can spell a NUL (`"\0"`) in a file that has none: see `SourceFile::new`.
-    let summary = &summary.replace('\0', "\u{FFFD}");
-    let mut stream: Vec<(Event, Range<usize>)> = Parser::new_ext(summary, options())
+    let text = &summary.value.replace('\0', "\u{FFFD}");
+    let mut stream: Vec<(Event, Range<usize>)> = Parser::new_ext(text, options())
         .into_offset_iter()
         .collect();
     let lines = LineIndex::new(&input.file.text);
     let mut scratch = RenderedBody::default();
-    let mut state = events::Rewriter::new(input, &lines, summary, false, formulas, diagnostics);
+    // Offsets in the value are taken as offsets from its start in the file: exact for a
+    // plain one-line value, close for one with quotes, escapes or folded lines.
+    let part = Part::Summary {
+        offset: lines.offset(&input.file.text, summary.position),
+    };
+    let mut state = events::Rewriter::new(input, &lines, text, part, formulas, diagnostics);
     state.rewrite(&mut stream, &mut scratch);
     let footnotes = std::mem::take(&mut state.footnotes);
     // The summary's links are checked and listed like the body's.

@@ -241,3 +241,41 @@ pub fn markdown_and_math(
     );
     (body, summary_html, math)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::FixedOffset;
+
+    /// The places of the problems `markdown_and_math` finds in an article with `front`.
+    fn problems(front: &str) -> Vec<(usize, usize, String)> {
+        let text = format!("---\n{front}---\nBody.\n");
+        let file = SourceFile::new("content/a.md".into(), "a.md".into(), text);
+        let timezone = FixedOffset::east_opt(0).unwrap();
+        let parsed = frontmatter::parse(&file, timezone, &mut Diagnostics::new()).unwrap();
+        let mut diagnostics = Diagnostics::new();
+        let targets = LinkTargets {
+            base_path: "/".into(),
+            ..LinkTargets::default()
+        };
+        let macros = BTreeMap::new();
+        markdown_and_math(&file, &parsed, "/a/", &targets, &macros, &mut diagnostics);
+        let found = diagnostics.into_iter();
+        found
+            .map(|d| (d.position.line, d.position.column, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn problems_of_the_summary_are_at_their_place_in_it() {
+        let missing = "link to missing article `nope.md`".to_string();
+        for (front, column) in [
+            ("title: T\nsummary: see [x](nope.md)\n", 14),
+            // However the key is written.
+            ("title: T\nsummary : see [x](nope.md)\n", 15),
+            ("title: T\n\"summary\": see [x](nope.md)\n", 16),
+        ] {
+            assert_eq!(problems(front), [(3, column, missing.clone())], "{front}");
+        }
+    }
+}
