@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::content::xml_chars;
-use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::diagnostics::{Diagnostic, LineIndex, Position};
 use crate::permalink::Permalink;
 
 pub const CONFIG_FILE: &str = "lemma.yaml";
@@ -181,7 +181,7 @@ impl Config {
             serde_saphyr::from_str(text).map_err(|e| vec![yaml_error(CONFIG_FILE, &e, 0, text)])?;
         let at_key = |key: &str, message: String| {
             let line = top_level_key_line(text, key).unwrap_or(0);
-            Diagnostic::error(CONFIG_FILE, line, 1, message).with_snippet(text)
+            Diagnostic::error(CONFIG_FILE, Position::line_start(line), message).with_snippet(text)
         };
         let mut errors = Vec::new();
         // The flag was checked as the command line was read: a bad one is the flag's fault.
@@ -270,10 +270,11 @@ pub fn yaml_error(
     file_text: &str,
 ) -> Diagnostic {
     let lines = LineIndex::new(file_text);
-    let (line, column) = match error.location() {
+    let position = match error.location() {
         Some(location) => yaml_position(&location, yaml_start, file_text, &lines),
         None => lines.position(file_text, yaml_start),
     };
+    let Position { line, column } = position;
     let found = file_text
         .lines()
         .nth(line.saturating_sub(1))
@@ -287,7 +288,7 @@ pub fn yaml_error(
             .or_else(|| kind_message(error, owning_key(file_text, line)))
             .unwrap_or_else(|| plain_yaml_message(error)),
     };
-    Diagnostic::error(path, line, column, message).with_snippet(file_text)
+    Diagnostic::error(path, position, message).with_snippet(file_text)
 }
 
 /// The file position of a place in YAML starting at byte `yaml_start` of `file_text`. Taken
@@ -299,7 +300,7 @@ pub fn yaml_position(
     yaml_start: usize,
     file_text: &str,
     lines: &LineIndex,
-) -> (usize, usize) {
+) -> Position {
     let span = location.span();
     let yaml = file_text.get(yaml_start..).unwrap_or("");
     let offset = match span.byte_offset() {
@@ -314,9 +315,9 @@ pub fn yaml_position(
     match offset {
         Some(offset) => lines.position(file_text, yaml_start.saturating_add(offset)),
         None => {
-            let (first_line, _) = lines.position(file_text, yaml_start);
+            let first_line = lines.position(file_text, yaml_start).line;
             let line = (location.line() as usize).max(1);
-            (first_line + line - 1, (location.column() as usize).max(1))
+            Position::new(first_line + line - 1, (location.column() as usize).max(1))
         }
     }
 }
@@ -461,7 +462,7 @@ mod tests {
     fn unknown_key_is_an_error_with_its_line() {
         let errors = parse("title: T\nbase_url: https://x.org/\npaginte: 3\n").unwrap_err();
         assert_eq!(errors.len(), 1);
-        assert_eq!(errors[0].line, 3, "{}", errors[0]);
+        assert_eq!(errors[0].position.line, 3, "{}", errors[0]);
         assert!(errors[0].message.contains("paginte"), "{}", errors[0]);
     }
 
@@ -475,7 +476,7 @@ mod tests {
     #[test]
     fn bad_values_point_at_their_key() {
         let errors = parse("title: T\nbase_url: not a url\ntimezone: Mars\n").unwrap_err();
-        let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
+        let lines: Vec<usize> = errors.iter().map(|e| e.position.line).collect();
         assert_eq!(lines, vec![2, 3]);
     }
 
@@ -492,7 +493,10 @@ mod tests {
             errors[0]
         );
         let errors = parse("title: \"a\x0cb\"\nbase_url: https://x.org/\n").unwrap_err();
-        assert_eq!((errors[0].line, errors[0].column), (1, 10));
+        assert_eq!(
+            (errors[0].position.line, errors[0].position.column),
+            (1, 10)
+        );
         assert!(
             errors[0]
                 .message

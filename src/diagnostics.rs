@@ -20,16 +20,48 @@ pub enum Severity {
     Warning,
 }
 
+/// A place in a file: its line and column, both 1-based, the column counted in characters
+/// (what an editor's `path:line:col` means). Line 0 stands for the whole file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Position {
+    /// No place in particular: the problem concerns the whole file.
+    pub const WHOLE_FILE: Position = Position { line: 0, column: 0 };
+
+    pub const fn new(line: usize, column: usize) -> Position {
+        Position { line, column }
+    }
+
+    /// The first character of line `line`.
+    pub const fn line_start(line: usize) -> Position {
+        Position { line, column: 1 }
+    }
+
+    pub const fn is_whole_file(self) -> bool {
+        self.line == 0
+    }
+}
+
+impl fmt::Display for Position {
+    /// `line:column`, as it follows a path.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
 /// One problem at one place in one file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// Relative to the site root, with `/` separators.
     pub path: String,
-    /// 1-based; 0 when the problem concerns the whole file.
-    pub line: usize,
-    /// 1-based, counted in characters.
-    pub column: usize,
+    /// Serialized as the `line` and `column` fields of the diagnostic.
+    #[serde(flatten)]
+    pub position: Position,
     pub message: String,
     /// The source line the problem is on (or the part of it around the column), shown under
     /// the message.
@@ -38,36 +70,25 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(
-        path: impl Into<String>,
-        line: usize,
-        column: usize,
-        message: impl Into<String>,
-    ) -> Self {
-        Self::new(Severity::Error, path.into(), line, column, message.into())
+    pub fn error(path: impl Into<String>, at: Position, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, path.into(), at, message.into())
     }
 
-    pub fn warning(
-        path: impl Into<String>,
-        line: usize,
-        column: usize,
-        message: impl Into<String>,
-    ) -> Self {
-        Self::new(Severity::Warning, path.into(), line, column, message.into())
+    pub fn warning(path: impl Into<String>, at: Position, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, path.into(), at, message.into())
     }
 
     /// An error about the file as a whole (it cannot be read, copied or written), with no line
     /// to point at: it prints as `path: error: message`.
     pub fn whole_file_error(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::error(path, 0, 0, message)
+        Self::error(path, Position::WHOLE_FILE, message)
     }
 
-    fn new(severity: Severity, path: String, line: usize, column: usize, message: String) -> Self {
+    fn new(severity: Severity, path: String, position: Position, message: String) -> Self {
         Diagnostic {
             severity,
             path,
-            line,
-            column,
+            position,
             message,
             snippet: None,
         }
@@ -76,11 +97,12 @@ impl Diagnostic {
     /// Attaches the source line so the printed report shows the offending text. It reads
     /// `source` up to the line: for the few problems of a file that have no byte offset.
     pub fn with_snippet(mut self, source: &str) -> Self {
-        if self.line > 0 {
+        let Position { line, column } = self.position;
+        if line > 0 {
             self.snippet = source
                 .lines()
-                .nth(self.line - 1)
-                .map(|line| Snippet::in_line(line, self.column));
+                .nth(line - 1)
+                .map(|text| Snippet::in_line(text, column));
         }
         self
     }
@@ -88,7 +110,7 @@ impl Diagnostic {
     /// Attaches the source around byte `offset` of `source`, the problem's place, at a cost
     /// that depends on neither the file nor the line.
     pub fn with_snippet_at(mut self, source: &str, offset: usize) -> Self {
-        if self.line > 0 {
+        if !self.position.is_whole_file() {
             self.snippet = Some(Snippet::around(source, offset));
         }
         self
@@ -96,8 +118,8 @@ impl Diagnostic {
 
     /// Attaches `line`, the text of the problem's line, already at hand.
     pub fn with_line(mut self, line: &str) -> Self {
-        if self.line > 0 {
-            self.snippet = Some(Snippet::in_line(line, self.column));
+        if !self.position.is_whole_file() {
+            self.snippet = Some(Snippet::in_line(line, self.position.column));
         }
         self
     }
@@ -110,7 +132,8 @@ impl Diagnostic {
     pub fn render(&self) -> String {
         let mut out = self.to_string();
         if let Some(snippet) = &self.snippet {
-            let gutter = self.line.to_string().len();
+            let line = self.position.line;
+            let gutter = line.to_string().len();
             let caret_pad: String = snippet
                 .text
                 .chars()
@@ -127,7 +150,7 @@ impl Diagnostic {
                 .collect();
             out.push_str(&format!(
                 "\n{:gutter$} |\n{} | {}\n{:gutter$} | {}^",
-                "", self.line, snippet.text, "", caret_pad
+                "", line, snippet.text, "", caret_pad
             ));
         }
         out
@@ -141,18 +164,20 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
         };
         // Line 0 is the whole file: `path:0:0:` would send an editor to a line that is not there.
-        match self.line {
-            0 => write!(f, "{}: {}: {}", self.path, kind, self.message),
-            line => write!(
-                f,
-                "{}:{}:{}: {}: {}",
-                self.path, line, self.column, kind, self.message
-            ),
+        if self.position.is_whole_file() {
+            write!(f, "{}: {}: {}", self.path, kind, self.message)
+        } else {
+            let (path, at, message) = (&self.path, self.position, &self.message);
+            write!(f, "{path}:{at}: {kind}: {message}")
         }
     }
 }
 
 /// The problems of one run, in a stable order.
+///
+/// Every stage reports by pushing into a `&mut Diagnostics` it is handed. Work done in
+/// parallel fills one list per item, appended in item order afterwards; the `serve` session
+/// keeps such a list per article (and per file that does not parse) between edits.
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
@@ -169,6 +194,15 @@ impl Diagnostics {
 
     pub fn extend(&mut self, more: impl IntoIterator<Item = Diagnostic>) {
         self.items.extend(more);
+    }
+
+    /// Moves every diagnostic of `other` to the end of this list, keeping their order.
+    pub fn append(&mut self, other: &mut Diagnostics) {
+        self.items.append(&mut other.items);
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
     }
 
     pub fn has_errors(&self) -> bool {
@@ -192,8 +226,8 @@ impl Diagnostics {
     pub fn sorted(&self) -> Vec<&Diagnostic> {
         let mut all: Vec<&Diagnostic> = self.items.iter().collect();
         all.sort_by(|a, b| {
-            (&a.path, a.line, a.column, a.severity, &a.message)
-                .cmp(&(&b.path, b.line, b.column, b.severity, &b.message))
+            (&a.path, a.position, a.severity, &a.message)
+                .cmp(&(&b.path, b.position, b.severity, &b.message))
         });
         all.dedup();
         all
@@ -288,6 +322,14 @@ impl IntoIterator for Diagnostics {
     }
 }
 
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
 /// Turns byte offsets of a file into 1-based line and character column.
 ///
 /// A lookup costs the same wherever the offset is: lines are found by binary search, and
@@ -319,8 +361,8 @@ impl LineIndex {
         }
     }
 
-    /// The (line, column) of `offset`; offsets past the end land on the last line.
-    pub fn position(&self, text: &str, offset: usize) -> (usize, usize) {
+    /// The position of `offset`; offsets past the end land on the last line.
+    pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = offset.min(text.len());
         let line = self
             .line_starts
@@ -328,7 +370,22 @@ impl LineIndex {
             .max(1);
         let start = self.line_starts[line - 1];
         let column = self.chars_before(text, offset) - self.chars_before(text, start) + 1;
-        (line, column)
+        Position { line, column }
+    }
+
+    /// The byte offset of `position` in `text`, as [`Self::position`] gave it; a column past
+    /// the end of its line lands at the line's end, a line past the end at the end of `text`.
+    pub fn offset(&self, text: &str, position: Position) -> usize {
+        let Some(&start) = self.line_starts.get(position.line.saturating_sub(1)) else {
+            return text.len();
+        };
+        let line = text.get(start..).unwrap_or("");
+        let line = line.split_inclusive('\n').next().unwrap_or("");
+        let within = line
+            .char_indices()
+            .nth(position.column.saturating_sub(1))
+            .map_or(line.trim_end_matches('\n').len(), |(byte, _)| byte);
+        start + within
     }
 
     /// Characters of `text` that start before byte `offset`.
@@ -370,13 +427,24 @@ mod tests {
         let text = "第一行\n由式$x$可得\n";
         let index = LineIndex::new(text);
         let dollar = text.find('$').unwrap();
-        assert_eq!(index.position(text, dollar), (2, 3));
-        assert_eq!(index.position(text, 0), (1, 1));
+        assert_eq!(index.position(text, dollar), Position::new(2, 3));
+        assert_eq!(index.position(text, 0), Position::new(1, 1));
+    }
+
+    #[test]
+    fn offsets_come_back_from_their_positions() {
+        let text = "第一行\n由式$x$可得\r\n\nend";
+        let index = LineIndex::new(text);
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            assert_eq!(index.offset(text, index.position(text, offset)), offset);
+        }
+        assert_eq!(index.offset(text, Position::new(1, 99)), "第一行".len());
+        assert_eq!(index.offset(text, Position::new(9, 1)), text.len());
     }
 
     #[test]
     fn display_has_path_line_column_and_kind() {
-        let d = Diagnostic::error("content/a.md", 3, 7, "boom");
+        let d = Diagnostic::error("content/a.md", Position::new(3, 7), "boom");
         assert_eq!(d.to_string(), "content/a.md:3:7: error: boom");
     }
 
@@ -385,15 +453,15 @@ mod tests {
         let d = Diagnostic::whole_file_error("static/a.png", "cannot copy: denied")
             .with_snippet("first line\n");
         assert_eq!(d.render(), "static/a.png: error: cannot copy: denied");
-        assert_eq!((d.line, d.column), (0, 0));
+        assert_eq!(d.position, Position::WHOLE_FILE);
     }
 
     #[test]
     fn counts_match_the_deduplicated_report() {
         let mut all = Diagnostics::new();
-        all.push(Diagnostic::error("a.md", 1, 1, "same"));
-        all.push(Diagnostic::error("a.md", 1, 1, "same"));
-        all.push(Diagnostic::warning("a.md", 2, 1, "w"));
+        all.push(Diagnostic::error("a.md", Position::new(1, 1), "same"));
+        all.push(Diagnostic::error("a.md", Position::new(1, 1), "same"));
+        all.push(Diagnostic::warning("a.md", Position::new(2, 1), "w"));
         assert_eq!(
             (all.error_count(), all.warning_count(), all.sorted().len()),
             (1, 1, 2)
@@ -402,7 +470,7 @@ mod tests {
 
     #[test]
     fn render_points_a_caret_at_the_column() {
-        let d = Diagnostic::warning("a.md", 2, 3, "here").with_snippet("x\nab$c\n");
+        let d = Diagnostic::warning("a.md", Position::new(2, 3), "here").with_snippet("x\nab$c\n");
         assert!(d.render().ends_with("2 | ab$c\n  |   ^"), "{}", d.render());
     }
 
@@ -414,7 +482,11 @@ mod tests {
             let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
             let line = text[..offset].matches('\n').count() + 1;
             let column = text[line_start..offset].chars().count() + 1;
-            assert_eq!(index.position(&text, offset), (line, column), "{offset}");
+            assert_eq!(
+                index.position(&text, offset),
+                Position::new(line, column),
+                "{offset}"
+            );
         }
     }
 
@@ -422,7 +494,8 @@ mod tests {
     fn a_long_line_shows_a_window_with_the_caret_under_the_column() {
         let text = format!("{}$x{}", "a".repeat(10_000), "b".repeat(10_000));
         let at = text.find('$').unwrap();
-        let d = Diagnostic::error("a.md", 1, at + 1, "here").with_snippet_at(&text, at);
+        let d =
+            Diagnostic::error("a.md", Position::new(1, at + 1), "here").with_snippet_at(&text, at);
         let report = d.render();
         assert!(report.len() < 400, "{report}");
         let (source, caret) = report.rsplit_once('\n').unwrap();
@@ -430,13 +503,15 @@ mod tests {
         let caret_column = caret.chars().count() - 1;
         assert_eq!(source.chars().nth(caret_column), Some('$'), "{report}");
         // The same from the line number alone.
-        let by_line = Diagnostic::error("a.md", 1, at + 1, "here").with_snippet(&text);
+        let by_line =
+            Diagnostic::error("a.md", Position::new(1, at + 1), "here").with_snippet(&text);
         assert_eq!(by_line.render(), report);
     }
 
     fn many(path: &str, errors: usize, warnings: usize) -> Vec<Diagnostic> {
-        let error = (0..errors).map(|i| Diagnostic::error(path, 1, i + 1, "e"));
-        let warning = (0..warnings).map(|i| Diagnostic::warning(path, 2, i + 1, "w"));
+        let error = (0..errors).map(|i| Diagnostic::error(path, Position::new(1, i + 1), "e"));
+        let warning =
+            (0..warnings).map(|i| Diagnostic::warning(path, Position::new(2, i + 1), "w"));
         error.chain(warning).collect()
     }
 

@@ -10,7 +10,7 @@ use chrono::FixedOffset;
 
 use crate::content::SourceFile;
 use crate::content::frontmatter;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostics, Position};
 use crate::markdown::{LinkTargets, Mode};
 use crate::math::engine::Failure;
 use crate::math::store::Compressed;
@@ -33,11 +33,12 @@ fn timezone() -> FixedOffset {
 /// `text` as an article file through front matter parsing.
 pub fn front_matter(text: &str) {
     let file = source_file(text);
-    let (parsed, diagnostics) = frontmatter::parse(&file, timezone());
+    let mut diagnostics = Diagnostics::new();
+    let parsed = frontmatter::parse(&file, timezone(), &mut diagnostics);
     match parsed {
         Some(parsed) => assert!(file.text.is_char_boundary(parsed.body_offset)),
         None => assert!(
-            diagnostics.iter().any(Diagnostic::is_error),
+            diagnostics.has_errors(),
             "front matter refused without an error"
         ),
     }
@@ -48,7 +49,8 @@ pub fn front_matter(text: &str) {
 /// by the stub KaTeX when `i` is odd, at a position derived from `katex_seed`.
 pub fn article(text: &str, katex_seed: u32) {
     let file = source_file(text);
-    let (parsed, mut diagnostics) = frontmatter::parse(&file, timezone());
+    let mut diagnostics = Diagnostics::new();
+    let parsed = frontmatter::parse(&file, timezone(), &mut diagnostics);
     let Some(parsed) = parsed else {
         return assert_inside(&file.text, &diagnostics);
     };
@@ -57,12 +59,16 @@ pub fn article(text: &str, katex_seed: u32) {
         ..LinkTargets::default()
     };
     let site_macros = [("\\RR".to_string(), "\\mathbb{R}".to_string())].into();
-    let (body, summary_html, math) =
-        crate::pipeline::markdown_and_math(&file, &parsed, "/a/", &targets, &site_macros);
+    let (body, summary_html, math) = crate::pipeline::markdown_and_math(
+        &file,
+        &parsed,
+        "/a/",
+        &targets,
+        &site_macros,
+        &mut diagnostics,
+    );
     let store = stub_katex(&math, katex_seed);
-    diagnostics.extend(body.diagnostics.iter().cloned());
-    diagnostics.extend(math.diagnostics.iter().cloned());
-    diagnostics.extend(math::failures(&file, &math, &store));
+    math::report_failures(&file, &math, &store, &mut diagnostics);
     assert_inside(&file.text, &diagnostics);
     let page = math::stitch(&body.html, &math, &store, Mode::Page, "/a/");
     // Every placeholder was replaced, and no author's text passed for one.
@@ -180,19 +186,19 @@ fn stub_katex(math: &math::ArticleMath, seed: u32) -> FormulaStore {
 }
 
 /// Every diagnostic names a line of `text` and a column on it (or the whole file, line 0).
-fn assert_inside(text: &str, diagnostics: &[Diagnostic]) {
+fn assert_inside(text: &str, diagnostics: &Diagnostics) {
     let lines: Vec<&str> = text.split('\n').collect();
     for d in diagnostics {
         assert_eq!(d.path, PATH);
-        if d.line == 0 {
+        let Position { line, column } = d.position;
+        if line == 0 {
             continue;
         }
-        let width = lines.get(d.line - 1).map(|l| l.chars().count());
-        let width = width.unwrap_or_else(|| panic!("line {} of {}: {d}", d.line, lines.len()));
+        let width = lines.get(line - 1).map(|l| l.chars().count());
+        let width = width.unwrap_or_else(|| panic!("line {line} of {}: {d}", lines.len()));
         assert!(
-            (1..=width + 1).contains(&d.column),
-            "column {} of {width}: {d}",
-            d.column
+            (1..=width + 1).contains(&column),
+            "column {column} of {width}: {d}"
         );
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::content::SourceFile;
 use crate::content::frontmatter::FrontMatter;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::output::{PathError, SitePath};
 
 /// Where an article is published: its page, and the pages that redirect to it.
@@ -29,7 +29,8 @@ pub fn place_all<'a>(
     for (file, front) in articles {
         let line = front.page_line().unwrap_or(1);
         let error = |message: String| {
-            Diagnostic::error(&file.path, line, 1, message).with_snippet(&file.text)
+            Diagnostic::error(&file.path, Position::line_start(line), message)
+                .with_snippet(&file.text)
         };
         let path = match expand_for(pattern, file, front) {
             Ok(path) => match taken.get(&path) {
@@ -108,8 +109,7 @@ fn alias_paths(
             Err(e) => diagnostics.push(
                 Diagnostic::error(
                     &file.path,
-                    alias.line,
-                    alias.column,
+                    alias.position,
                     format!("alias `{}` cannot be a page of the site: {e}", alias.value),
                 )
                 .with_snippet(&file.text),

@@ -24,10 +24,10 @@ mod front;
 pub mod session;
 mod statics;
 
-use checks::{check_anchors, check_planned, page_origins};
+use checks::{check_anchors, check_planned, page_origins, path_checks};
 use finish::finish_articles;
 pub use front::markdown_and_math;
-use front::{Rendered, front_half, render_markdown};
+use front::{Bulk, front_half, render_markdown};
 use statics::{copy_static_files, static_files};
 
 /// What a build may vary beyond the config.
@@ -66,23 +66,27 @@ pub fn build(config: &Config, options: &BuildOptions, sink: &dyn Sink) -> Build 
     let started = Instant::now();
     let mut clock = StageClock::new();
     let mut diagnostics = Diagnostics::new();
-    let theme = Theme::load(&config.root, &config.templates_dir());
-    let (files, assets, found) = discover(&config.root, &config.content_dir());
-    diagnostics.extend(found);
+    let theme = Theme::load(&config.root, &config.templates_dir(), &mut diagnostics);
+    let (files, assets) = discover(&config.root, &config.content_dir(), &mut diagnostics);
     let (loaded, targets) = front_half(config, files, options.drafts, &mut diagnostics);
     clock.lap("load");
-    let rendered = render_markdown(config, loaded, &targets, &mut diagnostics);
+    let (mut facts, bulks) = render_markdown(config, loaded, &targets);
+    // Each article's own list is for the `serve` session; a build reports them all at once.
+    for article in &mut facts {
+        diagnostics.append(&mut article.diagnostics);
+    }
     clock.lap("markdown");
-    let formulas = rendered.iter().map(|r| r.math.formulas.len()).sum();
-    let (store, math_stats) = render_formulas(&rendered, options);
+    let formulas = bulks.iter().map(|b| b.math.formulas.len()).sum();
+    let (store, math_stats) = render_formulas(&bulks, options);
     clock.lap("katex");
-    check_anchors(&rendered, &mut diagnostics);
-    let external_links = rendered
+    check_anchors(&facts, &mut diagnostics);
+    let external_links = facts
         .iter()
-        .flat_map(|r| r.body.external_links.iter().cloned())
+        .flat_map(|f| f.external_links.iter().cloned())
         .collect();
-    let mut origins = page_origins(&rendered);
-    let (articles, checks) = finish_articles(&config.base_path, rendered, &store, &mut diagnostics);
+    let mut origins = page_origins(&facts);
+    let checks = path_checks(&facts);
+    let articles = finish_articles(&config.base_path, facts, bulks, &store, &mut diagnostics);
     let site = Site::new(config.clone(), articles, store);
     let statics = static_files(config, &assets, &mut diagnostics);
     origins.add_statics(config, statics.values());
@@ -110,13 +114,13 @@ pub fn build(config: &Config, options: &BuildOptions, sink: &dyn Sink) -> Build 
     }
 }
 
-/// Every formula of `rendered` through KaTeX, or from the cache.
-fn render_formulas(rendered: &[Rendered], options: &BuildOptions) -> (FormulaStore, RenderStats) {
+/// Every formula of `bulks` through KaTeX, or from the cache.
+fn render_formulas(bulks: &[Bulk], options: &BuildOptions) -> (FormulaStore, RenderStats) {
     let cache = options.cache_dir.as_ref().map(DiskCache::new);
     math::render_all(
-        rendered
+        bulks
             .iter()
-            .flat_map(|r| r.math.formulas.iter().filter_map(|f| f.job.as_ref())),
+            .flat_map(|b| b.math.formulas.iter().filter_map(|f| f.job.as_ref())),
         cache.as_ref(),
     )
 }
@@ -125,23 +129,16 @@ fn render_formulas(rendered: &[Rendered], options: &BuildOptions) -> (FormulaSto
 /// how many pages were rendered.
 fn write(
     site: &Site,
-    theme: Result<Theme, Vec<crate::diagnostics::Diagnostic>>,
+    theme: Option<Theme>,
     options: &BuildOptions,
     statics: BTreeMap<SitePath, OutputFile>,
     sink: &dyn Sink,
     diagnostics: &mut Diagnostics,
 ) -> (Vec<String>, usize) {
+    let live_reload = options.live_reload.as_deref();
     let mut paths = match theme {
-        Ok(theme) => {
-            let live_reload = options.live_reload.as_deref();
-            let (written, failures) = render::render_site(site, &theme, live_reload, sink);
-            diagnostics.extend(failures);
-            written
-        }
-        Err(errors) => {
-            diagnostics.extend(errors);
-            Vec::new()
-        }
+        Some(theme) => render::render_site(site, &theme, live_reload, sink, diagnostics),
+        None => Vec::new(),
     };
     let pages = paths.len();
     paths.extend(copy_static_files(statics, sink, diagnostics));

@@ -87,10 +87,7 @@ fn print_human(report: &Report) {
     if !report.external_links.is_empty() {
         println!("external links (not checked):");
         for link in report.external_links {
-            println!(
-                "  {}:{}:{}: {}",
-                link.path, link.line, link.column, link.url
-            );
+            println!("  {}:{}: {}", link.path, link.position, link.url);
         }
     }
     eprintln!(

@@ -18,7 +18,7 @@ use crate::cli::NewArgs;
 use crate::config::Config;
 use crate::content::frontmatter::{self, Located};
 use crate::content::{SourceFile, discover};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 
 /// The longest slug made from a title, in bytes; longer ones are cut at a word boundary.
 const MAX_SLUG: usize = 80;
@@ -104,7 +104,8 @@ fn checked_slug(slug: &str) -> Result<String, CommandError> {
 /// The next free id: one more than the largest `id` of any article, drafts included; an
 /// error at that article when it already has the largest id there is.
 fn next_id(config: &Config) -> Result<u64, Diagnostic> {
-    let (files, _, _) = discover(&config.root, &config.content_dir());
+    // Problems reading the articles are for `build` and `check` to report.
+    let (files, _) = discover(&config.root, &config.content_dir(), &mut Diagnostics::new());
     let largest = files
         .iter()
         .filter_map(|file| Some((article_id(file, config.timezone)?, file)))
@@ -117,14 +118,14 @@ fn next_id(config: &Config) -> Result<u64, Diagnostic> {
             "id {} is the largest id there can be, so there is no next one for `lemma new`; give this article a smaller id",
             id.value
         );
-        Diagnostic::error(&file.path, id.line, id.column, message).with_snippet(&file.text)
+        Diagnostic::error(&file.path, id.position, message).with_snippet(&file.text)
     })
 }
 
 /// The `id` of one article, with its line and column. When its front matter does not parse,
 /// a top-level `id:` line still counts, so a broken article never has its id handed out again.
 fn article_id(file: &SourceFile, timezone: FixedOffset) -> Option<Located<u64>> {
-    match frontmatter::parse(file, timezone).0 {
+    match frontmatter::parse(file, timezone, &mut Diagnostics::new()) {
         Some(parsed) => parsed.front.id,
         None => file
             .text
@@ -137,8 +138,7 @@ fn article_id(file: &SourceFile, timezone: FixedOffset) -> Option<Located<u64>> 
                 let column = line.len() - value.trim_start().len() + 1;
                 Some(Located {
                     value: value.trim().parse().ok()?,
-                    line: index + 1,
-                    column,
+                    position: Position::new(index + 1, column),
                 })
             }),
     }
@@ -254,6 +254,6 @@ mod tests {
             "---\ntitle: [unclosed\nid: 41\n---\n".into(),
         );
         let id = article_id(&file, FixedOffset::east_opt(0).unwrap()).unwrap();
-        assert_eq!((id.value, id.line, id.column), (41, 3, 5));
+        assert_eq!((id.value, id.position.line, id.position.column), (41, 3, 5));
     }
 }

@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::content::xml_chars::{self, Replaced};
-use crate::diagnostics::{Diagnostic, display_path};
+use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 
 /// One Markdown file, read whole.
 #[derive(Debug, Clone, Default)]
@@ -71,10 +71,13 @@ pub fn is_ignored_name(name: &str) -> bool {
 }
 
 /// Every article and asset under `content_dir`, sorted by path for deterministic output.
-pub fn discover(root: &Path, content_dir: &Path) -> (Vec<SourceFile>, Vec<Asset>, Vec<Diagnostic>) {
+pub fn discover(
+    root: &Path,
+    content_dir: &Path,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<SourceFile>, Vec<Asset>) {
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
-    let mut diagnostics = Vec::new();
     let walker = WalkDir::new(content_dir)
         .sort_by_file_name()
         .into_iter()
@@ -121,7 +124,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<SourceFile>, Vec<Asset>
             Err(d) => diagnostics.push(d),
         }
     }
-    (files, assets, diagnostics)
+    (files, assets)
 }
 
 #[cfg(test)]
@@ -138,7 +141,8 @@ mod tests {
         std::fs::write(content.join("2023/pic.png"), "png").unwrap();
         std::fs::write(content.join(".a.md.swp"), "x").unwrap();
         std::fs::write(content.join("a.md~"), "x").unwrap();
-        let (files, assets, diagnostics) = discover(dir.path(), &content);
+        let mut diagnostics = Diagnostics::new();
+        let (files, assets) = discover(dir.path(), &content, &mut diagnostics);
         let names: Vec<&str> = files.iter().map(|f| f.content_path.as_str()).collect();
         assert_eq!(names, ["2023/b.md", "a.md"]);
         assert_eq!(files[0].path, "content/2023/b.md");

@@ -13,7 +13,7 @@ use serde_saphyr::Spanned;
 use crate::config::{MathConfig, yaml_error, yaml_position};
 use crate::content::SourceFile;
 use crate::content::xml_chars;
-use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, Position};
 
 /// The keys lemma reads; others are warned about.
 pub const KNOWN_KEYS: [&str; 13] = [
@@ -165,12 +165,11 @@ struct RawFrontMatter {
     math: Option<Spanned<MathConfig>>,
 }
 
-/// A value with the file line it was written on.
+/// A value with the place in the file it was written at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Located<T> {
     pub value: T,
-    pub line: usize,
-    pub column: usize,
+    pub position: Position,
 }
 
 /// The validated front matter of one article.
@@ -188,7 +187,8 @@ pub struct FrontMatter {
     pub tags: Vec<String>,
     pub series: Option<String>,
     pub draft: bool,
-    pub summary: Option<String>,
+    /// Where its value starts, for the problems found in it by the Markdown stage.
+    pub summary: Option<Located<String>>,
     pub aliases: Vec<Located<String>>,
     pub extra: serde_json::Value,
     pub macros: BTreeMap<String, String>,
@@ -197,8 +197,8 @@ pub struct FrontMatter {
 impl FrontMatter {
     /// The line a problem with the article's page is blamed on: the slug's, else the id's.
     pub fn page_line(&self) -> Option<usize> {
-        let slug = self.slug.as_ref().map(|s| s.line);
-        slug.or(self.id.as_ref().map(|id| id.line))
+        let slug = self.slug.as_ref().map(|s| s.position.line);
+        slug.or(self.id.as_ref().map(|id| id.position.line))
     }
 }
 
@@ -211,44 +211,40 @@ pub struct Parsed {
 }
 
 /// Splits and parses `file`. `None` means the front matter is unusable (errors say why).
-pub fn parse(file: &SourceFile, timezone: FixedOffset) -> (Option<Parsed>, Vec<Diagnostic>) {
+pub fn parse(
+    file: &SourceFile,
+    timezone: FixedOffset,
+    diagnostics: &mut Diagnostics,
+) -> Option<Parsed> {
     let Some(block) = split(&file.text) else {
-        return (
-            Some(Parsed {
-                front: FrontMatter::default(),
-                body_offset: 0,
-            }),
-            Vec::new(),
-        );
+        return Some(Parsed {
+            front: FrontMatter::default(),
+            body_offset: 0,
+        });
     };
     let Some(block) = block else {
         let d = Diagnostic::error(
             &file.path,
-            1,
-            1,
+            Position::line_start(1),
             "front matter opened with `---` is never closed",
         )
         .with_snippet(&file.text);
-        return (None, vec![d]);
+        diagnostics.push(d);
+        return None;
     };
     let raw: RawFrontMatter = match serde_saphyr::from_str(block.yaml) {
         Ok(raw) => raw,
         Err(e) => {
-            return (
-                None,
-                vec![yaml_error(&file.path, &e, block.yaml_start, &file.text)],
-            );
+            diagnostics.push(yaml_error(&file.path, &e, block.yaml_start, &file.text));
+            return None;
         }
     };
-    let mut diagnostics = unknown_key_warnings(file, &block);
-    let front = validate(raw, file, &block, timezone, &mut diagnostics);
-    (
-        Some(Parsed {
-            front,
-            body_offset: block.body_offset,
-        }),
-        diagnostics,
-    )
+    warn_unknown_keys(file, &block, diagnostics);
+    let front = validate(raw, file, &block, timezone, diagnostics);
+    Some(Parsed {
+        front,
+        body_offset: block.body_offset,
+    })
 }
 
 struct Block<'a> {
@@ -284,8 +280,8 @@ fn split(text: &str) -> Option<Option<Block<'_>>> {
     Some(None)
 }
 
-fn unknown_key_warnings(file: &SourceFile, block: &Block) -> Vec<Diagnostic> {
-    block
+fn warn_unknown_keys(file: &SourceFile, block: &Block, diagnostics: &mut Diagnostics) {
+    let warnings = block
         .yaml
         .lines()
         .enumerate()
@@ -294,10 +290,10 @@ fn unknown_key_warnings(file: &SourceFile, block: &Block) -> Vec<Diagnostic> {
             let is_top_level_key = !key.is_empty() && !key.starts_with([' ', '\t', '#', '-']) && !key.contains(' ');
             (is_top_level_key && !KNOWN_KEYS.contains(&key)).then(|| {
                 let known = KNOWN_KEYS.join(", ");
-                Diagnostic::warning(&file.path, block.first_line + i, 1, format!("unknown front matter key `{key}` is ignored (known keys: {known}; put your own under `extra:`)")).with_line(line)
+                Diagnostic::warning(&file.path, Position::line_start(block.first_line + i), format!("unknown front matter key `{key}` is ignored (known keys: {known}; put your own under `extra:`)")).with_line(line)
             })
-        })
-        .collect()
+        });
+    diagnostics.extend(warnings);
 }
 
 fn validate(
@@ -305,7 +301,7 @@ fn validate(
     file: &SourceFile,
     block: &Block,
     timezone: FixedOffset,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Diagnostics,
 ) -> FrontMatter {
     let mut check = Checker {
         file,
@@ -320,14 +316,10 @@ fn validate(
     let title = text(&mut check, "title", raw.title).map(|t| t.value);
     let slug = text(&mut check, "slug", raw.slug);
     let series = text(&mut check, "series", raw.series).map(|t| t.value);
-    let summary = text(&mut check, "summary", raw.summary).map(|t| t.value);
-    let id = raw.id.map(|id| {
-        let (line, column) = check.place(&id);
-        Located {
-            value: id.value,
-            line,
-            column,
-        }
+    let summary = text(&mut check, "summary", raw.summary);
+    let id = raw.id.map(|id| Located {
+        position: check.place(&id),
+        value: id.value,
     });
     FrontMatter {
         title: title.filter(|t| !t.trim().is_empty()),
@@ -359,11 +351,11 @@ struct Checker<'a> {
     lines: LineIndex,
     /// Byte offset of the YAML block in the file.
     yaml_start: usize,
-    diagnostics: &'a mut Vec<Diagnostic>,
+    diagnostics: &'a mut Diagnostics,
 }
 
 impl Checker<'_> {
-    fn place<T>(&self, value: &Spanned<T>) -> (usize, usize) {
+    fn place<T>(&self, value: &Spanned<T>) -> Position {
         yaml_position(
             &value.referenced,
             self.yaml_start,
@@ -372,17 +364,17 @@ impl Checker<'_> {
         )
     }
 
-    fn at(&self, line: u64, column: u64) -> (usize, usize) {
-        (line as usize + self.shift, column as usize)
+    fn at(&self, line: u64, column: u64) -> Position {
+        Position::new(line as usize + self.shift, column as usize)
     }
 
-    fn error(&mut self, (line, column): (usize, usize), message: String) {
-        let d = Diagnostic::error(&self.file.path, line, column, message);
+    fn error(&mut self, at: Position, message: String) {
+        let d = Diagnostic::error(&self.file.path, at, message);
         self.diagnostics.push(d.with_snippet(&self.file.text));
     }
 
     /// Warns when a value held characters XML forbids (they came from YAML escapes).
-    fn warn_replaced(&mut self, place: (usize, usize), field: &str, found: &[char]) {
+    fn warn_replaced(&mut self, place: Position, field: &str, found: &[char]) {
         if !found.is_empty() {
             let d = xml_chars::warning(&self.file.path, place, Some(field), found);
             self.diagnostics.push(d.with_snippet(&self.file.text));
@@ -391,14 +383,13 @@ impl Checker<'_> {
 
     /// A string value, with the characters XML forbids replaced.
     fn text(&mut self, field: &str, value: Spanned<String>) -> Located<String> {
-        let (line, column) = self.place(&value);
+        let position = self.place(&value);
         let mut text = value.value;
         let found = xml_chars::replace_in_value(&mut text);
-        self.warn_replaced((line, column), field, &found);
+        self.warn_replaced(position, field, &found);
         Located {
             value: text,
-            line,
-            column,
+            position,
         }
     }
 
@@ -583,15 +574,22 @@ mod tests {
         FixedOffset::east_opt(8 * 3600).unwrap()
     }
 
+    /// [`parse`], with the diagnostics as a list to index.
+    fn parse_file(file: &SourceFile, timezone: FixedOffset) -> (Option<Parsed>, Vec<Diagnostic>) {
+        let mut diagnostics = Diagnostics::new();
+        let parsed = parse(file, timezone, &mut diagnostics);
+        (parsed, diagnostics.into_iter().collect())
+    }
+
     #[test]
     fn parses_the_usual_keys() {
         let text = "---\ntitle: 标题\ndate: 2024-03-17\nid: 9119\ncategories: 数学研究\ntags: [a, b]\nseries: S\n---\nbody\n";
-        let (parsed, diagnostics) = parse(&file(text), tz());
+        let (parsed, diagnostics) = parse_file(&file(text), tz());
         let parsed = parsed.unwrap();
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         assert_eq!(parsed.front.title.as_deref(), Some("标题"));
         assert_eq!(parsed.front.id.as_ref().unwrap().value, 9119);
-        assert_eq!(parsed.front.id.as_ref().unwrap().line, 4);
+        assert_eq!(parsed.front.id.as_ref().unwrap().position.line, 4);
         assert_eq!(parsed.front.categories, ["数学研究"]);
         assert_eq!(parsed.front.tags, ["a", "b"]);
         assert_eq!(
@@ -603,44 +601,44 @@ mod tests {
 
     #[test]
     fn no_front_matter_means_the_whole_file_is_body() {
-        let (parsed, diagnostics) = parse(&file("# T\n\ntext\n"), tz());
+        let (parsed, diagnostics) = parse_file(&file("# T\n\ntext\n"), tz());
         assert_eq!(parsed.unwrap().body_offset, 0);
         assert!(diagnostics.is_empty());
     }
 
     #[test]
     fn yaml_errors_carry_file_lines() {
-        let (parsed, diagnostics) = parse(&file("---\ntitle: ok\nid: [unclosed\n---\n"), tz());
+        let (parsed, diagnostics) = parse_file(&file("---\ntitle: ok\nid: [unclosed\n---\n"), tz());
         assert!(parsed.is_none());
         assert_eq!(diagnostics.len(), 1);
-        assert!(diagnostics[0].line >= 3, "{}", diagnostics[0]);
+        assert!(diagnostics[0].position.line >= 3, "{}", diagnostics[0]);
         assert!(diagnostics[0].is_error());
     }
 
     #[test]
     fn type_errors_carry_file_lines() {
-        let (parsed, diagnostics) = parse(&file("---\ntitle: ok\nid: abc\n---\n"), tz());
+        let (parsed, diagnostics) = parse_file(&file("---\ntitle: ok\nid: abc\n---\n"), tz());
         assert!(parsed.is_none());
-        assert_eq!(diagnostics[0].line, 3, "{}", diagnostics[0]);
+        assert_eq!(diagnostics[0].position.line, 3, "{}", diagnostics[0]);
     }
 
     #[test]
     fn unknown_keys_warn_with_their_line() {
-        let (parsed, diagnostics) = parse(&file("---\ntitle: ok\nmathjax: true\n---\n"), tz());
+        let (parsed, diagnostics) = parse_file(&file("---\ntitle: ok\nmathjax: true\n---\n"), tz());
         assert!(parsed.is_some());
         assert_eq!(diagnostics.len(), 1);
         assert!(!diagnostics[0].is_error());
-        assert_eq!(diagnostics[0].line, 3);
+        assert_eq!(diagnostics[0].position.line, 3);
         assert!(diagnostics[0].message.contains("mathjax"));
     }
 
     #[test]
     fn bad_date_is_an_error_at_its_value() {
-        let (_, diagnostics) = parse(&file("---\ntitle: ok\ndate: yesterday\n---\n"), tz());
+        let (_, diagnostics) = parse_file(&file("---\ntitle: ok\ndate: yesterday\n---\n"), tz());
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(
-            (diagnostics[0].line, diagnostics[0].column),
-            (3, 7),
+            diagnostics[0].position,
+            Position::new(3, 7),
             "{}",
             diagnostics[0]
         );
@@ -667,10 +665,10 @@ mod tests {
     #[test]
     fn terms_that_are_not_strings_are_errors_at_the_item() {
         let text = "---\ntitle: t\ntags:\n  - a\n  - ~\ncategories: c\n---\n";
-        let (parsed, diagnostics) = parse(&file(text), tz());
+        let (parsed, diagnostics) = parse_file(&file(text), tz());
         assert_eq!(parsed.unwrap().front.tags, ["a"]);
         assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
-        assert_eq!((diagnostics[0].line, diagnostics[0].column), (5, 5));
+        assert_eq!(diagnostics[0].position, Position::new(5, 5));
         assert!(
             diagnostics[0].message.contains("item 2 is null"),
             "{}",
@@ -681,18 +679,18 @@ mod tests {
     #[test]
     fn a_lone_carriage_return_does_not_shift_yaml_positions() {
         // YAML ends a line at a lone `\r`, the file's lines do not.
-        let (_, diagnostics) = parse(&file("---\nslug: \r#\ndate: never\n---\n"), tz());
+        let (_, diagnostics) = parse_file(&file("---\nslug: \r#\ndate: never\n---\n"), tz());
         assert_eq!(
-            (diagnostics[0].line, diagnostics[0].column),
-            (3, 7),
+            diagnostics[0].position,
+            Position::new(3, 7),
             "{}",
             diagnostics[0]
         );
         // A scanner error has no byte offset, only a character offset (of the scalar).
-        let (_, diagnostics) = parse(&file("---\nslug: \r#\ntitle: \"中\\q\"\n---\n"), tz());
+        let (_, diagnostics) = parse_file(&file("---\nslug: \r#\ntitle: \"中\\q\"\n---\n"), tz());
         assert_eq!(
-            (diagnostics[0].line, diagnostics[0].column),
-            (3, 8),
+            diagnostics[0].position,
+            Position::new(3, 8),
             "{}",
             diagnostics[0]
         );
@@ -701,25 +699,29 @@ mod tests {
     #[test]
     fn escaped_control_characters_are_replaced_with_a_warning() {
         let text = "---\ntitle: \"a\\fb\"\nextra:\n  k: \"x\\u0001\"\n---\n";
-        let (parsed, diagnostics) = parse(&file(text), tz());
+        let (parsed, diagnostics) = parse_file(&file(text), tz());
         let front = parsed.unwrap().front;
         assert_eq!(front.title.as_deref(), Some("a b"));
         assert_eq!(front.extra["k"], "x ");
-        let places: Vec<(usize, usize)> = diagnostics.iter().map(|d| (d.line, d.column)).collect();
-        assert_eq!(places, [(2, 8), (4, 3)], "{diagnostics:?}");
+        let places: Vec<Position> = diagnostics.iter().map(|d| d.position).collect();
+        assert_eq!(
+            places,
+            [Position::new(2, 8), Position::new(4, 3)],
+            "{diagnostics:?}"
+        );
         assert!(diagnostics.iter().all(|d| !d.is_error()));
     }
 
     #[test]
     fn unclosed_front_matter_is_an_error() {
-        let (parsed, diagnostics) = parse(&file("---\ntitle: x\n"), tz());
+        let (parsed, diagnostics) = parse_file(&file("---\ntitle: x\n"), tz());
         assert!(parsed.is_none());
-        assert_eq!(diagnostics[0].line, 1);
+        assert_eq!(diagnostics[0].position.line, 1);
     }
 
     #[test]
     fn closing_line_may_carry_trailing_whitespace() {
-        let (parsed, diagnostics) = parse(&file("---\ntitle: x\n---\t\nbody\n"), tz());
+        let (parsed, diagnostics) = parse_file(&file("---\ntitle: x\n---\t\nbody\n"), tz());
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         assert_eq!(parsed.unwrap().front.title.as_deref(), Some("x"));
     }

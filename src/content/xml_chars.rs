@@ -11,7 +11,7 @@
 
 use std::borrow::Cow;
 
-use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, Position};
 
 /// One character replaced in a source file's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,12 +128,7 @@ pub fn describe_all(chars: &[char]) -> String {
 
 /// The warning for forbidden characters found at a place of a file: in the value of `field`
 /// (written with YAML escapes such as `"\f"`), or in the text itself when `field` is `None`.
-pub fn warning(
-    path: &str,
-    (line, column): (usize, usize),
-    field: Option<&str>,
-    found: &[char],
-) -> Diagnostic {
+pub fn warning(path: &str, at: Position, field: Option<&str>, found: &[char]) -> Diagnostic {
     let place = field.map(|f| format!(" in `{f}`")).unwrap_or_default();
     let (each, them) = match found.len() {
         1 => ("it", "it"),
@@ -141,8 +136,7 @@ pub fn warning(
     };
     Diagnostic::warning(
         path,
-        line,
-        column,
+        at,
         format!(
             "{}{place}: control characters cannot appear in XML (the feed, the sitemap), so lemma reads {each} as a space; delete {them} from the source",
             describe_all(found)
@@ -150,28 +144,34 @@ pub fn warning(
     )
 }
 
-/// One warning per line of `text` that held replaced characters, at the first of them.
-pub fn text_warnings(path: &str, text: &str, replaced: &[Replaced]) -> Vec<Diagnostic> {
+/// Warns once per line of `text` that held replaced characters, at the first of them.
+pub fn warn_replaced_in_text(
+    path: &str,
+    text: &str,
+    replaced: &[Replaced],
+    diagnostics: &mut Diagnostics,
+) {
     if replaced.is_empty() {
-        return Vec::new();
+        return;
     }
     let lines = LineIndex::new(text);
-    let mut warnings: Vec<((usize, usize), Vec<char>)> = Vec::new();
+    let mut warnings: Vec<(Position, Vec<char>)> = Vec::new();
     for r in replaced {
-        let (line, column) = lines.position(text, r.offset);
+        let position = lines.position(text, r.offset);
         match warnings.last_mut() {
-            Some(((last, _), chars)) if *last == line => {
+            Some((last, chars)) if last.line == position.line => {
                 if !chars.contains(&r.char) {
                     chars.push(r.char);
                 }
             }
-            _ => warnings.push(((line, column), vec![r.char])),
+            _ => warnings.push((position, vec![r.char])),
         }
     }
-    warnings
-        .into_iter()
-        .map(|(place, chars)| warning(path, place, None, &chars).with_snippet(text))
-        .collect()
+    diagnostics.extend(
+        warnings
+            .into_iter()
+            .map(|(place, chars)| warning(path, place, None, &chars).with_snippet(text)),
+    );
 }
 
 #[cfg(test)]
@@ -221,8 +221,13 @@ mod tests {
     fn one_warning_per_line_at_the_first_character() {
         let mut text = String::from("ok\na\x0cb\x0c\x01\nfine\n\x1b");
         let replaced = replace_in_text(&mut text);
-        let warnings = text_warnings("a.md", &text, &replaced);
-        let places: Vec<(usize, usize)> = warnings.iter().map(|w| (w.line, w.column)).collect();
+        let mut found = Diagnostics::new();
+        warn_replaced_in_text("a.md", &text, &replaced, &mut found);
+        let warnings: Vec<Diagnostic> = found.into_iter().collect();
+        let places: Vec<(usize, usize)> = warnings
+            .iter()
+            .map(|w| (w.position.line, w.position.column))
+            .collect();
         assert_eq!(places, [(2, 2), (4, 1)]);
         assert!(
             warnings[0]

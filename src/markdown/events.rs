@@ -11,7 +11,7 @@ use super::links::{self, Resolution};
 use super::mkdocs::Shifts;
 use super::refused;
 use super::{Formula, Input, Mode, RenderedBody, heading_id, placeholder};
-use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, Position};
 
 /// The environments that number their equations; a paragraph that is one of these, written
 /// without `$$`, is display math too.
@@ -30,6 +30,15 @@ pub const NUMBERED_ENVIRONMENTS: [&str; 10] = [
 
 type Stream<'a> = Vec<(Event<'a>, Range<usize>)>;
 
+/// The text of an article a [`Rewriter`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The Markdown body, at [`Input::body_offset`]; its formulas are numbered.
+    Body,
+    /// The value of `summary:`, starting at byte `offset` of the file.
+    Summary { offset: usize },
+}
+
 /// Walks the event stream once, rewriting it in place and recording what it finds.
 pub struct Rewriter<'i, 'f> {
     input: &'i Input<'i>,
@@ -38,6 +47,7 @@ pub struct Rewriter<'i, 'f> {
     /// Byte offset of `source` in the file.
     source_base: usize,
     formulas: &'f mut Vec<Formula>,
+    diagnostics: &'f mut Diagnostics,
     in_body: bool,
     /// Index in the rewritten stream where `<!--more-->` cuts the excerpt.
     pub more_marker: Option<usize>,
@@ -52,13 +62,13 @@ impl<'i, 'f> Rewriter<'i, 'f> {
         input: &'i Input<'i>,
         lines: &'i LineIndex,
         source: &'i str,
+        part: Part,
         formulas: &'f mut Vec<Formula>,
-        in_body: bool,
+        diagnostics: &'f mut Diagnostics,
     ) -> Self {
-        let source_base = if in_body {
-            input.body_offset
-        } else {
-            summary_offset(&input.file.text)
+        let (source_base, in_body) = match part {
+            Part::Body => (input.body_offset, true),
+            Part::Summary { offset } => (offset, false),
         };
         Rewriter {
             input,
@@ -66,6 +76,7 @@ impl<'i, 'f> Rewriter<'i, 'f> {
             source,
             source_base,
             formulas,
+            diagnostics,
             in_body,
             more_marker: None,
             footnotes: BTreeMap::new(),
@@ -79,15 +90,18 @@ impl<'i, 'f> Rewriter<'i, 'f> {
         self.source_base + self.shifts.to_original(offset_in_source)
     }
 
-    fn position(&self, offset_in_source: usize) -> (usize, usize) {
+    fn position(&self, offset_in_source: usize) -> Position {
         self.lines
             .position(&self.input.file.text, self.file_offset(offset_in_source))
     }
 
     fn error(&self, offset_in_source: usize, message: String) -> Diagnostic {
-        let (line, column) = self.position(offset_in_source);
-        Diagnostic::error(&self.input.file.path, line, column, message)
-            .with_snippet_at(&self.input.file.text, self.file_offset(offset_in_source))
+        Diagnostic::error(
+            &self.input.file.path,
+            self.position(offset_in_source),
+            message,
+        )
+        .with_snippet_at(&self.input.file.text, self.file_offset(offset_in_source))
     }
 
     pub fn rewrite<'a>(&mut self, stream: &mut Stream<'a>, out: &mut RenderedBody) {
@@ -157,14 +171,15 @@ impl<'i, 'f> Rewriter<'i, 'f> {
             }
             Event::FootnoteReference(label) => {
                 if !self.footnotes.contains_key(label.as_ref()) {
-                    out.diagnostics.push(self.error(
+                    let error = self.error(
                         range.start,
                         format!("footnote `[^{label}]` has no definition"),
-                    ));
+                    );
+                    self.diagnostics.push(error);
                 }
                 walk.keep(i);
             }
-            Event::Text(_) => return self.text_run(walk, i, out),
+            Event::Text(_) => return self.text_run(walk, i),
             _ => walk.keep(i),
         }
         Step::One
@@ -253,14 +268,14 @@ impl<'i, 'f> Rewriter<'i, 'f> {
 
     /// Copies the run of text and line breaks starting at `i`, which is checked as a whole
     /// for math pulldown-cmark refused (one formula may span several of its events).
-    fn text_run(&mut self, walk: &mut Walk, i: usize, out: &mut RenderedBody) -> Step {
+    fn text_run(&mut self, walk: &mut Walk, i: usize) -> Step {
         let original = walk.original;
         let end = original[i..]
             .iter()
             .position(|(e, _)| !matches!(e, Event::Text(_) | Event::SoftBreak | Event::HardBreak))
             .map_or(original.len(), |n| i + n);
         if !walk.in_code_block {
-            self.refused_math(&original[i..end], out);
+            self.refused_math(&original[i..end]);
         }
         walk.rewritten.extend(original[i..end].iter().cloned());
         Step::To(end)
@@ -269,13 +284,13 @@ impl<'i, 'f> Rewriter<'i, 'f> {
     /// Reports the formulas of a run of text and line breaks that pulldown-cmark refused as
     /// math (see [`refused`]). A formula broken by other inline markup (`*`, a code span) is
     /// beyond this check.
-    fn refused_math(&self, run: &[(Event, Range<usize>)], out: &mut RenderedBody) {
+    fn refused_math(&mut self, run: &[(Event, Range<usize>)]) {
         let start = run[0].1.start;
         let source = &self.source[start..run[run.len() - 1].1.end];
         for formula in refused::find(source) {
             let opening = self.position(start + formula.opening);
-            out.diagnostics
-                .push(self.error(start + formula.brace, formula.message(opening)));
+            let error = self.error(start + formula.brace, formula.message(opening));
+            self.diagnostics.push(error);
         }
     }
 
@@ -346,16 +361,19 @@ impl<'i, 'f> Rewriter<'i, 'f> {
         self.formulas.len() - 1
     }
 
-    fn resolve<'a>(&self, dest: &CowStr<'a>, offset: usize, out: &mut RenderedBody) -> CowStr<'a> {
+    fn resolve<'a>(
+        &mut self,
+        dest: &CowStr<'a>,
+        offset: usize,
+        out: &mut RenderedBody,
+    ) -> CowStr<'a> {
         let current = &self.input.file.content_path;
         match links::resolve(dest, current, self.input.targets) {
             Resolution::Keep => {
                 if links::is_external(dest) {
-                    let (line, column) = self.position(offset);
                     out.external_links.push(links::ExternalLink {
                         path: self.input.file.path.clone(),
-                        line,
-                        column,
+                        position: self.position(offset),
                         url: dest.to_string(),
                     });
                 }
@@ -363,14 +381,15 @@ impl<'i, 'f> Rewriter<'i, 'f> {
             }
             Resolution::Rewrite { url, check } => {
                 if let Some(target) = check {
-                    let (line, column) = self.position(offset);
+                    let position = self.position(offset);
                     out.checks
-                        .push(target.at(line, column, self.file_offset(offset)));
+                        .push(target.at(position, self.file_offset(offset)));
                 }
                 url.into()
             }
             Resolution::Broken(message) => {
-                out.diagnostics.push(self.error(offset, message));
+                let error = self.error(offset, message);
+                self.diagnostics.push(error);
                 dest.clone()
             }
         }
@@ -378,7 +397,7 @@ impl<'i, 'f> Rewriter<'i, 'f> {
 
     /// An image alone in its paragraph becomes a figure captioned with its alt text.
     fn figure(
-        &self,
+        &mut self,
         stream: &[(Event, Range<usize>)],
         start: usize,
         out: &mut RenderedBody,
@@ -505,11 +524,6 @@ impl UniqueIds {
             }
         }
     }
-}
-
-/// Byte offset of the `summary:` value in the file, so its formulas report a sensible line.
-fn summary_offset(text: &str) -> usize {
-    text.find("\nsummary:").map_or(0, |at| at + 1)
 }
 
 /// The environment name if `raw` is exactly one `\begin{env}…\end{env}` of a numbered kind.
@@ -779,8 +793,15 @@ mod tests {
     fn rewrite(text: &str) -> (BTreeSet<String>, usize) {
         with_input(text, |input| {
             let lines = LineIndex::new(text);
-            let mut formulas = Vec::new();
-            let mut rewriter = Rewriter::new(input, &lines, text, &mut formulas, true);
+            let (mut formulas, mut diagnostics) = (Vec::new(), Diagnostics::new());
+            let mut rewriter = Rewriter::new(
+                input,
+                &lines,
+                text,
+                Part::Body,
+                &mut formulas,
+                &mut diagnostics,
+            );
             let mut stream: Stream = pulldown_cmark::Parser::new_ext(text, super::super::options())
                 .into_offset_iter()
                 .collect();

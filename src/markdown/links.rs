@@ -9,6 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use percent_encoding::percent_decode_str;
 
+use crate::diagnostics::Position;
+
 /// The articles a link can point to.
 #[derive(Debug, Clone, Default)]
 pub struct LinkTargets {
@@ -30,22 +32,20 @@ pub struct LinkTarget {
 }
 
 /// Something a link needs that only the finished site can confirm, and where the link is:
-/// its line and column, and its byte offset in the file for the snippet of a diagnostic.
+/// its position, and its byte offset in the file for the snippet of a diagnostic.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkCheck {
     /// An element id in an article's page.
     Anchor {
         article: usize,
         fragment: String,
-        line: usize,
-        column: usize,
+        position: Position,
         offset: usize,
     },
     /// A file of the output, relative to the site root (`images/a.png`, `archives/1/`).
     Path {
         path: String,
-        line: usize,
-        column: usize,
+        position: Position,
         offset: usize,
     },
 }
@@ -55,8 +55,9 @@ pub enum LinkCheck {
 pub struct ExternalLink {
     /// The article, relative to the site root: `content/2023/a.md`.
     pub path: String,
-    pub line: usize,
-    pub column: usize,
+    /// Serialized as the `line` and `column` fields of the link.
+    #[serde(flatten)]
+    pub position: Position,
     pub url: String,
 }
 
@@ -85,20 +86,18 @@ pub enum Target {
 }
 
 impl Target {
-    /// The check for a link at `line`, `column`, byte `offset` of its file.
-    pub fn at(self, line: usize, column: usize, offset: usize) -> LinkCheck {
+    /// The check for a link at `position`, byte `offset` of its file.
+    pub fn at(self, position: Position, offset: usize) -> LinkCheck {
         match self {
             Target::Anchor { article, fragment } => LinkCheck::Anchor {
                 article,
                 fragment,
-                line,
-                column,
+                position,
                 offset,
             },
             Target::Path(path) => LinkCheck::Path {
                 path,
-                line,
-                column,
+                position,
                 offset,
             },
         }

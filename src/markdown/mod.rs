@@ -16,8 +16,10 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Options, Parser};
 
 use crate::content::SourceFile;
+use crate::content::frontmatter::Located;
 use crate::content::xml_chars;
-use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::diagnostics::{Diagnostics, LineIndex};
+use events::Part;
 pub use links::{ExternalLink, LinkCheck, LinkTarget, LinkTargets};
 
 /// One formula as written, before numbering and rendering.
@@ -58,7 +60,6 @@ pub struct RenderedBody {
     pub checks: Vec<LinkCheck>,
     /// Links to other sites, in source order; never fetched.
     pub external_links: Vec<ExternalLink>,
-    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// What an article gives the Markdown stage.
@@ -87,8 +88,13 @@ pub fn placeholder(index: usize) -> String {
     format!("\0{index}\0")
 }
 
-/// Renders an article body; its formulas are appended to `formulas`.
-pub fn render(input: &Input, formulas: &mut Vec<Formula>) -> RenderedBody {
+/// Renders an article body; its formulas are appended to `formulas`, its problems to
+/// `diagnostics`.
+pub fn render(
+    input: &Input,
+    formulas: &mut Vec<Formula>,
+    diagnostics: &mut Diagnostics,
+) -> RenderedBody {
     let (body, shifts) = mkdocs::prepare(&input.file.text[input.body_offset..]);
     let body = body.as_ref();
     let lines = LineIndex::new(&input.file.text);
@@ -99,8 +105,8 @@ pub fn render(input: &Input, formulas: &mut Vec<Formula>) -> RenderedBody {
     // Characters replaced as the file was read: told here, the stage every article's new
     // text passes through on each build and rebuild.
     let file = input.file;
-    out.diagnostics = xml_chars::text_warnings(&file.path, &file.text, &file.replaced);
-    let mut state = events::Rewriter::new(input, &lines, body, formulas, true);
+    xml_chars::warn_replaced_in_text(&file.path, &file.text, &file.replaced, diagnostics);
+    let mut state = events::Rewriter::new(input, &lines, body, Part::Body, formulas, diagnostics);
     state.shifts = shifts;
     state.rewrite(&mut stream, &mut out);
     let footnotes = std::mem::take(&mut state.footnotes);
@@ -126,24 +132,29 @@ pub fn render(input: &Input, formulas: &mut Vec<Formula>) -> RenderedBody {
 /// Renders a `summary:` front-matter field as an excerpt.
 pub fn render_summary(
     input: &Input,
-    summary: &str,
+    summary: &Located<String>,
     formulas: &mut Vec<Formula>,
     body: &mut RenderedBody,
+    diagnostics: &mut Diagnostics,
 ) -> String {
     // YAML can spell a NUL (`"\0"`) in a file that has none: see `SourceFile::new`.
-    let summary = &summary.replace('\0', "\u{FFFD}");
-    let mut stream: Vec<(Event, Range<usize>)> = Parser::new_ext(summary, options())
+    let text = &summary.value.replace('\0', "\u{FFFD}");
+    let mut stream: Vec<(Event, Range<usize>)> = Parser::new_ext(text, options())
         .into_offset_iter()
         .collect();
     let lines = LineIndex::new(&input.file.text);
     let mut scratch = RenderedBody::default();
-    let mut state = events::Rewriter::new(input, &lines, summary, formulas, false);
+    // Offsets in the value are taken as offsets from its start in the file: exact for a
+    // plain one-line value, close for one with quotes, escapes or folded lines.
+    let part = Part::Summary {
+        offset: lines.offset(&input.file.text, summary.position),
+    };
+    let mut state = events::Rewriter::new(input, &lines, text, part, formulas, diagnostics);
     state.rewrite(&mut stream, &mut scratch);
     let footnotes = std::mem::take(&mut state.footnotes);
     // The summary's links are checked and listed like the body's.
     body.checks.extend(scratch.checks);
     body.external_links.extend(scratch.external_links);
-    body.diagnostics.extend(scratch.diagnostics);
     events::write(&stream, Mode::Excerpt, input.url, &footnotes)
 }
 

@@ -5,6 +5,7 @@
 //! The scan reads the Markdown source, not the text events: CommonMark escapes (`\{`, `\\`,
 //! `\$`) are TeX to the author, and the events have already undone them.
 
+use crate::diagnostics::Position;
 use crate::math::tex::is_escaped;
 
 /// One refused formula: where its offending brace is, and where the formula opens.
@@ -18,10 +19,10 @@ pub struct Refused {
 }
 
 impl Refused {
-    /// The message, given the formula's opening as `line:column`.
-    pub fn message(&self, opening: (usize, usize)) -> String {
+    /// The message, given the position of the formula's opening.
+    pub fn message(&self, opening: Position) -> String {
         let formula = if self.display { "`$$…$$`" } else { "`$…$`" };
-        let (line, column) = opening;
+        let Position { line, column } = opening;
         let (what, fix) = if self.stray_close {
             (
                 "this `}` closes nothing",
@@ -150,7 +151,7 @@ mod tests {
     #[test]
     fn message_names_the_formula_and_the_fix() {
         let r = &find("$$\n{a\n$$")[0];
-        let message = r.message((6, 1));
+        let message = r.message(Position::new(6, 1));
         assert!(message.contains("never closed"), "{message}");
         assert!(message.contains("`$$…$$` formula"), "{message}");
         assert!(message.contains("from line 6, column 1"), "{message}");

@@ -18,10 +18,15 @@ pub(super) fn with_input<R>(text: &str, f: impl FnOnce(&Input) -> R) -> R {
 }
 
 fn render_text(text: &str) -> (RenderedBody, Vec<Formula>) {
+    let (body, formulas, _) = render_with_problems(text);
+    (body, formulas)
+}
+
+fn render_with_problems(text: &str) -> (RenderedBody, Vec<Formula>, Diagnostics) {
     with_input(text, |input| {
-        let mut formulas = Vec::new();
-        let body = render(input, &mut formulas);
-        (body, formulas)
+        let (mut formulas, mut diagnostics) = (Vec::new(), Diagnostics::new());
+        let body = render(input, &mut formulas, &mut diagnostics);
+        (body, formulas, diagnostics)
     })
 }
 
@@ -54,9 +59,10 @@ fn formulas_become_placeholders_with_file_positions() {
 
 #[test]
 fn code_is_never_math() {
-    let (body, formulas) = render_text("`$x$`\n\n```\n$y$ $$\n{\n$$\n```\n\n    $a{$\n");
+    let (body, formulas, diagnostics) =
+        render_with_problems("`$x$`\n\n```\n$y$ $$\n{\n$$\n```\n\n    $a{$\n");
     assert!(formulas.is_empty());
-    assert!(body.diagnostics.is_empty(), "{:?}", body.diagnostics);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
     assert!(body.html.contains("<code>$x$</code>"), "{}", body.html);
 }
 
@@ -112,14 +118,14 @@ fn first_paragraph_is_the_excerpt_without_a_marker() {
 
 #[test]
 fn formulas_refused_for_their_braces_are_errors_at_the_brace() {
-    let (body, formulas) = render_text("ok\n\n$$\nx = \\frac{1}{2\n$$\n\n- $a}$ b\n");
+    let (body, formulas, diagnostics) =
+        render_with_problems("ok\n\n$$\nx = \\frac{1}{2\n$$\n\n- $a}$ b\n");
     assert!(formulas.is_empty());
-    let found: Vec<(usize, usize)> = body
-        .diagnostics
+    let found: Vec<(usize, usize)> = diagnostics
         .iter()
-        .map(|d| (d.line, d.column))
+        .map(|d| (d.position.line, d.position.column))
         .collect();
-    assert_eq!(found, [(4, 13), (7, 5)], "{:?}", body.diagnostics);
+    assert_eq!(found, [(4, 13), (7, 5)], "{diagnostics:?}");
     assert!(
         body.html.contains("\\frac{1}{2"),
         "the text stays: {}",

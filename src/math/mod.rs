@@ -15,7 +15,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::content::SourceFile;
-use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
 use crate::markdown::{Formula, Mode};
 use cache::DiskCache;
 use numbering::{Label, Numbered};
@@ -68,7 +68,6 @@ pub struct ArticleMath {
     pub formulas: Vec<Prepared>,
     /// Ids of every labelled equation (`eq-<label>`).
     pub anchors: Vec<String>,
-    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// The element id of equation label `key`.
@@ -76,18 +75,21 @@ pub fn anchor_id(key: &str) -> String {
     format!("eq-{key}")
 }
 
-/// Numbers an article's formulas, resolves its references and fixes the macros for each.
+/// Numbers an article's formulas, resolves its references and fixes the macros for each;
+/// the problems found go to `diagnostics`.
 pub fn prepare(
     file: &SourceFile,
     formulas: &[Formula],
     site_macros: &BTreeMap<String, String>,
     article_macros: &BTreeMap<String, String>,
+    diagnostics: &mut Diagnostics,
 ) -> ArticleMath {
     let mut article = Preparation {
         file,
         lines: LineIndex::new(&file.text),
         labels: BTreeMap::new(),
         math: ArticleMath::default(),
+        diagnostics,
     };
     // Every formula is numbered before any reference is resolved: `\eqref` may cite an
     // equation further down.
@@ -124,6 +126,7 @@ struct Preparation<'a> {
     /// The valid labels of the article so far, each with the equation that first took it.
     labels: BTreeMap<String, Label>,
     math: ArticleMath,
+    diagnostics: &'a mut Diagnostics,
 }
 
 impl Preparation<'_> {
@@ -241,15 +244,13 @@ impl Preparation<'_> {
     fn report(&mut self, formula: &Formula, tex_offset: usize, message: String, error: bool) {
         let file = self.file;
         let offset = source_offset(file, formula, tex_offset);
-        let (line, column) = self.lines.position(&file.text, offset);
+        let position = self.lines.position(&file.text, offset);
         let d = if error {
-            Diagnostic::error(&file.path, line, column, message)
+            Diagnostic::error(&file.path, position, message)
         } else {
-            Diagnostic::warning(&file.path, line, column, message)
+            Diagnostic::warning(&file.path, position, message)
         };
-        self.math
-            .diagnostics
-            .push(d.with_snippet_at(&file.text, offset));
+        self.diagnostics.push(d.with_snippet_at(&file.text, offset));
     }
 }
 
@@ -583,37 +584,33 @@ fn push_formula(
     }
 }
 
-/// KaTeX's rejections as diagnostics at the formulas' places in the file.
-pub fn failures(file: &SourceFile, math: &ArticleMath, rendered: &FormulaStore) -> Vec<Diagnostic> {
+/// Reports KaTeX's rejections at the formulas' places in the file.
+pub fn report_failures(
+    file: &SourceFile,
+    math: &ArticleMath,
+    rendered: &FormulaStore,
+    diagnostics: &mut Diagnostics,
+) {
     let lines = LineIndex::new(&file.text);
-    math.formulas
-        .iter()
-        .filter_map(|prepared| {
-            let job = prepared.job.as_ref()?;
-            let failure = rendered.failure(&job.key)?;
-            let edited = failure.position.map(|p| engine::byte_offset(&job.tex, p));
-            let original = edited.map(|e| {
-                prepared
-                    .maps
-                    .iter()
-                    .rev()
-                    .fold(e, |at, map| map.to_original(at))
-            });
-            let offset = original
-                .and_then(|at| file_offset(&file.text, prepared.offset, &prepared.original, at))
-                .unwrap_or(prepared.delimiter_offset);
-            let (line, column) = lines.position(&file.text, offset);
-            Some(
-                Diagnostic::error(
-                    &file.path,
-                    line,
-                    column,
-                    format!("KaTeX: {}", failure.message),
-                )
-                .with_snippet_at(&file.text, offset),
-            )
-        })
-        .collect()
+    let failures = math.formulas.iter().filter_map(|prepared| {
+        let job = prepared.job.as_ref()?;
+        let failure = rendered.failure(&job.key)?;
+        let edited = failure.position.map(|p| engine::byte_offset(&job.tex, p));
+        let original = edited.map(|e| {
+            prepared
+                .maps
+                .iter()
+                .rev()
+                .fold(e, |at, map| map.to_original(at))
+        });
+        let offset = original
+            .and_then(|at| file_offset(&file.text, prepared.offset, &prepared.original, at))
+            .unwrap_or(prepared.delimiter_offset);
+        let position = lines.position(&file.text, offset);
+        let message = format!("KaTeX: {}", failure.message);
+        Some(Diagnostic::error(&file.path, position, message).with_snippet_at(&file.text, offset))
+    });
+    diagnostics.extend(failures);
 }
 
 /// File offset of `tex_offset` in `formula`.
@@ -661,17 +658,21 @@ pub fn render_standalone(
         delimiter_offset: 0,
         in_body: true,
     };
+    let mut problems = Diagnostics::new();
     let math = prepare(
         &file,
         std::slice::from_ref(&formula),
         &BTreeMap::new(),
         macros,
+        &mut problems,
     );
-    if let Some(problem) = math.diagnostics.iter().find(|d| d.is_error()) {
+    if let Some(problem) = problems.iter().find(|d| d.is_error()) {
         return Err(problem.message.clone());
     }
     let (store, _) = render_all(math.formulas.iter().filter_map(|f| f.job.as_ref()), None);
-    if let Some(failure) = failures(&file, &math, &store).into_iter().next() {
+    let mut failures = Diagnostics::new();
+    report_failures(&file, &math, &store, &mut failures);
+    if let Some(failure) = failures.into_iter().next() {
         return Err(failure.message);
     }
     Ok(stitch(

@@ -4,11 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use super::front::{Loaded, Rendered};
+use super::front::{Facts, Loaded};
 use crate::config::{Config, top_level_key_line};
-use crate::content::SourceFile;
-use crate::diagnostics::{Diagnostic, Diagnostics, Snippet, display_path};
-use crate::markdown::{LinkCheck, RenderedBody};
+use crate::diagnostics::{Diagnostic, Diagnostics, Position, Snippet, display_path};
+use crate::markdown::LinkCheck;
 use crate::output::{OutputFile, SitePath};
 use crate::permalink::alias_path;
 use crate::render;
@@ -26,41 +25,37 @@ pub(super) fn check_duplicate_ids(loaded: &[Loaded], diagnostics: &mut Diagnosti
         if let Some((other, other_line)) = seen.get(&id.value) {
             let message = format!("id {} is already used by {other}:{other_line}", id.value);
             diagnostics.push(
-                Diagnostic::error(path, id.line, id.column, message)
-                    .with_snippet(&article.file.text),
+                Diagnostic::error(path, id.position, message).with_snippet(&article.file.text),
             );
         } else {
-            seen.insert(id.value, (path, id.line));
+            seen.insert(id.value, (path, id.position.line));
         }
     }
 }
 
 /// Links to `#fragment`s the target article does not have.
-pub(super) fn check_anchors(rendered: &[Rendered], diagnostics: &mut Diagnostics) {
-    for r in rendered {
-        for check in &r.body.checks {
+pub(super) fn check_anchors(articles: &[Facts], diagnostics: &mut Diagnostics) {
+    for r in articles {
+        for check in &r.checks {
             let LinkCheck::Anchor {
                 article,
                 fragment,
-                line,
-                column,
+                position,
                 offset,
             } = check
             else {
                 continue;
             };
-            let Some(target) = rendered.get(*article) else {
+            let Some(target) = articles.get(*article) else {
                 continue;
             };
-            let exists =
-                target.body.anchors.contains(fragment) || target.math.anchors.contains(fragment);
-            if !exists {
+            if !target.anchors.contains(fragment) {
                 let message = format!(
                     "link to missing anchor `#{fragment}` in {}",
                     target.loaded.file.path
                 );
                 diagnostics.push(
-                    Diagnostic::error(&r.loaded.file.path, *line, *column, message)
+                    Diagnostic::error(&r.loaded.file.path, *position, message)
                         .with_snippet_at(&r.loaded.file.text, *offset),
                 );
             }
@@ -69,35 +64,33 @@ pub(super) fn check_anchors(rendered: &[Rendered], diagnostics: &mut Diagnostics
 }
 
 /// A link to a file of the output, with the article it is written in.
-#[derive(Clone)]
 pub(super) struct PathCheck {
     path: String,
-    line: usize,
-    column: usize,
+    position: Position,
     source_path: String,
     snippet: Option<Snippet>,
 }
 
-/// The links of `body` to files of the output, to check once the output is planned.
-pub(super) fn path_checks(file: &SourceFile, body: &RenderedBody) -> Vec<PathCheck> {
-    body.checks
-        .iter()
-        .filter_map(|check| match check {
-            LinkCheck::Path {
-                path,
-                line,
-                column,
-                offset,
-            } => Some(PathCheck {
-                path: path.clone(),
-                line: *line,
-                column: *column,
-                source_path: file.path.clone(),
-                snippet: Some(Snippet::around(&file.text, *offset)),
-            }),
-            LinkCheck::Anchor { .. } => None,
-        })
-        .collect()
+/// The links of the articles to files of the output, to check once the output is planned.
+pub(super) fn path_checks(articles: &[Facts]) -> Vec<PathCheck> {
+    articles.iter().flat_map(article_path_checks).collect()
+}
+
+fn article_path_checks(article: &Facts) -> impl Iterator<Item = PathCheck> + '_ {
+    let file = &article.loaded.file;
+    article.checks.iter().filter_map(|check| match check {
+        LinkCheck::Path {
+            path,
+            position,
+            offset,
+        } => Some(PathCheck {
+            path: path.clone(),
+            position: *position,
+            source_path: file.path.clone(),
+            snippet: Some(Snippet::around(&file.text, *offset)),
+        }),
+        LinkCheck::Anchor { .. } => None,
+    })
 }
 
 /// Who asked for a file, in the order blame falls: an alias is the likeliest mistake.
@@ -115,14 +108,13 @@ struct Origin {
     /// `alias `/old/``, `tag `C++``, `static/404.html`, `the article content/a.md`.
     name: String,
     path: String,
-    line: usize,
-    column: usize,
+    position: Position,
     snippet: Option<Snippet>,
 }
 
 impl Origin {
     fn at(&self) -> String {
-        match self.line {
+        match self.position.line {
             0 => self.path.clone(),
             line => format!("{}:{line}", self.path),
         }
@@ -165,8 +157,7 @@ impl PageOrigins {
                     source: Source::Static,
                     name: shown.clone(),
                     path: shown,
-                    line: 0,
-                    column: 0,
+                    position: Position::WHOLE_FILE,
                     snippet: None,
                 };
                 self.add(&file.path, origin);
@@ -176,38 +167,34 @@ impl PageOrigins {
 }
 
 /// Who asks for the pages named in front matter: article pages, aliases and terms.
-pub(super) fn page_origins(rendered: &[Rendered]) -> PageOrigins {
+pub(super) fn page_origins(articles: &[Facts]) -> PageOrigins {
     let mut origins = PageOrigins::default();
     let mut terms_seen = std::collections::BTreeSet::new();
-    for r in rendered {
+    for r in articles {
         let file = &r.loaded.file;
         let front = &r.loaded.parsed.front;
         // Every origin is a front-matter line: the lines are split once, and the body never.
         let front_text = file.text.get(..r.loaded.parsed.body_offset).unwrap_or("");
         let front_lines: Vec<&str> = front_text.lines().collect();
-        let origin = |source, name: String, line: usize, column: usize| Origin {
+        let origin = |source, name: String, position: Position| Origin {
             source,
             name,
             path: file.path.clone(),
-            line,
-            column,
-            snippet: line
+            position,
+            snippet: position
+                .line
                 .checked_sub(1)
                 .and_then(|i| front_lines.get(i))
-                .map(|text| Snippet::in_line(text, column)),
+                .map(|text| Snippet::in_line(text, position.column)),
         };
-        let line = front
-            .slug
-            .as_ref()
-            .map(|s| s.line)
-            .or(front.id.as_ref().map(|id| id.line))
-            .unwrap_or(0);
+        let line = front.page_line().unwrap_or(0);
         let name = format!("the article {}", file.path);
-        origins.add(&r.loaded.path, origin(Source::Article, name, line, 1));
+        let at = Position::line_start(line);
+        origins.add(&r.loaded.path, origin(Source::Article, name, at));
         for alias in &front.aliases {
             if let Ok(path) = alias_path(&alias.value) {
                 let name = format!("alias `{}`", alias.value);
-                origins.add(&path, origin(Source::Alias, name, alias.line, alias.column));
+                origins.add(&path, origin(Source::Alias, name, alias.position));
             }
         }
         let names = [
@@ -220,7 +207,8 @@ pub(super) fn page_origins(rendered: &[Rendered]) -> PageOrigins {
             for name in names {
                 if terms_seen.insert((kind, name.clone())) {
                     let shown = format!("{} `{name}`", kind.singular());
-                    origins.add(&term_path(kind, name), origin(Source::Term, shown, line, 1));
+                    let at = Position::line_start(line);
+                    origins.add(&term_path(kind, name), origin(Source::Term, shown, at));
                 }
             }
         }
@@ -308,7 +296,7 @@ fn report_collision(
             others.join(" and ")
         )
     };
-    let mut d = Diagnostic::error(&blamed.path, blamed.line, blamed.column, message);
+    let mut d = Diagnostic::error(&blamed.path, blamed.position, message);
     d.snippet = blamed.snippet.clone();
     diagnostics.push(d);
 }
@@ -331,7 +319,7 @@ fn check_links(paths: &[String], checks: &[PathCheck], diagnostics: &mut Diagnos
             let message = format!(
                 "link to /{path}, which the site does not have (not a page, a static file or a content asset)"
             );
-            let mut d = Diagnostic::error(&check.source_path, check.line, check.column, message);
+            let mut d = Diagnostic::error(&check.source_path, check.position, message);
             d.snippet = check.snippet.clone();
             diagnostics.push(d);
         }

@@ -3,73 +3,78 @@
 
 use rayon::prelude::*;
 
-use super::checks::{PathCheck, path_checks};
-use super::front::Rendered;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use super::front::{Bulk, Facts, Loaded};
+use crate::diagnostics::Diagnostics;
 use crate::markdown::Mode;
 use crate::math::{self, FormulaStore};
 use crate::site::Article;
 
+/// Finishes every article, in order; the facts are used up (the build needs them no more).
 pub(super) fn finish_articles(
     base_path: &str,
-    rendered: Vec<Rendered>,
+    facts: Vec<Facts>,
+    bulks: Vec<Bulk>,
     store: &FormulaStore,
     diagnostics: &mut Diagnostics,
-) -> (Vec<Article>, Vec<PathCheck>) {
-    let results: Vec<(Article, Vec<Diagnostic>, Vec<PathCheck>)> = rendered
+) -> Vec<Article> {
+    let results: Vec<(Article, Diagnostics)> = facts
         .into_par_iter()
-        .map(|r| finish_article(base_path, r, store))
+        .zip(bulks)
+        .map(|(facts, bulk)| {
+            let mut failures = Diagnostics::new();
+            let article = finish_article(base_path, &facts.loaded, bulk, store, &mut failures);
+            (article, failures)
+        })
         .collect();
     let mut articles = Vec::with_capacity(results.len());
-    let mut checks = Vec::new();
-    for (article, failures, more) in results {
-        diagnostics.extend(failures);
+    for (article, mut failures) in results {
+        diagnostics.append(&mut failures);
         articles.push(article);
-        checks.extend(more);
     }
-    (articles, checks)
+    articles
 }
 
-/// One article's formulas and excerpt in place: the article, KaTeX's rejections, and the links
-/// to output files that must exist.
+/// One article's page, with its formulas and excerpt in place; KaTeX's rejections go to
+/// `diagnostics`.
 pub(super) fn finish_article(
     base_path: &str,
-    r: Rendered,
+    loaded: &Loaded,
+    bulk: Bulk,
     store: &FormulaStore,
-) -> (Article, Vec<Diagnostic>, Vec<PathCheck>) {
-    let file = &r.loaded.file;
-    let url = format!("{base_path}{}", r.loaded.path.url());
-    let excerpt_source = r.summary_html.as_ref().or(r.body.excerpt.as_ref());
-    let excerpt_html = excerpt_source
-        .map(|html| math::stitch(html, &r.math, store, Mode::Excerpt, &url))
+    diagnostics: &mut Diagnostics,
+) -> Article {
+    let file = &loaded.file;
+    let url = format!("{base_path}{}", loaded.path.url());
+    let excerpt_html = bulk
+        .excerpt
+        .map(|html| math::stitch(&html, &bulk.math, store, Mode::Excerpt, &url))
         .unwrap_or_default();
-    let failures = math::failures(file, &r.math, store);
-    let checks = path_checks(file, &r.body);
-    let front = r.loaded.parsed.front;
+    math::report_failures(file, &bulk.math, store, diagnostics);
+    let front = &loaded.parsed.front;
     let title = front
         .title
-        .or(r.body.first_heading)
+        .clone()
+        .or(bulk.first_heading)
         .unwrap_or_else(|| title_from_path(&file.content_path));
-    let article = Article {
+    Article {
         source_path: file.path.clone(),
         content_path: file.content_path.clone(),
         title,
         date: front.date,
         updated: front.updated,
-        id: front.id.map(|id| id.value),
-        path: r.loaded.path,
-        categories: front.categories,
-        tags: front.tags,
-        series: front.series,
+        id: front.id.as_ref().map(|id| id.value),
+        path: loaded.path.clone(),
+        categories: front.categories.clone(),
+        tags: front.tags.clone(),
+        series: front.series.clone(),
         draft: front.draft,
-        aliases: r.loaded.aliases,
-        extra: front.extra,
-        body_html: r.body.html,
-        math: r.math,
+        aliases: loaded.aliases.clone(),
+        extra: front.extra.clone(),
+        body_html: bulk.html,
+        math: bulk.math,
         excerpt_html,
-        has_more: r.body.has_more || r.summary_html.is_some(),
-    };
-    (article, failures, checks)
+        has_more: bulk.has_more,
+    }
 }
 
 fn title_from_path(content_path: &str) -> String {

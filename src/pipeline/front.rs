@@ -1,6 +1,10 @@
 //! The front half of a build, shared by `build` and the `serve` session: front matter,
 //! drafts, permalinks and ids for the whole site, then each article through Markdown and math
 //! preprocessing (KaTeX comes after, for all articles at once).
+//!
+//! An article comes out of it in two parts: the [`Facts`] the site-wide checks read (which
+//! the session keeps for every article between edits), and the [`Bulk`] of HTML and formulas
+//! that moves into the finished [`crate::site::Article`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -10,14 +14,15 @@ use super::checks::check_duplicate_ids;
 use crate::config::Config;
 use crate::content::SourceFile;
 use crate::content::frontmatter::{self, Parsed};
-use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::markdown::{self, Formula, LinkTarget, LinkTargets, RenderedBody};
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::markdown::{
+    self, ExternalLink, Formula, LinkCheck, LinkTarget, LinkTargets, RenderedBody,
+};
 use crate::math::{self, ArticleMath};
 use crate::output::SitePath;
 use crate::permalink;
 
 /// An article between the front-matter and Markdown stages.
-#[derive(Clone)]
 pub(super) struct Loaded {
     pub(super) file: SourceFile,
     pub(super) parsed: Parsed,
@@ -27,13 +32,65 @@ pub(super) struct Loaded {
     pub(super) aliases: Vec<SitePath>,
 }
 
-/// An article after the Markdown and math stages, before the site is assembled.
-#[derive(Clone)]
-pub(super) struct Rendered {
+/// What the site-wide checks need of an article after the Markdown and math stages.
+pub(super) struct Facts {
     pub(super) loaded: Loaded,
-    pub(super) body: RenderedBody,
-    pub(super) summary_html: Option<String>,
+    /// Element ids its page will have: headings, footnotes, raw HTML ids, equation labels.
+    pub(super) anchors: BTreeSet<String>,
+    /// What its links need of the finished site.
+    pub(super) checks: Vec<LinkCheck>,
+    /// Links to other sites, in source order; listed by `check`, never fetched.
+    pub(super) external_links: Vec<ExternalLink>,
+    /// Its own problems: its Markdown and formulas, then KaTeX's rejections.
+    pub(super) diagnostics: Diagnostics,
+}
+
+/// The bulk of an article after the Markdown and math stages, which moves into its page.
+pub(super) struct Bulk {
+    /// The body's HTML, with formula placeholders.
+    pub(super) html: String,
+    /// The excerpt's HTML, with formula placeholders: the `summary:` when there is one.
+    pub(super) excerpt: Option<String>,
+    /// Whether the article says more than its excerpt.
+    pub(super) has_more: bool,
+    /// Text of the first `# heading`, the title fallback.
+    pub(super) first_heading: Option<String>,
     pub(super) math: ArticleMath,
+}
+
+/// Splits one article's results into what the checks read and what its page is made of.
+fn split(
+    loaded: Loaded,
+    body: RenderedBody,
+    summary_html: Option<String>,
+    math: ArticleMath,
+    diagnostics: Diagnostics,
+) -> (Facts, Bulk) {
+    let RenderedBody {
+        html,
+        excerpt,
+        has_more,
+        first_heading,
+        mut anchors,
+        checks,
+        external_links,
+    } = body;
+    anchors.extend(math.anchors.iter().cloned());
+    let facts = Facts {
+        loaded,
+        anchors,
+        checks,
+        external_links,
+        diagnostics,
+    };
+    let bulk = Bulk {
+        html,
+        has_more: has_more || summary_html.is_some(),
+        excerpt: summary_html.or(excerpt),
+        first_heading,
+        math,
+    };
+    (facts, bulk)
 }
 
 /// Front matter, drafts, permalinks and ids of the articles in `files`, and the link targets
@@ -57,17 +114,18 @@ fn load_front_matter(
     drafts: bool,
     diagnostics: &mut Diagnostics,
 ) -> (Vec<Loaded>, BTreeSet<String>) {
-    let parsed: Vec<(SourceFile, Option<Parsed>, Vec<Diagnostic>)> = files
+    let parsed: Vec<(SourceFile, Option<Parsed>, Diagnostics)> = files
         .into_par_iter()
         .map(|file| {
-            let (parsed, found) = frontmatter::parse(&file, config.timezone);
+            let mut found = Diagnostics::new();
+            let parsed = frontmatter::parse(&file, config.timezone, &mut found);
             (file, parsed, found)
         })
         .collect();
     let mut loaded = Vec::with_capacity(parsed.len());
     let mut left_out = BTreeSet::new();
-    for (file, parsed, found) in parsed {
-        diagnostics.extend(found);
+    for (file, parsed, mut found) in parsed {
+        diagnostics.append(&mut found);
         let Some(parsed) = parsed else { continue };
         if parsed.front.draft && !drafts {
             left_out.insert(file.content_path.clone());
@@ -76,8 +134,7 @@ fn load_front_matter(
         if !parsed.front.date_given {
             diagnostics.push(Diagnostic::warning(
                 &file.path,
-                1,
-                1,
+                Position::line_start(1),
                 "no `date` in front matter: the article is listed after all dated ones",
             ));
         }
@@ -126,36 +183,30 @@ fn link_targets(config: &Config, loaded: &[Loaded], drafts: BTreeSet<String>) ->
     }
 }
 
+/// Each article through Markdown and math preprocessing, in parallel, in the order of
+/// `loaded`; the facts of each keep its own diagnostics (the `serve` session holds them until
+/// the article changes).
 pub(super) fn render_markdown(
     config: &Config,
     loaded: Vec<Loaded>,
     targets: &LinkTargets,
-    diagnostics: &mut Diagnostics,
-) -> Vec<Rendered> {
-    let rendered: Vec<Rendered> = loaded
+) -> (Vec<Facts>, Vec<Bulk>) {
+    loaded
         .into_par_iter()
         .map(|loaded| {
             let url = format!("{}{}", config.base_path, loaded.path.url());
+            let mut diagnostics = Diagnostics::new();
             let (body, summary_html, math) = markdown_and_math(
                 &loaded.file,
                 &loaded.parsed,
                 &url,
                 targets,
                 &config.math.macros,
+                &mut diagnostics,
             );
-            Rendered {
-                loaded,
-                body,
-                summary_html,
-                math,
-            }
+            split(loaded, body, summary_html, math, diagnostics)
         })
-        .collect();
-    for r in &rendered {
-        diagnostics.extend(r.body.diagnostics.iter().cloned());
-        diagnostics.extend(r.math.diagnostics.iter().cloned());
-    }
-    rendered
+        .unzip()
 }
 
 /// One article through the Markdown stage and math preprocessing, KaTeX not yet called: its
@@ -167,6 +218,7 @@ pub fn markdown_and_math(
     url: &str,
     targets: &LinkTargets,
     site_macros: &BTreeMap<String, String>,
+    diagnostics: &mut Diagnostics,
 ) -> (RenderedBody, Option<String>, ArticleMath) {
     let input = markdown::Input {
         file,
@@ -176,12 +228,54 @@ pub fn markdown_and_math(
         targets,
     };
     let mut formulas: Vec<Formula> = Vec::new();
-    let mut body = markdown::render(&input, &mut formulas);
-    let summary_html = parsed
-        .front
-        .summary
-        .as_ref()
-        .map(|s| markdown::render_summary(&input, s, &mut formulas, &mut body));
-    let math = math::prepare(file, &formulas, site_macros, &parsed.front.macros);
+    let mut body = markdown::render(&input, &mut formulas, diagnostics);
+    let summary_html = parsed.front.summary.as_ref().map(|summary| {
+        markdown::render_summary(&input, summary, &mut formulas, &mut body, diagnostics)
+    });
+    let math = math::prepare(
+        file,
+        &formulas,
+        site_macros,
+        &parsed.front.macros,
+        diagnostics,
+    );
     (body, summary_html, math)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::FixedOffset;
+
+    /// The places of the problems `markdown_and_math` finds in an article with `front`.
+    fn problems(front: &str) -> Vec<(usize, usize, String)> {
+        let text = format!("---\n{front}---\nBody.\n");
+        let file = SourceFile::new("content/a.md".into(), "a.md".into(), text);
+        let timezone = FixedOffset::east_opt(0).unwrap();
+        let parsed = frontmatter::parse(&file, timezone, &mut Diagnostics::new()).unwrap();
+        let mut diagnostics = Diagnostics::new();
+        let targets = LinkTargets {
+            base_path: "/".into(),
+            ..LinkTargets::default()
+        };
+        let macros = BTreeMap::new();
+        markdown_and_math(&file, &parsed, "/a/", &targets, &macros, &mut diagnostics);
+        let found = diagnostics.into_iter();
+        found
+            .map(|d| (d.position.line, d.position.column, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn problems_of_the_summary_are_at_their_place_in_it() {
+        let missing = "link to missing article `nope.md`".to_string();
+        for (front, column) in [
+            ("title: T\nsummary: see [x](nope.md)\n", 14),
+            // However the key is written.
+            ("title: T\nsummary : see [x](nope.md)\n", 15),
+            ("title: T\n\"summary\": see [x](nope.md)\n", 16),
+        ] {
+            assert_eq!(problems(front), [(3, column, missing.clone())], "{front}");
+        }
+    }
 }

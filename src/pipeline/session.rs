@@ -33,18 +33,18 @@ use pages::{Layout, ListingEntry, PageSet};
 use sources::Source;
 
 use super::BuildOptions;
-use super::checks::{PathCheck, check_anchors, check_output, page_origins};
+use super::checks::{check_anchors, check_output, page_origins, path_checks};
 use super::finish::finish_article;
-use super::front::{Loaded, Rendered, front_half, render_markdown};
+use super::front::{Bulk, Facts, Loaded, front_half, render_markdown};
 use super::statics::{copy_static_files, static_files};
 use crate::config::Config;
-use crate::content::{SourceFile, frontmatter};
+use crate::content::SourceFile;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{LinkTarget, LinkTargets};
 use crate::math::cache::DiskCache;
 use crate::math::store::Compressed;
 use crate::math::{self, FormulaStore, Job, JobKey};
-use crate::output::{Sink, SitePath};
+use crate::output::Sink;
 use crate::render::{self, Theme};
 use crate::site::{Article, Site};
 
@@ -88,13 +88,6 @@ pub struct Update {
     pub seconds: f64,
 }
 
-/// What finishing an article found that the site-wide checks need.
-#[derive(Default)]
-struct Finished {
-    failures: Vec<Diagnostic>,
-    checks: Vec<PathCheck>,
-}
-
 /// The site in memory, with what each stage produced.
 pub struct Session {
     config: Config,
@@ -102,17 +95,16 @@ pub struct Session {
     cache: Option<DiskCache>,
     cache_writer: Option<mpsc::Sender<Vec<(JobKey, Compressed)>>>,
     theme: Option<Theme>,
-    theme_errors: Vec<Diagnostic>,
+    theme_errors: Diagnostics,
     sources: BTreeMap<String, Source>,
     /// Problems walking `content/`.
-    found: Vec<Diagnostic>,
+    found: Diagnostics,
     /// Diagnostics of the front half: front matter, drafts, permalinks, ids.
-    front: Vec<Diagnostic>,
+    front: Diagnostics,
     targets: LinkTargets,
-    /// Admitted articles in link-target order, without their HTML and formulas (moved into
-    /// the site): what the site-wide checks read.
-    articles: Vec<Rendered>,
-    finished: Vec<Finished>,
+    /// What the site-wide checks read of the admitted articles, in link-target order (their
+    /// HTML and formulas are in the site).
+    articles: Vec<Facts>,
     site: Site,
     /// Output files of every page, as of the last full render (a collision shows twice).
     page_files: Vec<String>,
@@ -120,7 +112,7 @@ pub struct Session {
     static_files: BTreeSet<String>,
     /// Output paths of the files beside the articles in `content/`.
     asset_paths: BTreeSet<String>,
-    static_errors: Vec<Diagnostic>,
+    static_errors: Diagnostics,
 }
 
 impl Session {
@@ -134,19 +126,18 @@ impl Session {
             cache_writer: cache.clone().map(spawn_cache_writer),
             cache,
             theme: None,
-            theme_errors: Vec::new(),
+            theme_errors: Diagnostics::new(),
             sources: BTreeMap::new(),
-            found: Vec::new(),
-            front: Vec::new(),
+            found: Diagnostics::new(),
+            front: Diagnostics::new(),
             targets: LinkTargets::default(),
             articles: Vec::new(),
-            finished: Vec::new(),
             site,
             page_files: Vec::new(),
             render_failures: BTreeMap::new(),
             static_files: BTreeSet::new(),
             asset_paths: BTreeSet::new(),
-            static_errors: Vec::new(),
+            static_errors: Diagnostics::new(),
         };
         let update = session.rebuild(sink);
         (session, update)
@@ -176,10 +167,9 @@ impl Session {
         let everything = self.sources.keys().cloned().collect();
         let mut pages = PageSet::All;
         self.rebuild_articles(&everything, true, true, &mut pages);
-        let mut static_errors = Diagnostics::new();
-        let statics = static_files(&self.config, &assets, &mut static_errors);
-        let mut written = copy_static_files(statics, sink, &mut static_errors);
-        self.static_errors = static_errors.into_iter().collect();
+        self.static_errors = Diagnostics::new();
+        let statics = static_files(&self.config, &assets, &mut self.static_errors);
+        let mut written = copy_static_files(statics, sink, &mut self.static_errors);
         self.static_files = written.iter().cloned().collect();
         let rendered = self.render(&pages, sink);
         let pages = rendered.len();
@@ -251,17 +241,17 @@ impl Session {
 
     /// Loads the templates; on errors the last good theme stays. Returns whether it loaded.
     fn load_theme(&mut self) -> bool {
-        match Theme::load(&self.config.root, &self.config.templates_dir()) {
-            Ok(theme) => {
-                self.theme = Some(theme);
-                self.theme_errors.clear();
-                true
-            }
-            Err(errors) => {
-                self.theme_errors = errors;
-                false
-            }
+        self.theme_errors = Diagnostics::new();
+        let loaded = Theme::load(
+            &self.config.root,
+            &self.config.templates_dir(),
+            &mut self.theme_errors,
+        );
+        let ok = loaded.is_some();
+        if ok {
+            self.theme = loaded;
         }
+        ok
     }
 
     /// Markdown, math and finishing for the `changed` articles (all when `everything`), then
@@ -316,9 +306,9 @@ impl Session {
             .values()
             .filter_map(|s| s.used.as_ref().map(|(file, _)| file.clone()))
             .collect();
-        let mut front = Diagnostics::new();
-        let (loaded, targets) = front_half(&self.config, files, self.options.drafts, &mut front);
-        self.front = front.into_iter().collect();
+        self.front = Diagnostics::new();
+        let (loaded, targets) =
+            front_half(&self.config, files, self.options.drafts, &mut self.front);
         let all = everything || !same_targets(&targets, &self.targets);
         self.targets = targets;
         if all {
@@ -357,46 +347,47 @@ impl Session {
     }
 
     /// Markdown, new formulas and finishing of `loaded`; returns the finished articles by
-    /// content path, and keeps what the site-wide checks need.
+    /// content path, and keeps their facts for the site-wide checks. When `all`, `loaded` is
+    /// every article in link-target order (the front half numbers the targets so), and the
+    /// facts replace all those held.
     fn render_articles(&mut self, loaded: Vec<Loaded>, all: bool) -> BTreeMap<String, Article> {
-        let mut scratch = Diagnostics::new();
-        let rendered = render_markdown(&self.config, loaded, &self.targets, &mut scratch);
-        self.render_formulas(&rendered);
+        let (facts, bulks) = render_markdown(&self.config, loaded, &self.targets);
+        self.render_formulas(&bulks);
         if all {
-            let count = self.targets.articles.len();
-            self.articles = (0..count).map(|_| empty_rendered()).collect();
-            self.finished = (0..count).map(|_| Finished::default()).collect();
+            self.articles = Vec::with_capacity(facts.len());
         }
         let now = chrono::Utc::now();
         let mut fresh = BTreeMap::new();
-        for mut r in rendered {
-            let content_path = r.loaded.file.content_path.clone();
+        for (mut facts, bulk) in facts.into_iter().zip(bulks) {
+            let content_path = facts.loaded.file.content_path.clone();
             let Some(&LinkTarget { index, .. }) = self.targets.articles.get(&content_path) else {
                 continue;
             };
-            // The held copy goes without the bulk, which moves into the article.
-            let html = std::mem::take(&mut r.body.html);
-            let formulas = std::mem::take(&mut r.math.formulas);
-            let shell = r.clone();
-            r.body.html = html;
-            r.math.formulas = formulas;
-            let (mut article, failures, checks) =
-                finish_article(&self.config.base_path, r, &self.site.formulas);
+            let mut article = finish_article(
+                &self.config.base_path,
+                &facts.loaded,
+                bulk,
+                &self.site.formulas,
+                &mut facts.diagnostics,
+            );
             // A preview shows what is not published yet, marked as such.
             article.draft |= article.date.is_some_and(|date| date > now);
-            self.articles[index] = shell;
-            self.finished[index] = Finished { failures, checks };
+            if all {
+                self.articles.push(facts);
+            } else {
+                self.articles[index] = facts;
+            }
             fresh.insert(content_path, article);
         }
         fresh
     }
 
-    /// Renders the formulas of `rendered` the session does not have yet.
-    fn render_formulas(&mut self, rendered: &[Rendered]) {
+    /// Renders the formulas of `bulks` the session does not have yet.
+    fn render_formulas(&mut self, bulks: &[Bulk]) {
         let store = &self.site.formulas;
-        let missing: BTreeMap<JobKey, &Job> = rendered
+        let missing: BTreeMap<JobKey, &Job> = bulks
             .iter()
-            .flat_map(|r| r.math.formulas.iter().filter_map(|f| f.job.as_ref()))
+            .flat_map(|b| b.math.formulas.iter().filter_map(|f| f.job.as_ref()))
             .filter(|job| !store.contains(&job.key))
             .map(|job| (job.key, job))
             .collect();
@@ -475,10 +466,8 @@ impl Session {
         for source in self.sources.values() {
             all.extend(source.broken.iter().cloned());
         }
-        for (r, finished) in self.articles.iter().zip(&self.finished) {
-            all.extend(r.body.diagnostics.iter().cloned());
-            all.extend(r.math.diagnostics.iter().cloned());
-            all.extend(finished.failures.iter().cloned());
+        for article in &self.articles {
+            all.extend(article.diagnostics.iter().cloned());
         }
         check_anchors(&self.articles, &mut all);
         let mut origins = page_origins(&self.articles);
@@ -496,11 +485,7 @@ impl Session {
             .chain(&self.static_files)
             .cloned()
             .collect();
-        let checks: Vec<PathCheck> = self
-            .finished
-            .iter()
-            .flat_map(|f| f.checks.iter().cloned())
-            .collect();
+        let checks = path_checks(&self.articles);
         if self.theme.is_some() {
             check_output(&mut paths, &checks, &origins, &mut all);
         }
@@ -513,24 +498,6 @@ impl Session {
 
 fn same_targets(a: &LinkTargets, b: &LinkTargets) -> bool {
     a.base_path == b.base_path && a.articles == b.articles && a.drafts == b.drafts
-}
-
-/// A placeholder until the article at its index is rendered.
-fn empty_rendered() -> Rendered {
-    Rendered {
-        loaded: Loaded {
-            file: SourceFile::default(),
-            parsed: frontmatter::Parsed {
-                front: Default::default(),
-                body_offset: 0,
-            },
-            path: SitePath::root(),
-            aliases: Vec::new(),
-        },
-        body: Default::default(),
-        summary_html: None,
-        math: Default::default(),
-    }
 }
 
 /// Adds newly rendered formulas to the disk cache off the rebuild path, one batch at a time.

@@ -18,7 +18,7 @@ use tera::{Context, Tera};
 use walkdir::WalkDir;
 
 use crate::content::xml_chars;
-use crate::diagnostics::{Diagnostic, display_path};
+use crate::diagnostics::{Diagnostic, Diagnostics, Position, display_path};
 use crate::output::{Sink, SitePath};
 use crate::site::{Site, TaxonomyKind};
 use view::*;
@@ -31,8 +31,9 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// Built-in templates, overridden by name by the files in `templates_dir`.
-    pub fn load(root: &Path, templates_dir: &Path) -> Result<Theme, Vec<Diagnostic>> {
+    /// Built-in templates, overridden by name by the files in `templates_dir`; `None`, with
+    /// the reasons in `diagnostics`, when one cannot be read or parsed.
+    pub fn load(root: &Path, templates_dir: &Path, diagnostics: &mut Diagnostics) -> Option<Theme> {
         let mut sources: BTreeMap<String, (String, String)> = crate::embedded::TEMPLATES
             .iter()
             .map(|(name, text)| {
@@ -42,7 +43,7 @@ impl Theme {
                 )
             })
             .collect();
-        let mut errors = Vec::new();
+        let mut unreadable = false;
         if templates_dir.is_dir() {
             for entry in WalkDir::new(templates_dir)
                 .sort_by_file_name()
@@ -65,15 +66,18 @@ impl Theme {
                     Ok(text) => {
                         sources.insert(name, (shown, text));
                     }
-                    Err(e) => errors.push(Diagnostic::whole_file_error(
-                        shown,
-                        format!("cannot read template: {e}"),
-                    )),
+                    Err(e) => {
+                        unreadable = true;
+                        diagnostics.push(Diagnostic::whole_file_error(
+                            shown,
+                            format!("cannot read template: {e}"),
+                        ));
+                    }
                 }
             }
         }
-        if !errors.is_empty() {
-            return Err(errors);
+        if unreadable {
+            return None;
         }
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
@@ -81,13 +85,16 @@ impl Theme {
             .iter()
             .map(|(name, (shown, _))| (name.clone(), shown.clone()))
             .collect();
-        tera.add_raw_templates(
+        let added = tera.add_raw_templates(
             sources
                 .iter()
                 .map(|(name, (_, text))| (name.as_str(), text.as_str())),
-        )
-        .map_err(|e| vec![template_error(&e, &origins, None)])?;
-        Ok(Theme { tera, origins })
+        );
+        if let Err(e) = added {
+            diagnostics.push(template_error(&e, &origins, None));
+            return None;
+        }
+        Some(Theme { tera, origins })
     }
 }
 
@@ -111,8 +118,7 @@ fn template_error(
             let span = report.span();
             Diagnostic::error(
                 at(report.filename()),
-                span.start_line,
-                span.start_col + 1,
+                Position::new(span.start_line, span.start_col + 1),
                 format!("template: {}{during}", report.message()),
             )
         }
@@ -127,12 +133,9 @@ fn template_error(
                 .trim()
                 .trim_start_matches("error: ");
             match report_location(&text) {
-                Some((name, line, column)) => Diagnostic::error(
-                    at(name),
-                    line,
-                    column,
-                    format!("template: {message}{during}"),
-                ),
+                Some((name, position)) => {
+                    Diagnostic::error(at(name), position, format!("template: {message}{during}"))
+                }
                 None => Diagnostic::whole_file_error(
                     "templates",
                     format!("template: {message}{during}"),
@@ -142,15 +145,15 @@ fn template_error(
     }
 }
 
-/// `(template, line, column)`, both 1-based, from a ` --> name:line:col` line of a Tera report.
-fn report_location(text: &str) -> Option<(&str, usize, usize)> {
+/// The template and the position in it, from a ` --> name:line:col` line of a Tera report.
+fn report_location(text: &str) -> Option<(&str, Position)> {
     let location = text
         .lines()
         .find_map(|line| line.trim_start().strip_prefix("--> "))?;
     let mut parts = location.trim().rsplitn(3, ':');
     let column = parts.next()?.parse().ok()?;
     let line = parts.next()?.parse().ok()?;
-    Some((parts.next()?, line, column))
+    Some((parts.next()?, Position::new(line, column)))
 }
 
 /// Builds a page's own variables when the page is rendered.
@@ -305,19 +308,23 @@ fn context_with<T: Serialize + ?Sized>(name: &'static str, value: &T) -> Context
     context
 }
 
-/// Renders every page of `site` into `sink`, returning the paths written.
+/// Renders every page of `site` into `sink`, returning the paths written; the pages that
+/// fail go to `diagnostics`.
 pub fn render_site(
     site: &Site,
     theme: &Theme,
     live_reload: Option<&str>,
     sink: &dyn Sink,
-) -> (Vec<String>, Vec<Diagnostic>) {
+    diagnostics: &mut Diagnostics,
+) -> Vec<String> {
     let (paths, failures) = render_pages(site, theme, live_reload, sink, &|_| true);
-    (paths, failures.into_iter().map(|(_, d)| d).collect())
+    diagnostics.extend(failures.into_iter().map(|(_, d)| d));
+    paths
 }
 
 /// Renders the pages of `site` whose page path (`""`, `page/2/`, `archives/12/`, `tags/x/`,
-/// `atom.xml`) `select` accepts, returning the files written and each failure with its file.
+/// `atom.xml`) `select` accepts, returning the files written and each failure with its file
+/// (the `serve` session forgets a page's failure once the page renders).
 /// Pages not selected cost nothing: their views are never built (`serve` re-renders a few).
 pub fn render_pages(
     site: &Site,

@@ -115,7 +115,7 @@ fn cp_algorithms_gets_through_with_diagnostics() {
     );
     // Every problem is a one-line diagnostic pinned to a real file and line.
     for d in build.diagnostics.iter() {
-        assert!(d.path.starts_with("content/") && d.line > 0, "{d}");
+        assert!(d.path.starts_with("content/") && d.position.line > 0, "{d}");
         assert!(!d.message.contains('\n'), "{d}");
     }
     println!(

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use super::files::{files_under, regular_file};
 use super::{Changes, Session};
 use crate::content::{Asset, SourceFile, discover, frontmatter};
-use crate::diagnostics::{Diagnostic, display_path};
+use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 use crate::output::{OutputFile, Sink, SitePath};
 use crate::pipeline::statics::by_precedence;
 
@@ -15,14 +15,14 @@ pub(super) struct Source {
     /// The last version whose front matter parsed: the one in the site.
     pub(super) used: Option<(SourceFile, usize)>,
     /// Errors of the file as it is now, when its front matter does not parse.
-    pub(super) broken: Vec<Diagnostic>,
+    pub(super) broken: Diagnostics,
 }
 
 impl Source {
     pub(super) fn new() -> Source {
         Source {
             used: None,
-            broken: Vec::new(),
+            broken: Diagnostics::new(),
         }
     }
 }
@@ -74,15 +74,17 @@ impl Session {
             && used.text == file.text
             && used.replaced == file.replaced
         {
-            source.broken.clear();
+            source.broken = Diagnostics::new();
             return None;
         }
-        let (parsed, found) = frontmatter::parse(&file, self.config.timezone);
-        let Some(parsed) = parsed else {
+        // The problems of a file that parses are reported by the front half, which reads
+        // every file in use again.
+        let mut found = Diagnostics::new();
+        let Some(parsed) = frontmatter::parse(&file, self.config.timezone, &mut found) else {
             source.broken = found;
             return None;
         };
-        source.broken.clear();
+        source.broken = Diagnostics::new();
         let front = &file.text[..parsed.body_offset];
         let front_changed = source
             .used
@@ -115,7 +117,8 @@ impl Session {
                         .sources
                         .entry(content_path.clone())
                         .or_insert_with(Source::new);
-                    source.broken = vec![problem];
+                    source.broken = Diagnostics::new();
+                    source.broken.push(problem);
                 }
                 Some(Ok(file)) => {
                     self.sources
@@ -146,8 +149,12 @@ impl Session {
     /// Walks `content/` and takes every article's text. Returns the content paths whose text
     /// in use changed, whether any front matter did, and the assets.
     pub(super) fn discover_content(&mut self) -> (BTreeSet<String>, bool, Vec<Asset>) {
-        let (files, assets, found) = discover(&self.config.root, &self.config.content_dir());
-        self.found = found;
+        self.found = Diagnostics::new();
+        let (files, assets) = discover(
+            &self.config.root,
+            &self.config.content_dir(),
+            &mut self.found,
+        );
         self.asset_paths = assets.iter().map(|a| a.content_path.clone()).collect();
         let present: BTreeSet<&str> = files.iter().map(|f| f.content_path.as_str()).collect();
         let gone: Vec<String> = self
