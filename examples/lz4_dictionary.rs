@@ -28,7 +28,7 @@ fn main() {
     }
     let mut dictionary = String::new();
     for tex in &formulas {
-        if let Ok(html) = lemma::math::engine::render(tex, false, &Default::default(), false) {
+        if let Ok(html) = lemma::render_standalone(tex, false, &Default::default()) {
             dictionary.push_str(&html);
         }
         if dictionary.len() >= LIMIT {

@@ -10,13 +10,13 @@ use clap::{Args, Parser, Subcommand};
     version,
     about = "A static site generator for math-heavy article archives"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Build the site into the output folder.
     Build(BuildArgs),
     /// Report every problem of the site without writing anything.
@@ -30,7 +30,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct BuildArgs {
+pub(crate) struct BuildArgs {
     /// The site folder, holding lemma.yaml.
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
@@ -50,7 +50,7 @@ pub struct BuildArgs {
 
 /// How `check` prints its report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// `path:line:col: error: message`, with the source line.
     Human,
     /// One JSON document on stdout, for editors and CI.
@@ -58,7 +58,7 @@ pub enum Format {
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// The site folder, holding lemma.yaml.
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
@@ -71,7 +71,7 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct NewArgs {
+pub(crate) struct NewArgs {
     /// The article's title.
     pub title: String,
     /// The site folder, holding lemma.yaml.
@@ -89,7 +89,7 @@ pub struct NewArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// The folder to create the site in.
     pub dir: PathBuf,
     /// Write into a non-empty folder (existing files are never overwritten).
@@ -98,7 +98,7 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// The site folder, holding lemma.yaml.
     #[arg(long, default_value = ".")]
     pub root: PathBuf,

@@ -15,18 +15,18 @@ use crate::content::xml_chars;
 use crate::diagnostics::{Diagnostic, LineIndex, Position};
 use crate::permalink::Permalink;
 
-pub const CONFIG_FILE: &str = "lemma.yaml";
+pub(crate) const CONFIG_FILE: &str = "lemma.yaml";
 
 /// lemma's own folder in a site: rendered formulas, what each output folder holds, locks.
-pub const CACHE_DIR: &str = ".lemma-cache";
+pub(crate) const CACHE_DIR: &str = ".lemma-cache";
 
 /// The cache folder of the site at `root`.
-pub fn cache_dir(root: &Path) -> PathBuf {
+pub(crate) fn cache_dir(root: &Path) -> PathBuf {
     root.join(CACHE_DIR)
 }
 
 /// The formula cache of the site at `root`, shared by `build`, `check` and `serve`.
-pub fn formula_cache_dir(root: &Path) -> PathBuf {
+pub(crate) fn formula_cache_dir(root: &Path) -> PathBuf {
     cache_dir(root).join("katex")
 }
 
@@ -76,7 +76,7 @@ fn default_timezone() -> String {
 /// Interface strings of the theme; Chinese by default, as the archives lemma is built for.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Ui {
+pub(crate) struct Ui {
     pub read_more: String,
     pub home: String,
     pub archives: String,
@@ -122,7 +122,7 @@ impl Default for Ui {
 /// Math settings shared by the whole site.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct MathConfig {
+pub(crate) struct MathConfig {
     /// TeX macros available in every formula, e.g. `"\\R": "\\mathbb{R}"`.
     #[serde(default)]
     pub macros: BTreeMap<String, String>,
@@ -131,32 +131,35 @@ pub struct MathConfig {
 /// Validated site configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub root: PathBuf,
-    pub title: String,
+    pub(crate) root: PathBuf,
+    pub(crate) title: String,
     /// Always ends with `/`.
-    pub base_url: Url,
+    pub(crate) base_url: Url,
     /// The path of `base_url`, starting and ending with `/`.
-    pub base_path: String,
-    pub language: String,
-    pub author: String,
-    pub description: String,
-    pub permalink: Permalink,
-    pub paginate: usize,
-    pub feed_limit: usize,
-    pub timezone: FixedOffset,
-    pub ui: Ui,
-    pub math: MathConfig,
-    pub extra: serde_json::Value,
+    pub(crate) base_path: String,
+    pub(crate) language: String,
+    pub(crate) author: String,
+    pub(crate) description: String,
+    pub(crate) permalink: Permalink,
+    pub(crate) paginate: usize,
+    pub(crate) feed_limit: usize,
+    pub(crate) timezone: FixedOffset,
+    pub(crate) ui: Ui,
+    pub(crate) math: MathConfig,
+    pub(crate) extra: serde_json::Value,
 }
 
 impl Config {
-    pub fn content_dir(&self) -> PathBuf {
+    /// `content/`: the articles and the files beside them.
+    pub(crate) fn content_dir(&self) -> PathBuf {
         self.root.join("content")
     }
-    pub fn templates_dir(&self) -> PathBuf {
+    /// `templates/`: the site's own templates, over the built-in ones.
+    pub(crate) fn templates_dir(&self) -> PathBuf {
         self.root.join("templates")
     }
-    pub fn static_dir(&self) -> PathBuf {
+    /// `static/`: files copied to the output as they are.
+    pub(crate) fn static_dir(&self) -> PathBuf {
         self.root.join("static")
     }
 
@@ -172,7 +175,8 @@ impl Config {
         Self::parse(root, &text, base_url_override)
     }
 
-    pub fn parse(
+    /// Validates the text of `lemma.yaml` of the site at `root`.
+    pub(crate) fn parse(
         root: &Path,
         text: &str,
         base_url_override: Option<&Url>,
@@ -228,7 +232,7 @@ impl Config {
 
 /// A site's address, ending with `/`; the error says what is wrong with `text`, for the
 /// caller to say where it was written (`lemma.yaml` or `--base-url`).
-pub fn parse_base_url(text: &str) -> Result<Url, String> {
+pub(crate) fn parse_base_url(text: &str) -> Result<Url, String> {
     const EXAMPLE: &str = "write the whole address, e.g. https://example.org/blog/";
     let mut url = Url::parse(text)
         .map_err(|e| format!("`{text}` is not an absolute URL ({e}); {EXAMPLE}"))?;
@@ -245,7 +249,7 @@ pub fn parse_base_url(text: &str) -> Result<Url, String> {
 }
 
 /// Parses `+08:00`, `-05:30`, `Z` or `UTC`.
-pub fn parse_offset(text: &str) -> Result<FixedOffset, String> {
+pub(crate) fn parse_offset(text: &str) -> Result<FixedOffset, String> {
     let bad = || format!("`timezone` must be a UTC offset such as +08:00, not `{text}`");
     if text.eq_ignore_ascii_case("utc") || text == "Z" {
         return FixedOffset::east_opt(0).ok_or_else(bad);
@@ -263,7 +267,7 @@ pub fn parse_offset(text: &str) -> Result<FixedOffset, String> {
 
 /// A YAML error as a diagnostic. `yaml_start` is the byte offset of the YAML in `file_text`,
 /// the whole file (front matter begins after `---`).
-pub fn yaml_error(
+pub(crate) fn yaml_error(
     path: &str,
     error: &serde_saphyr::Error,
     yaml_start: usize,
@@ -295,7 +299,7 @@ pub fn yaml_error(
 /// from serde-saphyr's offsets (in bytes, or in characters where it has no bytes, as for
 /// scanner errors), not its lines: YAML also ends a line at a lone `\r`, and its line numbers
 /// then drift from the file's.
-pub fn yaml_position(
+pub(crate) fn yaml_position(
     location: &serde_saphyr::Location,
     yaml_start: usize,
     file_text: &str,
@@ -431,7 +435,7 @@ fn limit_message(error: &serde_saphyr::Error) -> Option<String> {
 }
 
 /// The line of a top-level `key:` in block-style YAML, for problems found after parsing.
-pub fn top_level_key_line(text: &str, key: &str) -> Option<usize> {
+pub(crate) fn top_level_key_line(text: &str, key: &str) -> Option<usize> {
     text.lines()
         .position(|line| {
             line.strip_prefix(key)

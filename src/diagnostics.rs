@@ -9,14 +9,16 @@ mod snippet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use snippet::Snippet;
+pub(crate) use snippet::Snippet;
 use snippet::is_wide;
 
 /// How bad a problem is: errors fail the build, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The build fails, and nothing is published.
     Error,
+    /// Reported; the build goes on.
     Warning,
 }
 
@@ -24,7 +26,9 @@ pub enum Severity {
 /// (what an editor's `path:line:col` means). Line 0 stands for the whole file.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct Position {
+    /// 1-based; 0 for the whole file.
     pub line: usize,
+    /// 1-based, in characters.
     pub column: usize,
 }
 
@@ -32,6 +36,7 @@ impl Position {
     /// No place in particular: the problem concerns the whole file.
     pub const WHOLE_FILE: Position = Position { line: 0, column: 0 };
 
+    /// Line `line`, column `column`.
     pub const fn new(line: usize, column: usize) -> Position {
         Position { line, column }
     }
@@ -41,6 +46,7 @@ impl Position {
         Position { line, column: 1 }
     }
 
+    /// Whether this stands for the whole file.
     pub const fn is_whole_file(self) -> bool {
         self.line == 0
     }
@@ -56,12 +62,14 @@ impl fmt::Display for Position {
 /// One problem at one place in one file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
     /// Relative to the site root, with `/` separators.
     pub path: String,
     /// Serialized as the `line` and `column` fields of the diagnostic.
     #[serde(flatten)]
     pub position: Position,
+    /// What is wrong, and how to fix it.
     pub message: String,
     /// The source line the problem is on (or the part of it around the column), shown under
     /// the message.
@@ -70,10 +78,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error in the file at `path` (relative to the site root), at `at`.
     pub fn error(path: impl Into<String>, at: Position, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, path.into(), at, message.into())
     }
 
+    /// A warning in the file at `path` (relative to the site root), at `at`.
     pub fn warning(path: impl Into<String>, at: Position, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, path.into(), at, message.into())
     }
@@ -124,6 +134,7 @@ impl Diagnostic {
         self
     }
 
+    /// Whether this fails the build.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -184,14 +195,17 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// An empty list.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Adds one problem.
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.items.push(diagnostic);
     }
 
+    /// Adds several problems, in their order.
     pub fn extend(&mut self, more: impl IntoIterator<Item = Diagnostic>) {
         self.items.extend(more);
     }
@@ -201,10 +215,12 @@ impl Diagnostics {
         self.items.append(&mut other.items);
     }
 
+    /// How many problems the list holds, repeats included.
     pub fn len(&self) -> usize {
         self.items.len()
     }
 
+    /// Whether any problem fails the build.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }
@@ -214,10 +230,12 @@ impl Diagnostics {
         self.sorted().into_iter().filter(|d| d.is_error()).count()
     }
 
+    /// Warnings as reported (see [`Self::error_count`]).
     pub fn warning_count(&self) -> usize {
         self.sorted().into_iter().filter(|d| !d.is_error()).count()
     }
 
+    /// Whether there is no problem at all.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
@@ -262,13 +280,14 @@ impl Diagnostics {
         entries
     }
 
+    /// Every problem, in the order found.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }
 }
 
 /// The most diagnostics of one severity a report shows for one file; the rest are counted.
-pub const SHOWN_PER_FILE: usize = 20;
+pub(crate) const SHOWN_PER_FILE: usize = 20;
 
 /// A line of a report: a diagnostic, or how many more of a file's were left out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -336,7 +355,7 @@ impl<'a> IntoIterator for &'a Diagnostics {
 /// columns are counted from the nearest checkpoint rather than from the start of the line,
 /// which may be the whole file.
 #[derive(Debug, Clone)]
-pub struct LineIndex {
+pub(crate) struct LineIndex {
     line_starts: Vec<usize>,
     /// The number of characters before byte `k * CHECKPOINT`, for each `k`.
     chars_before_checkpoint: Vec<usize>,
@@ -346,7 +365,7 @@ pub struct LineIndex {
 const CHECKPOINT: usize = 1024;
 
 impl LineIndex {
-    pub fn new(text: &str) -> Self {
+    pub(crate) fn new(text: &str) -> Self {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -362,7 +381,7 @@ impl LineIndex {
     }
 
     /// The position of `offset`; offsets past the end land on the last line.
-    pub fn position(&self, text: &str, offset: usize) -> Position {
+    pub(crate) fn position(&self, text: &str, offset: usize) -> Position {
         let offset = offset.min(text.len());
         let line = self
             .line_starts
@@ -375,7 +394,7 @@ impl LineIndex {
 
     /// The byte offset of `position` in `text`, as [`Self::position`] gave it; a column past
     /// the end of its line lands at the line's end, a line past the end at the end of `text`.
-    pub fn offset(&self, text: &str, position: Position) -> usize {
+    pub(crate) fn offset(&self, text: &str, position: Position) -> usize {
         let Some(&start) = self.line_starts.get(position.line.saturating_sub(1)) else {
             return text.len();
         };
@@ -410,7 +429,7 @@ fn char_starts(bytes: &[u8]) -> usize {
 }
 
 /// A site-root-relative display path with `/` separators.
-pub fn display_path(root: &Path, path: &Path) -> String {
+pub(crate) fn display_path(root: &Path, path: &Path) -> String {
     let relative: PathBuf = path
         .strip_prefix(root)
         .map(Path::to_path_buf)

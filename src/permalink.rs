@@ -11,7 +11,7 @@ use crate::output::{PathError, SitePath};
 
 /// Where an article is published: its page, and the pages that redirect to it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Placement {
+pub(crate) struct Placement {
     pub path: SitePath,
     pub aliases: Vec<SitePath>,
 }
@@ -19,7 +19,7 @@ pub struct Placement {
 /// Places each article, in order: `None` for one whose permalink cannot be a page or is
 /// another article's (the error is reported at its slug or id line). An alias that cannot be a
 /// page is left out, with an error at its line.
-pub fn place_all<'a>(
+pub(crate) fn place_all<'a>(
     pattern: &Permalink,
     articles: impl IntoIterator<Item = (&'a SourceFile, &'a FrontMatter)>,
     diagnostics: &mut Diagnostics,
@@ -121,20 +121,20 @@ fn alias_paths(
 
 /// `/archives/old-1/` → `archives/old-1/`; `old.html` stays a file. An alias is a URL the web
 /// already holds, so percent-escapes are decoded first (and `%2e%2e` is still `..`).
-pub fn alias_path(alias: &str) -> Result<SitePath, PathError> {
+pub(crate) fn alias_path(alias: &str) -> Result<SitePath, PathError> {
     let decoded = percent_encoding::percent_decode_str(alias.trim()).decode_utf8_lossy();
     SitePath::page(&decoded)
 }
 
 /// A checked permalink pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Permalink {
+pub(crate) struct Permalink {
     pattern: String,
 }
 
 /// What an article offers to fill a pattern's placeholders.
 #[derive(Debug, Clone)]
-pub struct PermalinkFields<'a> {
+pub(crate) struct PermalinkFields<'a> {
     pub id: Option<u64>,
     pub slug: &'a str,
     /// `(year, month, day)`, zero-padded; `None` for an undated article.
@@ -144,7 +144,7 @@ pub struct PermalinkFields<'a> {
 const PLACEHOLDERS: [&str; 5] = ["id", "slug", "year", "month", "day"];
 
 impl Permalink {
-    pub fn parse(pattern: &str) -> Result<Permalink, String> {
+    pub(crate) fn parse(pattern: &str) -> Result<Permalink, String> {
         if !pattern.starts_with('/') {
             return Err(format!("`permalink` must start with `/`: {pattern}"));
         }
@@ -179,7 +179,7 @@ impl Permalink {
 
     /// The article's page, ending in `/` for directory URLs. An `{id}` without an id falls
     /// back to the slug. A slug that would lead outside the site (`../x`) is refused.
-    pub fn expand(&self, fields: &PermalinkFields) -> Result<SitePath, String> {
+    pub(crate) fn expand(&self, fields: &PermalinkFields) -> Result<SitePath, String> {
         let mut out = self.pattern.clone();
         let id = fields
             .id

@@ -21,18 +21,19 @@ use crate::site::Site;
 mod checks;
 mod finish;
 mod front;
-pub mod session;
+pub(crate) mod session;
 mod statics;
 
 use checks::{check_anchors, check_planned, page_origins, path_checks};
 use finish::finish_articles;
-pub use front::markdown_and_math;
+pub(crate) use front::markdown_and_math;
 use front::{Bulk, front_half, render_markdown};
 use statics::{copy_static_files, static_files};
 
 /// What a build may vary beyond the config.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
+    /// Include articles marked `draft: true`.
     pub drafts: bool,
     /// The live-reload endpoint `serve` puts into pages.
     pub live_reload: Option<String>,
@@ -43,10 +44,15 @@ pub struct BuildOptions {
 /// Counts for the one-line summary.
 #[derive(Debug, Clone, Default)]
 pub struct Stats {
+    /// Articles published.
     pub articles: usize,
+    /// Pages rendered.
     pub pages: usize,
+    /// Formulas in the articles, repeats included.
     pub formulas: usize,
+    /// How the distinct formulas were rendered.
     pub math: RenderStats,
+    /// Wall time of the build.
     pub seconds: f64,
 }
 
@@ -54,9 +60,11 @@ pub struct Stats {
 pub struct Build {
     /// Output paths, sorted.
     pub paths: Vec<String>,
+    /// Every problem of the site.
     pub diagnostics: Diagnostics,
     /// Links to other sites, by file and position; listed by `check`, never fetched.
-    pub external_links: Vec<ExternalLink>,
+    pub(crate) external_links: Vec<ExternalLink>,
+    /// Counts for the summary line.
     pub stats: Stats,
 }
 

@@ -15,9 +15,7 @@ use crate::permalink::slugify;
 
 /// One article, rendered, ready for templates.
 #[derive(Debug, Clone)]
-pub struct Article {
-    /// Relative to the site root: `content/2023/a.md`.
-    pub source_path: String,
+pub(crate) struct Article {
     /// Relative to `content/`: `2023/a.md`.
     pub content_path: String,
     pub title: String,
@@ -42,21 +40,21 @@ pub struct Article {
 
 /// Which taxonomy a term belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum TaxonomyKind {
+pub(crate) enum TaxonomyKind {
     Categories,
     Tags,
     Series,
 }
 
 impl TaxonomyKind {
-    pub const ALL: [TaxonomyKind; 3] = [
+    pub(crate) const ALL: [TaxonomyKind; 3] = [
         TaxonomyKind::Categories,
         TaxonomyKind::Tags,
         TaxonomyKind::Series,
     ];
 
     /// The URL segment and the template context name.
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             TaxonomyKind::Categories => "categories",
             TaxonomyKind::Tags => "tags",
@@ -65,7 +63,7 @@ impl TaxonomyKind {
     }
 
     /// One term of the kind, in messages: `tag`.
-    pub fn singular(self) -> &'static str {
+    pub(crate) fn singular(self) -> &'static str {
         match self {
             TaxonomyKind::Categories => "category",
             TaxonomyKind::Tags => "tag",
@@ -74,7 +72,7 @@ impl TaxonomyKind {
     }
 
     /// The page listing every term of the kind.
-    pub fn index_path(self) -> SitePath {
+    pub(crate) fn index_path(self) -> SitePath {
         SitePath::fixed(match self {
             TaxonomyKind::Categories => "categories/",
             TaxonomyKind::Tags => "tags/",
@@ -85,7 +83,7 @@ impl TaxonomyKind {
 
 /// A category, tag or series, with its articles in the order its page lists them.
 #[derive(Debug, Clone)]
-pub struct Term {
+pub(crate) struct Term {
     pub kind: TaxonomyKind,
     pub name: String,
     /// The term's page: `categories/数学研究/`.
@@ -94,7 +92,7 @@ pub struct Term {
 }
 
 #[derive(Debug, Clone)]
-pub struct Site {
+pub(crate) struct Site {
     pub config: Config,
     /// Newest first; undated articles last.
     pub articles: Vec<Article>,
@@ -106,7 +104,7 @@ pub struct Site {
 }
 
 impl Site {
-    pub fn new(config: Config, mut articles: Vec<Article>, formulas: FormulaStore) -> Site {
+    pub(crate) fn new(config: Config, mut articles: Vec<Article>, formulas: FormulaStore) -> Site {
         articles.sort_by(listing_order);
         let taxonomies = TaxonomyKind::ALL
             .iter()
@@ -121,14 +119,14 @@ impl Site {
     }
 
     /// The full HTML of an article, formulas and equation anchors in place.
-    pub fn content_html(&self, index: usize) -> String {
+    pub(crate) fn content_html(&self, index: usize) -> String {
         let mut out = String::with_capacity(self.articles[index].body_html.len() * 4);
         self.content_html_into(index, &mut out);
         out
     }
 
     /// [`Self::content_html`], appended to `out`.
-    pub fn content_html_into(&self, index: usize, out: &mut String) {
+    pub(crate) fn content_html_into(&self, index: usize, out: &mut String) {
         let article = &self.articles[index];
         math::stitch_into(
             out,
@@ -140,12 +138,12 @@ impl Site {
         );
     }
 
-    pub fn terms(&self, kind: TaxonomyKind) -> &[Term] {
+    pub(crate) fn terms(&self, kind: TaxonomyKind) -> &[Term] {
         self.taxonomies.get(&kind).map_or(&[], Vec::as_slice)
     }
 
     /// The series an article is in, with its place (1-based).
-    pub fn series_of(&self, article: usize) -> Option<(&Term, usize)> {
+    pub(crate) fn series_of(&self, article: usize) -> Option<(&Term, usize)> {
         let name = self.articles[article].series.as_ref()?;
         let term = self
             .terms(TaxonomyKind::Series)
@@ -156,12 +154,12 @@ impl Site {
     }
 
     /// The URL path of a page or file: `/blog/archives/12/`.
-    pub fn url(&self, path: &SitePath) -> String {
+    pub(crate) fn url(&self, path: &SitePath) -> String {
         format!("{}{}", self.config.base_path, path.url())
     }
 
     /// The full URL of a page or file: `https://x.org/blog/archives/12/`.
-    pub fn permalink(&self, path: &SitePath) -> String {
+    pub(crate) fn permalink(&self, path: &SitePath) -> String {
         format!("{}{}", self.config.base_url, path.url())
     }
 }

@@ -7,6 +7,6 @@ fuzz_target!(|text: &str| {
     let (pattern, title) = text.split_once('\n').unwrap_or((text, ""));
     lemma::fuzzing::slug(title);
     let id = (title.len() % 3 == 0).then_some(title.len() as u64);
-    lemma::fuzzing::permalink(pattern, &lemma::permalink::slugify(title), id, true);
+    lemma::fuzzing::permalink(pattern, &lemma::slugify(title), id, true);
     lemma::fuzzing::permalink(pattern, title, None, false);
 });

@@ -38,7 +38,7 @@ fn guarded(config: &Config) -> Guarded {
 }
 
 /// Builds the site and publishes it; [`Outcome::ContentErrors`] leaves the output unchanged.
-pub fn run(args: &BuildArgs) -> Result<Outcome, CommandError> {
+pub(crate) fn run(args: &BuildArgs) -> Result<Outcome, CommandError> {
     let config = match Config::load(&args.root, args.base_url.as_ref()) {
         Ok(config) => config,
         Err(errors) => return Ok(super::content_errors(errors)),

@@ -50,7 +50,7 @@ impl<'a> Report<'a> {
 
 /// [`Outcome::ContentErrors`] when the site has errors, [`Outcome::Success`] when only warnings
 /// remain.
-pub fn run(args: &CheckArgs) -> Result<Outcome, CommandError> {
+pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, CommandError> {
     let (diagnostics, external_links) = match Config::load(&args.root, None) {
         Ok(config) => {
             let options = BuildOptions {

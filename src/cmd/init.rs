@@ -105,7 +105,7 @@ The templates and the variables they see are described in lemma's docs/templates
 const GITIGNORE: &str = "/public/\n/.lemma-cache/\n";
 
 /// Writes the scaffold into `args.dir`; refuses a file, or a folder with files unless `--force`.
-pub fn run(args: &InitArgs) -> Result<Outcome, CommandError> {
+pub(crate) fn run(args: &InitArgs) -> Result<Outcome, CommandError> {
     let dir = &args.dir;
     if dir.exists() && !dir.is_dir() {
         return Err(CommandError::NotAFolder(dir.clone()));

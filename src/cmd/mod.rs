@@ -5,11 +5,11 @@
 //! `main` prints the error and turns either into the exit code, in one place: 0 for success, 1
 //! for content errors and refused input, 2 for usage and operational failures.
 
-pub mod build;
-pub mod check;
-pub mod init;
-pub mod new;
-pub mod serve;
+pub(crate) mod build;
+pub(crate) mod check;
+pub(crate) mod init;
+pub(crate) mod new;
+pub(crate) mod serve;
 
 use std::io;
 use std::path::PathBuf;
@@ -27,7 +27,7 @@ const EXIT_FAILURE: u8 = 2;
 
 /// How a command that did its work ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// Done; warnings at most.
     Success,
     /// The site has errors, already reported.
@@ -35,7 +35,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub fn exit_code(self) -> ExitCode {
+    pub(crate) fn exit_code(self) -> ExitCode {
         match self {
             Outcome::Success => ExitCode::SUCCESS,
             Outcome::ContentErrors => ExitCode::from(EXIT_CONTENT_ERRORS),
@@ -45,7 +45,7 @@ impl Outcome {
 
 /// Why a command stopped before doing its work. `main` prints it after `error: `.
 #[derive(Debug, thiserror::Error)]
-pub enum CommandError {
+pub(crate) enum CommandError {
     #[error("{} exists and is not a folder", .0.display())]
     NotAFolder(PathBuf),
     #[error(
@@ -83,7 +83,7 @@ pub enum CommandError {
 
 impl CommandError {
     /// 1 when what the command was given is refused, as for content errors; 2 otherwise.
-    pub fn exit_code(&self) -> ExitCode {
+    pub(crate) fn exit_code(&self) -> ExitCode {
         match self {
             CommandError::NotAFolder(_)
             | CommandError::NotEmpty { .. }
@@ -95,7 +95,7 @@ impl CommandError {
 
 /// Prints the diagnostics to stderr, sorted, errors and warnings alike, a few per file and
 /// kind ([`Diagnostics::limited`]).
-pub fn report(diagnostics: &Diagnostics) {
+pub(crate) fn report(diagnostics: &Diagnostics) {
     for entry in diagnostics.limited() {
         eprintln!("{}", entry.render());
     }

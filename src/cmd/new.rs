@@ -24,7 +24,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 const MAX_SLUG: usize = 80;
 
 /// Writes the new draft and prints its path.
-pub fn run(args: &NewArgs) -> Result<Outcome, CommandError> {
+pub(crate) fn run(args: &NewArgs) -> Result<Outcome, CommandError> {
     let config = match Config::load(&args.root, None) {
         Ok(config) => config,
         Err(errors) => return Ok(super::content_errors(errors)),
@@ -169,7 +169,7 @@ fn front_matter(args: &NewArgs, now: DateTime<FixedOffset>, id: u64) -> String {
 /// The title in toneless pinyin, one word per character, ASCII words kept, everything else a
 /// separator: `生成扩散模型漫谈（一）：DDPM` → `sheng-cheng-kuo-san-mo-xing-man-tan-yi-ddpm`.
 /// Empty when the title has neither Chinese characters nor ASCII letters and digits.
-pub fn pinyin_slug(title: &str) -> String {
+pub(crate) fn pinyin_slug(title: &str) -> String {
     let mut words: Vec<String> = Vec::new();
     let mut ascii = String::new();
     for c in title.chars() {

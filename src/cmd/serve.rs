@@ -8,7 +8,7 @@ use crate::cli::ServeArgs;
 use crate::serve::{self, ServeOptions};
 
 /// Runs until the process is stopped; returns only when serving cannot start or go on.
-pub fn run(args: &ServeArgs) -> Result<Outcome, CommandError> {
+pub(crate) fn run(args: &ServeArgs) -> Result<Outcome, CommandError> {
     let never = serve::run(&ServeOptions {
         root: args.root.clone(),
         bind: args.bind,

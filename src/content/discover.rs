@@ -54,13 +54,13 @@ impl SourceFile {
 /// A non-Markdown file in `content/` (an image beside its article); copied to the same
 /// relative path in the output.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Asset {
+pub(crate) struct Asset {
     pub content_path: String,
     pub source: PathBuf,
 }
 
 /// Editor droppings and hidden files are never content.
-pub fn is_ignored_name(name: &str) -> bool {
+pub(crate) fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.')
         || name.starts_with('#')
         || name.ends_with('~')
@@ -71,7 +71,7 @@ pub fn is_ignored_name(name: &str) -> bool {
 }
 
 /// Every article and asset under `content_dir`, sorted by path for deterministic output.
-pub fn discover(
+pub(crate) fn discover(
     root: &Path,
     content_dir: &Path,
     diagnostics: &mut Diagnostics,

@@ -167,14 +167,14 @@ struct RawFrontMatter {
 
 /// A value with the place in the file it was written at.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Located<T> {
+pub(crate) struct Located<T> {
     pub value: T,
     pub position: Position,
 }
 
 /// The validated front matter of one article.
 #[derive(Debug, Clone, Default)]
-pub struct FrontMatter {
+pub(crate) struct FrontMatter {
     pub title: Option<String>,
     /// Whether a `date:` was written, valid or not: a wrong one is an error of its own, not
     /// a missing date.
@@ -196,7 +196,7 @@ pub struct FrontMatter {
 
 impl FrontMatter {
     /// The line a problem with the article's page is blamed on: the slug's, else the id's.
-    pub fn page_line(&self) -> Option<usize> {
+    pub(crate) fn page_line(&self) -> Option<usize> {
         let slug = self.slug.as_ref().map(|s| s.position.line);
         slug.or(self.id.as_ref().map(|id| id.position.line))
     }
@@ -204,14 +204,14 @@ impl FrontMatter {
 
 /// A file split into front matter and Markdown body.
 #[derive(Debug, Clone)]
-pub struct Parsed {
+pub(crate) struct Parsed {
     pub front: FrontMatter,
     /// Byte offset of the Markdown body in the file.
     pub body_offset: usize,
 }
 
 /// Splits and parses `file`. `None` means the front matter is unusable (errors say why).
-pub fn parse(
+pub(crate) fn parse(
     file: &SourceFile,
     timezone: FixedOffset,
     diagnostics: &mut Diagnostics,
@@ -530,7 +530,7 @@ fn calendar_problem(text: &str) -> Option<String> {
 }
 
 /// Accepts a date, a local date-time (read in the site's timezone) or one with an offset.
-pub fn parse_date(text: &str, timezone: FixedOffset) -> Option<DateTime<FixedOffset>> {
+pub(crate) fn parse_date(text: &str, timezone: FixedOffset) -> Option<DateTime<FixedOffset>> {
     let text = text.trim();
     if let Ok(date) = DateTime::parse_from_rfc3339(text) {
         return Some(date);

@@ -3,8 +3,8 @@
 //! This stage knows nothing of Markdown or HTML; it hands plain [`SourceFile`]s and parsed
 //! [`frontmatter::FrontMatter`] downstream.
 
-pub mod discover;
-pub mod frontmatter;
-pub mod xml_chars;
+pub(crate) mod discover;
+pub(crate) mod frontmatter;
+pub(crate) mod xml_chars;
 
-pub use discover::{Asset, SourceFile, discover};
+pub(crate) use discover::{Asset, SourceFile, discover};

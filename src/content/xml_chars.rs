@@ -21,7 +21,7 @@ pub struct Replaced {
     pub char: char,
 }
 
-pub fn is_forbidden(c: char) -> bool {
+pub(crate) fn is_forbidden(c: char) -> bool {
     (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
 }
 
@@ -38,7 +38,7 @@ fn substitute(c: char) -> char {
 }
 
 /// Replaces every forbidden character of `text` in place; returns what was replaced.
-pub fn replace_in_text(text: &mut String) -> Vec<Replaced> {
+pub(crate) fn replace_in_text(text: &mut String) -> Vec<Replaced> {
     if !has_forbidden(text) {
         return Vec::new();
     }
@@ -57,7 +57,7 @@ pub fn replace_in_text(text: &mut String) -> Vec<Replaced> {
 }
 
 /// Replaces the forbidden characters of a value; returns the distinct ones found, in order.
-pub fn replace_in_value(value: &mut String) -> Vec<char> {
+pub(crate) fn replace_in_value(value: &mut String) -> Vec<char> {
     let replaced = replace_in_text(value);
     let mut found: Vec<char> = Vec::new();
     for r in replaced {
@@ -69,7 +69,7 @@ pub fn replace_in_value(value: &mut String) -> Vec<char> {
 }
 
 /// `text` without its forbidden characters: the last line of defence for XML output.
-pub fn remove_forbidden(text: &str) -> Cow<'_, str> {
+pub(crate) fn remove_forbidden(text: &str) -> Cow<'_, str> {
     if has_forbidden(text) {
         Cow::Owned(text.chars().filter(|&c| !is_forbidden(c)).collect())
     } else {
@@ -78,7 +78,7 @@ pub fn remove_forbidden(text: &str) -> Cow<'_, str> {
 }
 
 /// `U+000C FORM FEED`.
-pub fn describe(c: char) -> String {
+pub(crate) fn describe(c: char) -> String {
     const C0: [&str; 32] = [
         "NULL",
         "START OF HEADING",
@@ -118,7 +118,7 @@ pub fn describe(c: char) -> String {
 }
 
 /// `U+000C FORM FEED, U+0001 START OF HEADING`.
-pub fn describe_all(chars: &[char]) -> String {
+pub(crate) fn describe_all(chars: &[char]) -> String {
     chars
         .iter()
         .map(|&c| describe(c))
@@ -128,7 +128,7 @@ pub fn describe_all(chars: &[char]) -> String {
 
 /// The warning for forbidden characters found at a place of a file: in the value of `field`
 /// (written with YAML escapes such as `"\f"`), or in the text itself when `field` is `None`.
-pub fn warning(path: &str, at: Position, field: Option<&str>, found: &[char]) -> Diagnostic {
+pub(crate) fn warning(path: &str, at: Position, field: Option<&str>, found: &[char]) -> Diagnostic {
     let place = field.map(|f| format!(" in `{f}`")).unwrap_or_default();
     let (each, them) = match found.len() {
         1 => ("it", "it"),
@@ -145,7 +145,7 @@ pub fn warning(path: &str, at: Position, field: Option<&str>, found: &[char]) ->
 }
 
 /// Warns once per line of `text` that held replaced characters, at the first of them.
-pub fn warn_replaced_in_text(
+pub(crate) fn warn_replaced_in_text(
     path: &str,
     text: &str,
     replaced: &[Replaced],

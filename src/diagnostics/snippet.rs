@@ -7,7 +7,7 @@
 //! with the line or the file.
 
 /// The most display columns a snippet shows (an East Asian wide character counts two).
-pub const WIDTH: usize = 120;
+pub(super) const WIDTH: usize = 120;
 
 /// Marks the end where a snippet cuts its line.
 const CUT: char = '…';
@@ -161,7 +161,7 @@ fn width(c: char) -> usize {
 }
 
 /// East Asian wide and full-width characters, which take two columns.
-pub fn is_wide(c: char) -> bool {
+pub(super) fn is_wide(c: char) -> bool {
     matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
 }
 

@@ -15,7 +15,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, Position};
 
 /// The environments that number their equations; a paragraph that is one of these, written
 /// without `$$`, is display math too.
-pub const NUMBERED_ENVIRONMENTS: [&str; 10] = [
+pub(super) const NUMBERED_ENVIRONMENTS: [&str; 10] = [
     "equation",
     "equation*",
     "align",
@@ -32,7 +32,7 @@ type Stream<'a> = Vec<(Event<'a>, Range<usize>)>;
 
 /// The text of an article a [`Rewriter`] reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Part {
+pub(super) enum Part {
     /// The Markdown body, at [`Input::body_offset`]; its formulas are numbered.
     Body,
     /// The value of `summary:`, starting at byte `offset` of the file.
@@ -40,7 +40,7 @@ pub enum Part {
 }
 
 /// Walks the event stream once, rewriting it in place and recording what it finds.
-pub struct Rewriter<'i, 'f> {
+pub(super) struct Rewriter<'i, 'f> {
     input: &'i Input<'i>,
     lines: &'i LineIndex,
     source: &'i str,
@@ -58,7 +58,7 @@ pub struct Rewriter<'i, 'f> {
 }
 
 impl<'i, 'f> Rewriter<'i, 'f> {
-    pub fn new(
+    pub(super) fn new(
         input: &'i Input<'i>,
         lines: &'i LineIndex,
         source: &'i str,
@@ -104,7 +104,7 @@ impl<'i, 'f> Rewriter<'i, 'f> {
         .with_snippet_at(&self.input.file.text, self.file_offset(offset_in_source))
     }
 
-    pub fn rewrite<'a>(&mut self, stream: &mut Stream<'a>, out: &mut RenderedBody) {
+    pub(super) fn rewrite<'a>(&mut self, stream: &mut Stream<'a>, out: &mut RenderedBody) {
         self.number_footnotes(stream, out);
         let original = std::mem::take(stream);
         let mut walk = Walk {
@@ -527,7 +527,7 @@ impl UniqueIds {
 }
 
 /// The environment name if `raw` is exactly one `\begin{env}…\end{env}` of a numbered kind.
-pub fn bare_environment(raw: &str) -> Option<&str> {
+pub(super) fn bare_environment(raw: &str) -> Option<&str> {
     let raw = raw.trim();
     let name = raw.strip_prefix("\\begin{")?.split('}').next()?;
     (NUMBERED_ENVIRONMENTS.contains(&name) && raw.ends_with(&format!("\\end{{{name}}}")))
@@ -535,7 +535,7 @@ pub fn bare_environment(raw: &str) -> Option<&str> {
 }
 
 /// Index of the `End` that closes the `Start` at `start`.
-pub fn matching_end(stream: &[(Event, Range<usize>)], start: usize) -> usize {
+pub(super) fn matching_end(stream: &[(Event, Range<usize>)], start: usize) -> usize {
     let mut depth = 0usize;
     for (i, (event, _)) in stream.iter().enumerate().skip(start) {
         match event {
@@ -583,7 +583,7 @@ fn collect_html_ids(html: &str, out: &mut RenderedBody) {
 
 /// A footnote's number and element id in its article.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Footnote {
+pub(super) struct Footnote {
     pub number: usize,
     pub id: String,
     /// The ids of its references, in order, for links back from the note.
@@ -591,7 +591,7 @@ pub struct Footnote {
 }
 
 /// The range of the first top-level paragraph, for an excerpt.
-pub fn first_paragraph(stream: &[(Event, Range<usize>)]) -> Option<Range<usize>> {
+pub(super) fn first_paragraph(stream: &[(Event, Range<usize>)]) -> Option<Range<usize>> {
     let mut i = 0;
     while i < stream.len() {
         match &stream[i].0 {
@@ -603,14 +603,17 @@ pub fn first_paragraph(stream: &[(Event, Range<usize>)]) -> Option<Range<usize>>
     None
 }
 
-pub fn has_content_outside(stream: &[(Event, Range<usize>)], excerpt: &Range<usize>) -> bool {
+pub(super) fn has_content_outside(
+    stream: &[(Event, Range<usize>)],
+    excerpt: &Range<usize>,
+) -> bool {
     stream.iter().enumerate().any(|(i, (event, _))| {
         !excerpt.contains(&i) && !matches!(event, Event::Html(h) if h.trim().is_empty())
     })
 }
 
 /// Writes the stream as HTML for `mode`.
-pub fn write(
+pub(super) fn write(
     stream: &[(Event, Range<usize>)],
     mode: Mode,
     url: &str,
@@ -729,7 +732,7 @@ impl<'s> ModeWriter<'s> {
 
 /// `prefix` with an `End` for every tag it leaves open, so an excerpt cut mid-paragraph is
 /// still well-formed.
-pub fn closed<'a>(prefix: &[(Event<'a>, Range<usize>)]) -> Vec<(Event<'a>, Range<usize>)> {
+pub(super) fn closed<'a>(prefix: &[(Event<'a>, Range<usize>)]) -> Vec<(Event<'a>, Range<usize>)> {
     let mut open: Vec<TagEnd> = Vec::new();
     for (event, _) in prefix {
         match event {

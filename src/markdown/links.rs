@@ -13,7 +13,7 @@ use crate::diagnostics::Position;
 
 /// The articles a link can point to.
 #[derive(Debug, Clone, Default)]
-pub struct LinkTargets {
+pub(crate) struct LinkTargets {
     /// The site's base path, `/` or `/blog/`.
     pub base_path: String,
     /// Content path (`2023/a.md`) → the article there.
@@ -24,7 +24,7 @@ pub struct LinkTargets {
 
 /// An article a link can point to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkTarget {
+pub(crate) struct LinkTarget {
     /// Its place in the build's list of articles.
     pub index: usize,
     /// Its URL path: `/blog/archives/1/`.
@@ -34,7 +34,7 @@ pub struct LinkTarget {
 /// Something a link needs that only the finished site can confirm, and where the link is:
 /// its position, and its byte offset in the file for the snippet of a diagnostic.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LinkCheck {
+pub(crate) enum LinkCheck {
     /// An element id in an article's page.
     Anchor {
         article: usize,
@@ -52,7 +52,7 @@ pub enum LinkCheck {
 
 /// A link to another site, listed by `lemma check` and never fetched.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ExternalLink {
+pub(crate) struct ExternalLink {
     /// The article, relative to the site root: `content/2023/a.md`.
     pub path: String,
     /// Serialized as the `line` and `column` fields of the link.
@@ -62,14 +62,14 @@ pub struct ExternalLink {
 }
 
 /// Whether `dest` is a web URL of another site: `http(s)://…` or protocol-relative `//…`.
-pub fn is_external(dest: &str) -> bool {
+pub(super) fn is_external(dest: &str) -> bool {
     let lower = dest.get(..8).unwrap_or(dest).to_ascii_lowercase();
     lower.starts_with("http://") || lower.starts_with("https://") || dest.starts_with("//")
 }
 
 /// What to do with one link.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Resolution {
+pub(super) enum Resolution {
     /// Leave the URL as written (external, mail, empty).
     Keep,
     /// Use this URL, and confirm the target once the site is built.
@@ -80,14 +80,14 @@ pub enum Resolution {
 
 /// A target to confirm, without its source position.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
+pub(super) enum Target {
     Anchor { article: usize, fragment: String },
     Path(String),
 }
 
 impl Target {
     /// The check for a link at `position`, byte `offset` of its file.
-    pub fn at(self, position: Position, offset: usize) -> LinkCheck {
+    pub(super) fn at(self, position: Position, offset: usize) -> LinkCheck {
         match self {
             Target::Anchor { article, fragment } => LinkCheck::Anchor {
                 article,
@@ -117,7 +117,7 @@ fn has_scheme(url: &str) -> bool {
 }
 
 /// Resolves `dest`, written in the article at content path `current`.
-pub fn resolve(dest: &str, current: &str, targets: &LinkTargets) -> Resolution {
+pub(super) fn resolve(dest: &str, current: &str, targets: &LinkTargets) -> Resolution {
     if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
         return Resolution::Keep;
     }

@@ -32,13 +32,13 @@ fn opener(line: &str) -> Option<(usize, &'static str)> {
 /// Maps offsets of the prepared text back to the original: lines keep their numbers, and a
 /// line may have gained bytes at its start.
 #[derive(Debug, Clone, Default)]
-pub struct Shifts {
+pub(super) struct Shifts {
     /// Per line with a shift: (prepared line start, original line start, bytes added).
     lines: Vec<(usize, usize, usize)>,
 }
 
 impl Shifts {
-    pub fn to_original(&self, prepared: usize) -> usize {
+    pub(super) fn to_original(&self, prepared: usize) -> usize {
         let index = self
             .lines
             .partition_point(|&(start, _, _)| start <= prepared);
@@ -50,7 +50,7 @@ impl Shifts {
 }
 
 /// The body with MkDocs blocks rewritten as blockquotes, and the map back to the original.
-pub fn prepare(body: &str) -> (Cow<'_, str>, Shifts) {
+pub(super) fn prepare(body: &str) -> (Cow<'_, str>, Shifts) {
     if !body.lines().any(|line| opener(line).is_some()) && !has_block_syntax_in_display_math(body) {
         return (Cow::Borrowed(body), Shifts::default());
     }

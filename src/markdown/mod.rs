@@ -20,11 +20,11 @@ use crate::content::frontmatter::Located;
 use crate::content::xml_chars;
 use crate::diagnostics::{Diagnostics, LineIndex};
 use events::Part;
-pub use links::{ExternalLink, LinkCheck, LinkTarget, LinkTargets};
+pub(crate) use links::{ExternalLink, LinkCheck, LinkTarget, LinkTargets};
 
 /// One formula as written, before numbering and rendering.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Formula {
+pub(crate) struct Formula {
     pub tex: String,
     pub display: bool,
     /// Byte offset of the TeX in the file.
@@ -37,7 +37,7 @@ pub struct Formula {
 
 /// Where the writer is putting HTML: the article page, or a listing's excerpt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     Page,
     /// Excerpts sit on pages with other excerpts: no element ids, and in-page links go to the
     /// article's own URL.
@@ -46,7 +46,7 @@ pub enum Mode {
 
 /// What the Markdown stage knows of one article.
 #[derive(Debug, Clone, Default)]
-pub struct RenderedBody {
+pub(crate) struct RenderedBody {
     /// The article's HTML, with formula placeholders.
     pub html: String,
     /// The excerpt's HTML, with formula placeholders; `None` when the article has no text.
@@ -63,7 +63,7 @@ pub struct RenderedBody {
 }
 
 /// What an article gives the Markdown stage.
-pub struct Input<'a> {
+pub(crate) struct Input<'a> {
     pub file: &'a SourceFile,
     /// Byte offset of the Markdown in `file.text`.
     pub body_offset: usize,
@@ -74,7 +74,7 @@ pub struct Input<'a> {
     pub targets: &'a LinkTargets,
 }
 
-pub fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_MATH
         | Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -84,13 +84,13 @@ pub fn options() -> Options {
 }
 
 /// The placeholder for formula number `index` of an article.
-pub fn placeholder(index: usize) -> String {
+pub(crate) fn placeholder(index: usize) -> String {
     format!("\0{index}\0")
 }
 
 /// Renders an article body; its formulas are appended to `formulas`, its problems to
 /// `diagnostics`.
-pub fn render(
+pub(crate) fn render(
     input: &Input,
     formulas: &mut Vec<Formula>,
     diagnostics: &mut Diagnostics,
@@ -130,7 +130,7 @@ pub fn render(
 }
 
 /// Renders a `summary:` front-matter field as an excerpt.
-pub fn render_summary(
+pub(crate) fn render_summary(
     input: &Input,
     summary: &Located<String>,
     formulas: &mut Vec<Formula>,
@@ -159,7 +159,7 @@ pub fn render_summary(
 }
 
 /// GitHub's heading ids: lower case, punctuation dropped, spaces to `-`, CJK kept.
-pub fn heading_id(text: &str) -> String {
+pub(crate) fn heading_id(text: &str) -> String {
     let mut id = String::with_capacity(text.len());
     for c in text.trim().chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() || c == '-' || c == '_' {

@@ -10,7 +10,7 @@ use crate::math::tex::is_escaped;
 
 /// One refused formula: where its offending brace is, and where the formula opens.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refused {
+pub(super) struct Refused {
     pub brace: usize,
     pub opening: usize,
     pub display: bool,
@@ -20,7 +20,7 @@ pub struct Refused {
 
 impl Refused {
     /// The message, given the position of the formula's opening.
-    pub fn message(&self, opening: Position) -> String {
+    pub(super) fn message(&self, opening: Position) -> String {
         let formula = if self.display { "`$$…$$`" } else { "`$…$`" };
         let Position { line, column } = opening;
         let (what, fix) = if self.stray_close {
@@ -41,7 +41,7 @@ impl Refused {
 }
 
 /// The refused formulas in `source`, a run of text (and line breaks) of one paragraph.
-pub fn find(source: &str) -> Vec<Refused> {
+pub(super) fn find(source: &str) -> Vec<Refused> {
     let dollars: Vec<usize> = source
         .match_indices('$')
         .map(|(at, _)| at)

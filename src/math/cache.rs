@@ -26,7 +26,7 @@ const HEADER: usize = 32 + 4 + 8;
 
 /// A folder of cache segments.
 #[derive(Debug, Clone)]
-pub struct DiskCache {
+pub(crate) struct DiskCache {
     dir: PathBuf,
 }
 
@@ -43,12 +43,8 @@ fn checksum(key: &JobKey, data: &[u8]) -> [u8; 8] {
 }
 
 impl DiskCache {
-    pub fn new(dir: impl Into<PathBuf>) -> Self {
+    pub(crate) fn new(dir: impl Into<PathBuf>) -> Self {
         DiskCache { dir: dir.into() }
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 
     fn segments(&self) -> Vec<PathBuf> {
@@ -68,7 +64,7 @@ impl DiskCache {
     }
 
     /// The cached entries among `wanted`. Unreadable segments and bad records are skipped.
-    pub fn load(&self, wanted: &HashSet<JobKey>) -> HashMap<JobKey, Compressed> {
+    pub(crate) fn load(&self, wanted: &HashSet<JobKey>) -> HashMap<JobKey, Compressed> {
         let mut found = HashMap::new();
         for segment in self.segments() {
             let Ok(bytes) = std::fs::read(&segment) else {
@@ -86,7 +82,7 @@ impl DiskCache {
     }
 
     /// Adds `entries` as one new segment, then merges segments if there are too many.
-    pub fn store<'a>(
+    pub(crate) fn store<'a>(
         &self,
         entries: impl IntoIterator<Item = (&'a JobKey, &'a Compressed)>,
     ) -> io::Result<()> {
@@ -108,7 +104,7 @@ impl DiskCache {
 
     /// Drops the entries no formula of the site uses any more (edited or deleted formulas),
     /// once they make up most of the cache; `used_bytes` is the size of the entries in use.
-    pub fn prune(&self, in_use: &HashSet<JobKey>, used_bytes: u64) -> io::Result<()> {
+    pub(crate) fn prune(&self, in_use: &HashSet<JobKey>, used_bytes: u64) -> io::Result<()> {
         let total: u64 = self
             .segments()
             .iter()

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 /// KaTeX refused a formula.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
+pub(crate) struct Failure {
     /// KaTeX's message without its "KaTeX parse error:" prefix and position suffix.
     pub message: String,
     /// KaTeX's position in the TeX it was given, in UTF-16 code units (a JS string index).
@@ -15,10 +15,10 @@ pub struct Failure {
 }
 
 /// How many macro expansions one formula may cause; `\def\a{\a\a}\a` must fail, not hang.
-pub const MAX_EXPAND: i32 = 1000;
+pub(crate) const MAX_EXPAND: i32 = 1000;
 
 /// Renders one formula with `throwOnError`, untrusted unless `trust` (lemma's own links).
-pub fn render(
+pub(crate) fn render(
     tex: &str,
     display: bool,
     macros: &BTreeMap<String, String>,
@@ -104,7 +104,7 @@ fn unquote_debug(detail: &str) -> String {
 }
 
 /// Byte offset in `tex` of a KaTeX position (1-based UTF-16 index of the offending token).
-pub fn byte_offset(tex: &str, position: usize) -> usize {
+pub(crate) fn byte_offset(tex: &str, position: usize) -> usize {
     let target = position.saturating_sub(1);
     let mut units = 0;
     for (byte, c) in tex.char_indices() {

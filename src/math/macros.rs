@@ -5,7 +5,7 @@
 use super::tex::{braced, control_sequence_end};
 
 /// The macros `tex` defines, as KaTeX `macros` entries (`\KL` → `\mathrm{KL}`).
-pub fn definitions(tex: &str) -> Vec<(String, String)> {
+pub(super) fn definitions(tex: &str) -> Vec<(String, String)> {
     let mut found = Vec::new();
     let mut search = 0;
     while let Some(relative) = tex[search..].find('\\') {

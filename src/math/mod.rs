@@ -1,11 +1,11 @@
 //! The math stage: number, label and reference an article's formulas, render every distinct
 //! formula of the site once, and put the HTML back in place of the Markdown stage's placeholders.
 
-pub mod cache;
-pub mod engine;
+pub(crate) mod cache;
+pub(crate) mod engine;
 mod macros;
-pub mod numbering;
-pub mod store;
+pub(crate) mod numbering;
+pub(crate) mod store;
 pub(crate) mod tex;
 mod texmap;
 
@@ -20,7 +20,7 @@ use crate::markdown::{Formula, Mode};
 use cache::DiskCache;
 use numbering::{Label, Numbered};
 use store::Compressed;
-pub use store::FormulaStore;
+pub(crate) use store::FormulaStore;
 use texmap::TexMap;
 
 /// Commands that could make a formula reach outside the page; formulas are untrusted input.
@@ -35,11 +35,11 @@ const FORBIDDEN: [&str; 7] = [
 ];
 
 /// Identity of a rendering: KaTeX version, options, macros in effect, display flag and TeX.
-pub type JobKey = [u8; 32];
+pub(crate) type JobKey = [u8; 32];
 
 /// One KaTeX call to make.
 #[derive(Debug, Clone)]
-pub struct Job {
+pub(crate) struct Job {
     pub key: JobKey,
     pub tex: String,
     pub display: bool,
@@ -49,7 +49,7 @@ pub struct Job {
 
 /// One formula of an article, ready for rendering.
 #[derive(Debug, Clone)]
-pub struct Prepared {
+pub(crate) struct Prepared {
     /// `None` when the formula was already rejected (a diagnostic says why).
     pub job: Option<Job>,
     /// Element ids of the equations' labels, placed before the formula on the article page.
@@ -64,20 +64,20 @@ pub struct Prepared {
 
 /// An article's formulas after numbering.
 #[derive(Debug, Clone, Default)]
-pub struct ArticleMath {
+pub(crate) struct ArticleMath {
     pub formulas: Vec<Prepared>,
     /// Ids of every labelled equation (`eq-<label>`).
     pub anchors: Vec<String>,
 }
 
 /// The element id of equation label `key`.
-pub fn anchor_id(key: &str) -> String {
+pub(crate) fn anchor_id(key: &str) -> String {
     format!("eq-{key}")
 }
 
 /// Numbers an article's formulas, resolves its references and fixes the macros for each;
 /// the problems found go to `diagnostics`.
-pub fn prepare(
+pub(crate) fn prepare(
     file: &SourceFile,
     formulas: &[Formula],
     site_macros: &BTreeMap<String, String>,
@@ -279,7 +279,7 @@ mod references {
     use super::texmap::TexMap;
     use std::collections::BTreeMap;
 
-    pub struct Resolved {
+    pub(super) struct Resolved {
         pub tex: String,
         pub map: TexMap,
         /// Whether a link was inserted (the formula must be rendered with `trust`).
@@ -289,7 +289,7 @@ mod references {
         pub missing: Vec<(usize, String)>,
     }
 
-    pub fn resolve(tex: &str, labels: &BTreeMap<String, Label>) -> Resolved {
+    pub(super) fn resolve(tex: &str, labels: &BTreeMap<String, Label>) -> Resolved {
         let mut out = Resolved {
             tex: String::with_capacity(tex.len()),
             map: TexMap::default(),
@@ -458,14 +458,17 @@ fn make_job(tex: String, display: bool, trust: bool, macros: Arc<BTreeMap<String
 /// How the formulas of a build were obtained.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RenderStats {
+    /// Different formulas (TeX and options) in the build.
     pub distinct: usize,
+    /// Of those, how many the formula cache had.
     pub from_cache: usize,
+    /// Of those, how many KaTeX rendered.
     pub rendered: usize,
 }
 
 /// KaTeX's answer for every job: each distinct formula once, from the cache when it has it,
 /// otherwise rendered on all cores (and added to the cache).
-pub fn render_all<'a>(
+pub(crate) fn render_all<'a>(
     jobs: impl Iterator<Item = &'a Job>,
     cache: Option<&DiskCache>,
 ) -> (FormulaStore, RenderStats) {
@@ -520,7 +523,7 @@ pub fn render_all<'a>(
 }
 
 /// Replaces the placeholders of `html` with rendered formulas.
-pub fn stitch(
+pub(crate) fn stitch(
     html: &str,
     math: &ArticleMath,
     rendered: &FormulaStore,
@@ -533,7 +536,7 @@ pub fn stitch(
 }
 
 /// [`stitch`], appending to `out`: a page is assembled in one buffer, not copied from another.
-pub fn stitch_into(
+pub(crate) fn stitch_into(
     out: &mut String,
     html: &str,
     math: &ArticleMath,
@@ -585,7 +588,7 @@ fn push_formula(
 }
 
 /// Reports KaTeX's rejections at the formulas' places in the file.
-pub fn report_failures(
+pub(crate) fn report_failures(
     file: &SourceFile,
     math: &ArticleMath,
     rendered: &FormulaStore,

@@ -27,7 +27,7 @@ fn numbering_of(environment: &str) -> Numbering {
 
 /// One `\label` found while numbering.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Label {
+pub(crate) struct Label {
     pub key: String,
     /// The text of the equation's tag, e.g. `3` or `*`.
     pub tag: String,
@@ -37,7 +37,7 @@ pub struct Label {
 
 /// A formula after numbering: the TeX to send to KaTeX and what it defines.
 #[derive(Debug, Clone)]
-pub struct Numbered {
+pub(crate) struct Numbered {
     pub tex: String,
     pub map: TexMap,
     pub labels: Vec<Label>,
@@ -46,7 +46,7 @@ pub struct Numbered {
 }
 
 /// Numbers the rows of `tex`, continuing from `next_number`.
-pub fn number(tex: &str, display: bool, next_number: &mut usize) -> Numbered {
+pub(crate) fn number(tex: &str, display: bool, next_number: &mut usize) -> Numbered {
     let mut numberer = Numberer::new(tex, display, next_number);
     let bytes = tex.as_bytes();
     let mut cursor = 0;
@@ -274,7 +274,7 @@ impl<'t, 'n> Numberer<'t, 'n> {
 /// Whether `c` may be part of a label key. A key becomes an element id (`id="eq-KEY"`), a URL
 /// fragment (`href="#eq-KEY"`) and TeX (`\href{#eq-KEY}`): letters and digits of any script and
 /// `:` `_` `-` `.` mean the same in all three, and none of them can end an attribute.
-pub fn is_label_char(c: char) -> bool {
+pub(crate) fn is_label_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, ':' | '_' | '-' | '.')
 }
 

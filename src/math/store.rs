@@ -14,12 +14,12 @@ use super::JobKey;
 use super::engine::Failure;
 
 /// The compression dictionary; its hash is part of every cache key.
-pub const DICTIONARY: &[u8] = include_bytes!("lz4-dictionary.html");
+pub(crate) const DICTIONARY: &[u8] = include_bytes!("lz4-dictionary.html");
 
 /// One formula's HTML, LZ4-compressed with its length in front: owned, or a slice of a cache
 /// segment shared by all the formulas read from it.
 #[derive(Debug, Clone)]
-pub enum Compressed {
+pub(crate) enum Compressed {
     Owned(Box<[u8]>),
     Shared(Arc<Vec<u8>>, Range<usize>),
 }
@@ -33,14 +33,14 @@ impl PartialEq for Compressed {
 impl Eq for Compressed {}
 
 impl Compressed {
-    pub fn new(html: &str) -> Self {
+    pub(crate) fn new(html: &str) -> Self {
         Compressed::Owned(
             lz4_flex::block::compress_prepend_size_with_dict(html.as_bytes(), DICTIONARY)
                 .into_boxed_slice(),
         )
     }
 
-    pub fn as_raw(&self) -> &[u8] {
+    pub(crate) fn as_raw(&self) -> &[u8] {
         match self {
             Compressed::Owned(bytes) => bytes,
             Compressed::Shared(segment, range) => &segment[range.clone()],
@@ -48,7 +48,7 @@ impl Compressed {
     }
 
     /// The HTML, or `None` if the bytes are not a valid compressed string.
-    pub fn decompress(&self) -> Option<String> {
+    pub(crate) fn decompress(&self) -> Option<String> {
         let bytes =
             lz4_flex::block::decompress_size_prepended_with_dict(self.as_raw(), DICTIONARY).ok()?;
         String::from_utf8(bytes).ok()
@@ -57,37 +57,29 @@ impl Compressed {
 
 /// KaTeX's answer for every formula of a build.
 #[derive(Debug, Default, Clone)]
-pub struct FormulaStore {
+pub(crate) struct FormulaStore {
     entries: HashMap<JobKey, Result<Compressed, Failure>>,
 }
 
 impl FormulaStore {
-    pub fn insert(&mut self, key: JobKey, result: Result<Compressed, Failure>) {
+    pub(crate) fn insert(&mut self, key: JobKey, result: Result<Compressed, Failure>) {
         self.entries.insert(key, result);
     }
 
-    pub fn get(&self, key: &JobKey) -> Option<&Result<Compressed, Failure>> {
+    pub(crate) fn get(&self, key: &JobKey) -> Option<&Result<Compressed, Failure>> {
         self.entries.get(key)
     }
 
-    pub fn contains(&self, key: &JobKey) -> bool {
+    pub(crate) fn contains(&self, key: &JobKey) -> bool {
         self.entries.contains_key(key)
     }
 
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     /// The HTML of a rendered formula; `None` if it failed or is unknown.
-    pub fn html(&self, key: &JobKey) -> Option<String> {
+    pub(crate) fn html(&self, key: &JobKey) -> Option<String> {
         self.entries.get(key)?.as_ref().ok()?.decompress()
     }
 
-    pub fn failure(&self, key: &JobKey) -> Option<&Failure> {
+    pub(crate) fn failure(&self, key: &JobKey) -> Option<&Failure> {
         self.entries.get(key)?.as_ref().err()
     }
 }

@@ -6,7 +6,7 @@
 
 /// End of the control sequence whose backslash is at `start`: `\frac` (letters), `\{` or `\，`
 /// (one character of any width), or just the backslash at the end of the TeX.
-pub fn control_sequence_end(tex: &str, start: usize) -> usize {
+pub(crate) fn control_sequence_end(tex: &str, start: usize) -> usize {
     let rest = &tex[start + 1..];
     let letters = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
     let name_len = if letters == 0 {
@@ -18,13 +18,13 @@ pub fn control_sequence_end(tex: &str, start: usize) -> usize {
 }
 
 /// Whether the character at `at` follows an odd number of backslashes.
-pub fn is_escaped(tex: &str, at: usize) -> bool {
+pub(crate) fn is_escaped(tex: &str, at: usize) -> bool {
     tex[..at].bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 1
 }
 
 /// The content of a `{…}` group after optional spaces at `from`, and the offset after it;
 /// `(None, from)` when there is no group or it is never closed.
-pub fn braced(tex: &str, from: usize) -> (Option<&str>, usize) {
+pub(crate) fn braced(tex: &str, from: usize) -> (Option<&str>, usize) {
     let skipped = tex[from..].len() - tex[from..].trim_start().len();
     let open = from + skipped;
     if !tex[open..].starts_with('{') {

@@ -3,7 +3,7 @@
 /// A record of how an edited string was built from an original: copied runs, skipped runs
 /// (removed text) and inserted runs (new text).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TexMap {
+pub(crate) struct TexMap {
     /// (edited start, original start, length) of each copied run, in order.
     copied: Vec<(usize, usize, usize)>,
     edited_len: usize,
@@ -12,7 +12,7 @@ pub struct TexMap {
 
 impl TexMap {
     /// Copies `len` bytes from `original_start`.
-    pub fn copy(&mut self, original_start: usize, len: usize) {
+    pub(crate) fn copy(&mut self, original_start: usize, len: usize) {
         debug_assert_eq!(original_start, self.original_len);
         if len > 0 {
             self.copied.push((self.edited_len, original_start, len));
@@ -22,17 +22,17 @@ impl TexMap {
     }
 
     /// Drops `len` bytes of the original.
-    pub fn skip(&mut self, len: usize) {
+    pub(crate) fn skip(&mut self, len: usize) {
         self.original_len += len;
     }
 
     /// Adds `len` bytes that the original does not have.
-    pub fn insert(&mut self, len: usize) {
+    pub(crate) fn insert(&mut self, len: usize) {
         self.edited_len += len;
     }
 
     /// The original offset of edited offset `edited`; inserted text maps to where it was inserted.
-    pub fn to_original(&self, edited: usize) -> usize {
+    pub(crate) fn to_original(&self, edited: usize) -> usize {
         let index = self
             .copied
             .partition_point(|&(start, _, _)| start <= edited);

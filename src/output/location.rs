@@ -11,7 +11,7 @@ use super::path::OWNER_MARKER;
 
 /// The places of a site that an output folder must never be, hold, or sit in.
 #[derive(Debug, Clone)]
-pub struct Guarded {
+pub(crate) struct Guarded {
     pub root: PathBuf,
     /// Source folders and files: `content/`, `templates/`, `static/`, `lemma.yaml`, `.git`,
     /// the cache.
@@ -20,7 +20,7 @@ pub struct Guarded {
 
 /// Why a build may not publish into the folder it was given.
 #[derive(Debug, thiserror::Error)]
-pub enum OutputError {
+pub(crate) enum OutputError {
     #[error(
         "refusing to write the site into {output}: it {what}, which lemma would replace; pass another --output (the default is public/)"
     )]
@@ -48,7 +48,7 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 
 /// An output folder cleared for publishing, locked against other builds until dropped.
 #[derive(Debug)]
-pub struct OutputLock {
+pub(crate) struct OutputLock {
     /// The folder itself, with symlinks resolved: a `public` link is published through, never
     /// replaced.
     output: PathBuf,
@@ -56,7 +56,7 @@ pub struct OutputLock {
 }
 
 impl OutputLock {
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.output
     }
 
@@ -77,7 +77,7 @@ fn sibling_name(output: &Path, role: &str, pid: u32) -> String {
 /// Vets `output` for a build of the site at `guarded`, locks it, and removes what interrupted
 /// builds left beside it. `built_before` says lemma's cache knows this folder as one it
 /// published (before it wrote marker files).
-pub fn prepare_output(
+pub(crate) fn prepare_output(
     guarded: &Guarded,
     output: &Path,
     built_before: bool,
@@ -97,7 +97,7 @@ pub fn prepare_output(
 
 /// `path` made absolute with every symlink and `..` resolved, also where the last parts do not
 /// exist yet (they cannot be links, so `..` among them is resolved by the text).
-pub fn resolve(path: &Path) -> io::Result<PathBuf> {
+pub(crate) fn resolve(path: &Path) -> io::Result<PathBuf> {
     let absolute = std::path::absolute(path)?;
     let mut existing = absolute.as_path();
     let mut missing = Vec::new();

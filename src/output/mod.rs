@@ -5,8 +5,8 @@
 //! Every file is named by a [`SitePath`], which cannot point outside the output; the output
 //! folder itself is vetted by [`location`] before anything is written.
 
-pub mod location;
-pub mod path;
+pub(crate) mod location;
+pub(crate) mod path;
 mod staging;
 
 use std::borrow::Cow;
@@ -15,10 +15,10 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-pub use location::{OutputLock, prepare_output};
-pub use path::{OWNER_MARKER, PathError, SitePath};
+pub(crate) use location::prepare_output;
+pub(crate) use path::{OWNER_MARKER, PathError, SitePath};
 use staging::Reuse;
-pub use staging::Staging;
+pub(crate) use staging::Staging;
 
 /// One file of the built site.
 #[derive(Debug, Clone)]
@@ -126,14 +126,14 @@ pub trait Sink: Sync {
 }
 
 /// Writes files straight into a folder, as they are produced.
-pub struct DirSink<'a> {
+pub(crate) struct DirSink<'a> {
     dir: PathBuf,
     created: Mutex<HashSet<PathBuf>>,
     reuse: Option<&'a Reuse>,
 }
 
 impl DirSink<'_> {
-    pub fn new(dir: impl Into<PathBuf>) -> Self {
+    pub(crate) fn new(dir: impl Into<PathBuf>) -> Self {
         DirSink {
             dir: dir.into(),
             created: Mutex::new(HashSet::new()),
@@ -191,12 +191,12 @@ impl Sink for DirSink<'_> {
 
 /// Keeps files in memory (for `serve`, and for tests).
 #[derive(Default)]
-pub struct MemorySink {
+pub(crate) struct MemorySink {
     files: Mutex<BTreeMap<String, OutputFile>>,
 }
 
 impl MemorySink {
-    pub fn into_files(self) -> BTreeMap<String, OutputFile> {
+    pub(crate) fn into_files(self) -> BTreeMap<String, OutputFile> {
         self.files
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The file lemma keeps at the top of every output folder it writes, to know it may replace it.
-pub const OWNER_MARKER: &str = ".lemma-output";
+pub(crate) const OWNER_MARKER: &str = ".lemma-output";
 
 /// The longest file name most file systems accept, in bytes.
 const MAX_SEGMENT_BYTES: usize = 255;

@@ -16,7 +16,7 @@ const MARKER_TEXT: &str = "lemma build wrote this folder and replaces all of it 
 Delete this file if lemma must no longer touch the folder.\n";
 
 /// A build's output folder in the making, beside the published one.
-pub struct Staging {
+pub(crate) struct Staging {
     lock: OutputLock,
     staging: PathBuf,
     published: bool,
@@ -25,7 +25,7 @@ pub struct Staging {
 
 impl Staging {
     /// Creates an empty staging folder next to the locked output.
-    pub fn new(lock: OutputLock) -> Result<Staging, WriteError> {
+    pub(crate) fn new(lock: OutputLock) -> Result<Staging, WriteError> {
         let staging = lock.sibling("staging");
         let _ = std::fs::remove_dir_all(&staging);
         std::fs::create_dir_all(&staging).map_err(io_error(&staging))?;
@@ -38,17 +38,17 @@ impl Staging {
     }
 
     /// The folder the build publishes to.
-    pub fn output(&self) -> &Path {
+    pub(crate) fn output(&self) -> &Path {
         self.lock.path()
     }
 
     /// Lets unchanged pages be hard links to the published ones, as recorded in `manifest`.
-    pub fn reusing(mut self, manifest: PathBuf) -> Self {
+    pub(crate) fn reusing(mut self, manifest: PathBuf) -> Self {
         self.reuse = Some(Reuse::load(manifest, self.output().to_path_buf()));
         self
     }
 
-    pub fn sink(&self) -> DirSink<'_> {
+    pub(crate) fn sink(&self) -> DirSink<'_> {
         DirSink {
             reuse: self.reuse.as_ref(),
             ..DirSink::new(&self.staging)
@@ -56,7 +56,7 @@ impl Staging {
     }
 
     /// Swaps the staging folder in as the output; the old output is removed afterwards.
-    pub fn publish(mut self) -> Result<(), WriteError> {
+    pub(crate) fn publish(mut self) -> Result<(), WriteError> {
         let marker = self.staging.join(OWNER_MARKER);
         write_new(&marker, MARKER_TEXT.as_bytes())?;
         let output = self.lock.path().to_path_buf();

@@ -57,7 +57,6 @@ pub(super) fn finish_article(
         .or(bulk.first_heading)
         .unwrap_or_else(|| title_from_path(&file.content_path));
     Article {
-        source_path: file.path.clone(),
         content_path: file.content_path.clone(),
         title,
         date: front.date,

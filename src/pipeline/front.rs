@@ -212,7 +212,7 @@ pub(super) fn render_markdown(
 /// One article through the Markdown stage and math preprocessing, KaTeX not yet called: its
 /// body, the HTML of its `summary:`, and its numbered formulas. Public for the fuzz targets.
 #[doc(hidden)]
-pub fn markdown_and_math(
+pub(crate) fn markdown_and_math(
     file: &SourceFile,
     parsed: &Parsed,
     url: &str,

@@ -55,7 +55,7 @@ const DISK_CACHE_THRESHOLD: usize = 100;
 /// What changed on disk since the last update. Paths may name files or folders, written,
 /// created or removed; a folder stands for everything that is or was in it.
 #[derive(Debug, Clone, Default)]
-pub struct Changes {
+pub(crate) struct Changes {
     /// Something under `templates/`.
     pub templates: bool,
     /// Paths relative to `content/` (`2023/a.md`, `2023/fig.png`, `2023`).
@@ -67,14 +67,14 @@ pub struct Changes {
 }
 
 impl Changes {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         !self.templates && !self.rescan && self.content.is_empty() && self.statics.is_empty()
     }
 }
 
 /// What one update did.
 #[derive(Debug, Default)]
-pub struct Update {
+pub(crate) struct Update {
     /// Output files put into the sink, pages and static files.
     pub written: Vec<String>,
     /// Output files the site no longer has.
@@ -89,7 +89,7 @@ pub struct Update {
 }
 
 /// The site in memory, with what each stage produced.
-pub struct Session {
+pub(crate) struct Session {
     config: Config,
     options: BuildOptions,
     cache: Option<DiskCache>,
@@ -117,7 +117,7 @@ pub struct Session {
 
 impl Session {
     /// Builds the whole site into `sink`.
-    pub fn new(config: Config, options: BuildOptions, sink: &dyn Sink) -> (Session, Update) {
+    pub(crate) fn new(config: Config, options: BuildOptions, sink: &dyn Sink) -> (Session, Update) {
         let cache = options.cache_dir.as_ref().map(DiskCache::new);
         let site = Site::new(config.clone(), Vec::new(), FormulaStore::default());
         let mut session = Session {
@@ -143,16 +143,18 @@ impl Session {
         (session, update)
     }
 
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
-    pub fn site(&self) -> &Site {
+    /// The site as it is now (for the session's tests).
+    #[cfg(test)]
+    pub(crate) fn site(&self) -> &Site {
         &self.site
     }
 
+    pub(crate) fn config(&self) -> &Config {
+        &self.config
+    }
+
     /// Builds everything again with a new config; rendered formulas are kept.
-    pub fn reconfigure(&mut self, config: Config, sink: &dyn Sink) -> Update {
+    pub(crate) fn reconfigure(&mut self, config: Config, sink: &dyn Sink) -> Update {
         self.config = config;
         self.rebuild(sink)
     }
@@ -178,7 +180,7 @@ impl Session {
     }
 
     /// Brings the site up to date with `changes`, putting what changed into `sink`.
-    pub fn update(&mut self, changes: &Changes, sink: &dyn Sink) -> Update {
+    pub(crate) fn update(&mut self, changes: &Changes, sink: &dyn Sink) -> Update {
         let started = Instant::now();
         let before = self.all_files();
         let mut pages = PageSet::Some(BTreeSet::new());
@@ -459,7 +461,7 @@ impl Session {
     }
 
     /// Every diagnostic of the site as it is now.
-    pub fn diagnostics(&self) -> Diagnostics {
+    pub(crate) fn diagnostics(&self) -> Diagnostics {
         let mut all = Diagnostics::new();
         all.extend(self.found.iter().cloned());
         all.extend(self.front.iter().cloned());

@@ -8,7 +8,7 @@ use crate::output::SitePath;
 /// kinds a site has exactly one page of, that page's path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum PageKind {
+pub(crate) enum PageKind {
     /// `""`, `page/2/`, …: the listing of every article.
     Home,
     Article,
@@ -30,7 +30,7 @@ pub enum PageKind {
 
 impl PageKind {
     /// The kinds a site has exactly one page of.
-    pub const SINGLE: [PageKind; 5] = [
+    pub(crate) const SINGLE: [PageKind; 5] = [
         PageKind::Archive,
         PageKind::NotFound,
         PageKind::Feed,
@@ -39,7 +39,7 @@ impl PageKind {
     ];
 
     /// The template that renders pages of this kind.
-    pub fn template(self) -> &'static str {
+    pub(crate) fn template(self) -> &'static str {
         match self {
             PageKind::Home => "index.html",
             PageKind::Article => "article.html",
@@ -56,7 +56,7 @@ impl PageKind {
     }
 
     /// The page of a kind a site has one of (see [`PageKind::SINGLE`]); `None` for the others.
-    pub fn single_path(self) -> Option<SitePath> {
+    pub(crate) fn single_path(self) -> Option<SitePath> {
         let path = match self {
             PageKind::Archive => "archives/",
             PageKind::NotFound => "404.html",

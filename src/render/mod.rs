@@ -4,9 +4,9 @@
 //! name. Every page is independent, so pages render in parallel.
 
 mod kind;
-pub mod view;
+pub(crate) mod view;
 
-pub use kind::PageKind;
+pub(crate) use kind::PageKind;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -24,7 +24,7 @@ use crate::site::{Site, TaxonomyKind};
 use view::*;
 
 /// The loaded templates, ready to render.
-pub struct Theme {
+pub(crate) struct Theme {
     tera: Tera,
     /// Template name → the path shown in diagnostics.
     origins: BTreeMap<String, String>,
@@ -33,7 +33,11 @@ pub struct Theme {
 impl Theme {
     /// Built-in templates, overridden by name by the files in `templates_dir`; `None`, with
     /// the reasons in `diagnostics`, when one cannot be read or parsed.
-    pub fn load(root: &Path, templates_dir: &Path, diagnostics: &mut Diagnostics) -> Option<Theme> {
+    pub(crate) fn load(
+        root: &Path,
+        templates_dir: &Path,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<Theme> {
         let mut sources: BTreeMap<String, (String, String)> = crate::embedded::TEMPLATES
             .iter()
             .map(|(name, text)| {
@@ -310,7 +314,7 @@ fn context_with<T: Serialize + ?Sized>(name: &'static str, value: &T) -> Context
 
 /// Renders every page of `site` into `sink`, returning the paths written; the pages that
 /// fail go to `diagnostics`.
-pub fn render_site(
+pub(crate) fn render_site(
     site: &Site,
     theme: &Theme,
     live_reload: Option<&str>,
@@ -326,7 +330,7 @@ pub fn render_site(
 /// `atom.xml`) `select` accepts, returning the files written and each failure with its file
 /// (the `serve` session forgets a page's failure once the page renders).
 /// Pages not selected cost nothing: their views are never built (`serve` re-renders a few).
-pub fn render_pages(
+pub(crate) fn render_pages(
     site: &Site,
     theme: &Theme,
     live_reload: Option<&str>,
@@ -379,12 +383,12 @@ pub fn render_pages(
 }
 
 /// Which pages to render, by page path.
-pub type Select<'s> = &'s (dyn Fn(&SitePath) -> bool + Sync);
+pub(crate) type Select<'s> = &'s (dyn Fn(&SitePath) -> bool + Sync);
 
 /// Every page of `site`, as [`render_pages`] would write them; two pages at one path show
 /// twice. Only the paths are made: [`page_jobs`] asks `select` about each page before it
 /// builds anything for it.
-pub fn page_paths(site: &Site) -> Vec<SitePath> {
+pub(crate) fn page_paths(site: &Site) -> Vec<SitePath> {
     let seen = std::sync::Mutex::new(Vec::new());
     page_jobs(site, &|path| {
         if let Ok(mut seen) = seen.lock() {
@@ -611,7 +615,7 @@ fn feed_page<'a>(site: &'a Site, path: &SitePath) -> PageJob<'a> {
 }
 
 /// Feed readers show content away from the site: every link must be absolute.
-pub fn absolutize(html: &str, base_path: &str, base_url: &str, page_url: &str) -> String {
+pub(crate) fn absolutize(html: &str, base_path: &str, base_url: &str, page_url: &str) -> String {
     absolutize_counting(html, base_path, base_url, page_url).0
 }
 

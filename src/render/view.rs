@@ -12,7 +12,7 @@ use crate::output::SitePath;
 use crate::site::{Article, Site, TaxonomyKind, Term};
 
 #[derive(Serialize)]
-pub struct SiteView<'a> {
+pub(crate) struct SiteView<'a> {
     pub title: &'a str,
     pub description: &'a str,
     pub author: &'a str,
@@ -25,7 +25,7 @@ pub struct SiteView<'a> {
 }
 
 impl<'a> SiteView<'a> {
-    pub fn new(site: &'a Site) -> Self {
+    pub(crate) fn new(site: &'a Site) -> Self {
         let config = &site.config;
         SiteView {
             title: &config.title,
@@ -42,7 +42,7 @@ impl<'a> SiteView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct PageView {
+pub(crate) struct PageView {
     pub kind: PageKind,
     pub title: String,
     pub url: String,
@@ -50,7 +50,12 @@ pub struct PageView {
 }
 
 impl PageView {
-    pub fn new(site: &Site, kind: PageKind, title: impl Into<String>, path: &SitePath) -> Self {
+    pub(crate) fn new(
+        site: &Site,
+        kind: PageKind,
+        title: impl Into<String>,
+        path: &SitePath,
+    ) -> Self {
         PageView {
             kind,
             title: title.into(),
@@ -65,7 +70,7 @@ const MONTHS: [&str; 12] = [
 ];
 
 #[derive(Serialize, Clone)]
-pub struct DateView {
+pub(crate) struct DateView {
     pub iso: String,
     pub ymd: String,
     pub year: String,
@@ -75,7 +80,7 @@ pub struct DateView {
 }
 
 impl DateView {
-    pub fn new(date: &DateTime<FixedOffset>) -> Self {
+    pub(crate) fn new(date: &DateTime<FixedOffset>) -> Self {
         DateView {
             iso: date.to_rfc3339(),
             ymd: date.format("%Y-%m-%d").to_string(),
@@ -88,13 +93,13 @@ impl DateView {
 }
 
 #[derive(Serialize)]
-pub struct LinkView<'a> {
+pub(crate) struct LinkView<'a> {
     pub title: &'a str,
     pub url: String,
 }
 
 impl<'a> LinkView<'a> {
-    pub fn article(site: &Site, article: &'a Article) -> Self {
+    pub(crate) fn article(site: &Site, article: &'a Article) -> Self {
         LinkView {
             title: &article.title,
             url: site.url(&article.path),
@@ -103,13 +108,13 @@ impl<'a> LinkView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct TermRef<'a> {
+pub(crate) struct TermRef<'a> {
     pub name: &'a str,
     pub url: String,
 }
 
 #[derive(Serialize)]
-pub struct SeriesView<'a> {
+pub(crate) struct SeriesView<'a> {
     pub name: &'a str,
     pub url: String,
     pub position: usize,
@@ -120,7 +125,7 @@ pub struct SeriesView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct SummaryView<'a> {
+pub(crate) struct SummaryView<'a> {
     pub title: &'a str,
     pub url: String,
     pub permalink: String,
@@ -135,7 +140,7 @@ pub struct SummaryView<'a> {
 }
 
 impl<'a> SummaryView<'a> {
-    pub fn new(site: &'a Site, index: usize) -> Self {
+    pub(crate) fn new(site: &'a Site, index: usize) -> Self {
         let article = &site.articles[index];
         let term_refs = |kind: TaxonomyKind, names: &'a [String]| -> Vec<TermRef<'a>> {
             names
@@ -187,7 +192,7 @@ fn series_view(site: &Site, index: usize) -> Option<SeriesView<'_>> {
 }
 
 #[derive(Serialize)]
-pub struct ArticleView<'a> {
+pub(crate) struct ArticleView<'a> {
     #[serde(flatten)]
     pub summary: SummaryView<'a>,
     pub content_html: Cow<'a, str>,
@@ -197,7 +202,7 @@ pub struct ArticleView<'a> {
 }
 
 impl<'a> ArticleView<'a> {
-    pub fn new(site: &'a Site, index: usize, content_html: Cow<'a, str>) -> Self {
+    pub(crate) fn new(site: &'a Site, index: usize, content_html: Cow<'a, str>) -> Self {
         let article = &site.articles[index];
         let link = |i: usize| site.articles.get(i).map(|a| LinkView::article(site, a));
         ArticleView {
@@ -212,13 +217,13 @@ impl<'a> ArticleView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct PageNumber {
+pub(crate) struct PageNumber {
     pub number: usize,
     pub url: String,
 }
 
 #[derive(Serialize)]
-pub struct PaginatorView {
+pub(crate) struct PaginatorView {
     pub current: usize,
     pub total: usize,
     pub previous_url: Option<String>,
@@ -227,21 +232,21 @@ pub struct PaginatorView {
 }
 
 #[derive(Serialize)]
-pub struct TermCount<'a> {
+pub(crate) struct TermCount<'a> {
     pub name: &'a str,
     pub url: String,
     pub count: usize,
 }
 
 #[derive(Serialize)]
-pub struct TaxonomyView<'a> {
+pub(crate) struct TaxonomyView<'a> {
     pub kind: &'static str,
     pub title: &'a str,
     pub terms: Vec<TermCount<'a>>,
 }
 
 #[derive(Serialize)]
-pub struct TermView<'a> {
+pub(crate) struct TermView<'a> {
     pub kind: &'static str,
     pub name: &'a str,
     pub url: String,
@@ -249,7 +254,7 @@ pub struct TermView<'a> {
 }
 
 impl<'a> TermView<'a> {
-    pub fn new(site: &'a Site, term: &'a Term) -> Self {
+    pub(crate) fn new(site: &'a Site, term: &'a Term) -> Self {
         TermView {
             kind: term.kind.key(),
             name: &term.name,
@@ -264,7 +269,7 @@ impl<'a> TermView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct MonthView<'a> {
+pub(crate) struct MonthView<'a> {
     pub month: String,
     pub month_abbr: &'static str,
     pub articles: Vec<EntryView<'a>>,
@@ -273,7 +278,7 @@ pub struct MonthView<'a> {
 /// An article as one line of a long list (the archive holds every article of the site, so it
 /// carries no excerpts).
 #[derive(Serialize)]
-pub struct EntryView<'a> {
+pub(crate) struct EntryView<'a> {
     pub title: &'a str,
     pub url: String,
     pub date: Option<DateView>,
@@ -281,7 +286,7 @@ pub struct EntryView<'a> {
 }
 
 impl<'a> EntryView<'a> {
-    pub fn new(site: &'a Site, index: usize) -> Self {
+    pub(crate) fn new(site: &'a Site, index: usize) -> Self {
         let article = &site.articles[index];
         EntryView {
             title: &article.title,
@@ -293,21 +298,21 @@ impl<'a> EntryView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct YearView<'a> {
+pub(crate) struct YearView<'a> {
     pub year: String,
     pub count: usize,
     pub months: Vec<MonthView<'a>>,
 }
 
 #[derive(Serialize)]
-pub struct FeedEntry<'a> {
+pub(crate) struct FeedEntry<'a> {
     #[serde(flatten)]
     pub summary: SummaryView<'a>,
     pub content_html: String,
 }
 
 #[derive(Serialize)]
-pub struct SitemapEntry {
+pub(crate) struct SitemapEntry {
     pub loc: String,
     pub lastmod: Option<String>,
 }

@@ -10,9 +10,9 @@
 //! Errors never stop the server: a batch that breaks the site keeps the last good pages where
 //! it could not make new ones, and the errors are shown over every page until fixed.
 
-pub mod server;
-pub mod state;
-pub mod watch;
+pub(crate) mod server;
+pub(crate) mod state;
+pub(crate) mod watch;
 
 use std::collections::BTreeSet;
 use std::convert::Infallible;
@@ -34,7 +34,7 @@ use watch::{Batch, SourceWatcher};
 
 /// How `serve` was asked to run.
 #[derive(Debug, Clone)]
-pub struct ServeOptions {
+pub(crate) struct ServeOptions {
     pub root: PathBuf,
     pub bind: IpAddr,
     /// The first port to try; `0` lets the system choose.
@@ -51,7 +51,7 @@ pub struct ServeOptions {
 const PORT_ATTEMPTS: u16 = 100;
 
 /// Binds `bind:port`, or the next free port after it.
-pub fn bind(bind: IpAddr, port: u16) -> std::io::Result<TcpListener> {
+pub(crate) fn bind(bind: IpAddr, port: u16) -> std::io::Result<TcpListener> {
     if port == 0 {
         return TcpListener::bind(SocketAddr::new(bind, 0));
     }
@@ -66,7 +66,7 @@ pub fn bind(bind: IpAddr, port: u16) -> std::io::Result<TcpListener> {
 }
 
 /// The site being previewed: the session, and how it is published to the server.
-pub struct Preview {
+pub(crate) struct Preview {
     root: PathBuf,
     /// `http://127.0.0.1:1111`, without a path.
     origin: String,
@@ -80,7 +80,7 @@ pub struct Preview {
 
 impl Preview {
     /// Builds the site at `root` for serving at `origin` and publishes it into a new state.
-    pub fn start(root: &Path, origin: &str, drafts: bool, cache: bool) -> Preview {
+    pub(crate) fn start(root: &Path, origin: &str, drafts: bool, cache: bool) -> Preview {
         let state = AppState::new(SiteState::new("/"));
         let mut preview = Preview {
             root: root.to_path_buf(),
@@ -100,12 +100,12 @@ impl Preview {
         preview
     }
 
-    pub fn state(&self) -> AppState {
+    pub(crate) fn state(&self) -> AppState {
         self.state.clone()
     }
 
     /// The URL of the site's home page.
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("{}{}", self.origin, self.state.read().base_path)
     }
 
@@ -146,7 +146,7 @@ impl Preview {
     }
 
     /// Rebuilds what `batch` changed and publishes it.
-    pub fn apply(&mut self, batch: &Batch) {
+    pub(crate) fn apply(&mut self, batch: &Batch) {
         if batch.config || self.session.is_none() {
             self.reconfigure();
             return;
@@ -259,7 +259,7 @@ fn reload_message(
 
 /// Why `lemma serve` could not start, or stopped.
 #[derive(Debug, thiserror::Error)]
-pub enum ServeError {
+pub(crate) enum ServeError {
     #[error("{}: {source}", root.display())]
     Root { root: PathBuf, source: io::Error },
     #[error("cannot listen on {bind}:{port}: {source}")]
@@ -284,7 +284,7 @@ pub enum ServeError {
 
 /// Runs `lemma serve` until the process is stopped; returns only when it cannot start or the
 /// file watcher stops.
-pub fn run(options: &ServeOptions) -> Result<Infallible, ServeError> {
+pub(crate) fn run(options: &ServeOptions) -> Result<Infallible, ServeError> {
     let root = std::fs::canonicalize(&options.root).map_err(|source| ServeError::Root {
         root: options.root.clone(),
         source,

@@ -30,15 +30,15 @@ use tokio::sync::broadcast::error::RecvError;
 use super::state::{AppState, ErrorBox, Served, SiteState, with_overlay};
 
 /// The live-reload script, printed into every page by the templates (`live_reload`).
-pub const SCRIPT_PATH: &str = "/__lemma/livereload.js";
+pub(crate) const SCRIPT_PATH: &str = "/__lemma/livereload.js";
 /// The Server-Sent Events stream the script listens to.
-pub const EVENTS_PATH: &str = "/__lemma/events";
+pub(crate) const EVENTS_PATH: &str = "/__lemma/events";
 
 const SCRIPT: &str = include_str!("livereload.js");
 
 /// Serves `state` on `listener` from a new thread, until the process ends. A connection whose
 /// client has not sent a request's headers within `header_timeout` is closed.
-pub fn spawn(
+pub(crate) fn spawn(
     listener: std::net::TcpListener,
     state: AppState,
     header_timeout: Duration,
@@ -87,7 +87,7 @@ async fn serve(listener: tokio::net::TcpListener, app: Router, header_timeout: D
     }
 }
 
-pub fn router(state: AppState) -> Router {
+pub(crate) fn router(state: AppState) -> Router {
     Router::new()
         .route(SCRIPT_PATH, get(script))
         .route(EVENTS_PATH, get(events))
@@ -126,7 +126,7 @@ async fn events(
 
 /// Where a request path leads.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     /// An output file of the site.
     File(String),
     /// Elsewhere (the base path, a folder's URL with its slash).
@@ -137,7 +137,7 @@ pub enum Target {
 }
 
 /// Resolves the raw (still percent-encoded) request path against the site.
-pub fn resolve(raw: &str, site: &SiteState) -> Target {
+pub(crate) fn resolve(raw: &str, site: &SiteState) -> Target {
     let path = match decode(raw) {
         Ok(path) => path,
         Err(reason) => return Target::Refused(reason),

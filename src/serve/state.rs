@@ -16,19 +16,19 @@ use crate::output::OutputFile;
 
 /// One file ready to send.
 #[derive(Clone)]
-pub struct Served {
+pub(crate) struct Served {
     pub bytes: Bytes,
     pub content_type: HeaderValue,
 }
 
 impl Served {
-    pub fn is_html(&self) -> bool {
+    pub(crate) fn is_html(&self) -> bool {
         self.content_type.as_bytes().starts_with(b"text/html")
     }
 }
 
 /// The site as the server shows it.
-pub struct SiteState {
+pub(crate) struct SiteState {
     /// Output path (`archives/12/index.html`, `katex/fonts/x.woff2`) → file.
     files: HashMap<String, Served>,
     /// The path of `base_url` as it appears in URLs: `/blog/`, percent-encoded.
@@ -45,7 +45,7 @@ const BOX_LINES: usize = 100;
 
 /// What the error box over the pages says.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ErrorBox {
+pub(crate) struct ErrorBox {
     /// `path:line:col: error: message` with the source line under it, a few per file, as the
     /// terminal report has them ([`Diagnostics::limited`]).
     pub lines: Vec<String>,
@@ -54,7 +54,7 @@ pub struct ErrorBox {
 }
 
 impl ErrorBox {
-    pub fn new(diagnostics: &Diagnostics) -> ErrorBox {
+    pub(crate) fn new(diagnostics: &Diagnostics) -> ErrorBox {
         let mut lines = Vec::new();
         let mut left_out = 0;
         for entry in diagnostics.limited().iter().filter(|e| e.is_error()) {
@@ -76,13 +76,13 @@ impl ErrorBox {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.lines.is_empty()
     }
 }
 
 impl SiteState {
-    pub fn new(base_path: &str) -> SiteState {
+    pub(crate) fn new(base_path: &str) -> SiteState {
         let mut state = SiteState {
             files: HashMap::new(),
             base_path: String::new(),
@@ -93,31 +93,23 @@ impl SiteState {
         state
     }
 
-    pub fn set_base_path(&mut self, base_path: &str) {
+    pub(crate) fn set_base_path(&mut self, base_path: &str) {
         self.base_path = base_path.to_string();
         self.base_path_decoded = percent_encoding::percent_decode_str(base_path)
             .decode_utf8_lossy()
             .into_owned();
     }
 
-    pub fn get(&self, path: &str) -> Option<&Served> {
+    pub(crate) fn get(&self, path: &str) -> Option<&Served> {
         self.files.get(path)
     }
 
-    pub fn contains(&self, path: &str) -> bool {
+    pub(crate) fn contains(&self, path: &str) -> bool {
         self.files.contains_key(path)
     }
 
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-
     /// Puts the files of a rebuild in place and drops the `removed` ones.
-    pub fn apply(&mut self, files: Vec<(String, Served)>, removed: &[String]) {
+    pub(crate) fn apply(&mut self, files: Vec<(String, Served)>, removed: &[String]) {
         for path in removed {
             self.files.remove(path);
         }
@@ -127,7 +119,7 @@ impl SiteState {
 
 /// The state shared by the watch loop and the request handlers.
 #[derive(Clone)]
-pub struct AppState {
+pub(crate) struct AppState {
     site: Arc<RwLock<SiteState>>,
     /// Each message is the URL paths of the pages that changed, one a line, or `*` when every
     /// page should reload (a stylesheet changed, errors came or went).
@@ -135,7 +127,7 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(site: SiteState) -> AppState {
+    pub(crate) fn new(site: SiteState) -> AppState {
         let (reload, _) = broadcast::channel(16);
         AppState {
             site: Arc::new(RwLock::new(site)),
@@ -144,18 +136,18 @@ impl AppState {
     }
 
     /// A poisoned lock only means a panic elsewhere: the data is whole, so go on serving.
-    pub fn read(&self) -> RwLockReadGuard<'_, SiteState> {
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, SiteState> {
         self.site.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub fn write(&self) -> RwLockWriteGuard<'_, SiteState> {
+    pub(crate) fn write(&self) -> RwLockWriteGuard<'_, SiteState> {
         self.site.write().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
 /// The bytes of each file of a rebuild, with its Content-Type. Copied files are read here;
 /// one that vanished since the rebuild is left out (the next rebuild will see it gone).
-pub fn load(files: BTreeMap<String, OutputFile>) -> Vec<(String, Served)> {
+pub(crate) fn load(files: BTreeMap<String, OutputFile>) -> Vec<(String, Served)> {
     files
         .into_iter()
         .filter_map(|(path, file)| {
@@ -179,7 +171,7 @@ pub fn load(files: BTreeMap<String, OutputFile>) -> Vec<(String, Served)> {
 }
 
 /// The Content-Type of an output path, by its extension; text types say they are UTF-8.
-pub fn content_type(path: &str) -> HeaderValue {
+pub(crate) fn content_type(path: &str) -> HeaderValue {
     let name = path.rsplit('/').next().unwrap_or(path);
     let mime = match name
         .rsplit_once('.')
@@ -209,7 +201,7 @@ pub fn content_type(path: &str) -> HeaderValue {
 }
 
 /// `html` with a box listing `errors` at the start of its `<body>`.
-pub fn with_overlay(html: &[u8], errors: &ErrorBox) -> Vec<u8> {
+pub(crate) fn with_overlay(html: &[u8], errors: &ErrorBox) -> Vec<u8> {
     let mut text = String::new();
     for line in &errors.lines {
         let _ = pulldown_cmark_escape::escape_html(&mut text, line);

@@ -18,7 +18,7 @@ use crate::content::discover::is_ignored_name;
 use crate::pipeline::session::Changes;
 
 /// How long the sources must stay quiet before a rebuild starts.
-pub const DEBOUNCE: Duration = Duration::from_millis(50);
+pub(crate) const DEBOUNCE: Duration = Duration::from_millis(50);
 /// A rebuild starts after this long even if events keep coming.
 const MAX_WAIT: Duration = Duration::from_millis(500);
 
@@ -27,19 +27,19 @@ const FOLDERS: [&str; 3] = ["content", "templates", "static"];
 
 /// What one batch of events changed.
 #[derive(Debug, Default)]
-pub struct Batch {
+pub(crate) struct Batch {
     /// `lemma.yaml` changed: everything is built again.
     pub config: bool,
     pub changes: Changes,
 }
 
 impl Batch {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         !self.config && self.changes.is_empty()
     }
 }
 
-pub struct SourceWatcher {
+pub(crate) struct SourceWatcher {
     root: PathBuf,
     watcher: RecommendedWatcher,
     events: Receiver<notify::Result<Event>>,
@@ -50,7 +50,7 @@ pub struct SourceWatcher {
 
 impl SourceWatcher {
     /// Starts watching the site at `root` (an absolute path).
-    pub fn new(root: &Path) -> notify::Result<SourceWatcher> {
+    pub(crate) fn new(root: &Path) -> notify::Result<SourceWatcher> {
         let (sender, events) = mpsc::channel();
         let config = notify::Config::default().with_follow_symlinks(false);
         let mut watcher = RecommendedWatcher::new(sender, config)?;
@@ -96,7 +96,7 @@ impl SourceWatcher {
 
     /// Blocks until the sources change, then returns the batch once they are quiet.
     /// `None` when the watcher is gone.
-    pub fn next_batch(&mut self) -> Option<Batch> {
+    pub(crate) fn next_batch(&mut self) -> Option<Batch> {
         let mut batch = Batch::default();
         while batch.is_empty() {
             let event = self.events.recv().ok()?;

@@ -5,9 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use lemma::config::Config;
-use lemma::output::Discard;
-use lemma::pipeline::{self, BuildOptions};
+use lemma::BuildOptions;
+use lemma::Config;
+use lemma::Discard;
 
 fn corpus(name: &str) -> Option<PathBuf> {
     let dir = std::env::var_os("LEMMA_SHARED")
@@ -67,9 +67,9 @@ fn expected_formulas(corpus: &Path) -> usize {
         .sum()
 }
 
-fn build(site: &Path) -> pipeline::Build {
+fn build(site: &Path) -> lemma::Build {
     let config = Config::load(site, None).unwrap();
-    pipeline::build(&config, &BuildOptions::default(), &Discard)
+    lemma::build(&config, &BuildOptions::default(), &Discard)
 }
 
 #[test]

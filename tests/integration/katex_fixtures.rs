@@ -59,7 +59,7 @@ fn pages_carry_katex_output_byte_for_byte() {
         let tex = case["tex"].as_str().unwrap();
         let display = case["display"].as_bool().unwrap();
         let want = want["html"].as_str().unwrap();
-        match lemma::math::render_standalone(tex, display, &macros_of(case)) {
+        match lemma::render_standalone(tex, display, &macros_of(case)) {
             Ok(html) if html == want => identical += 1,
             Ok(html) if display && numbers_equations(tex) && html.contains("\\tag{1}") => {
                 tagged += 1
@@ -91,7 +91,7 @@ fn every_rejected_formula_is_one_clean_diagnostic() {
         for case in cases.as_array().unwrap() {
             let tex = case["tex"].as_str().unwrap();
             let display = case["display"].as_bool().unwrap();
-            let result = lemma::math::render_standalone(tex, display, &BTreeMap::new());
+            let result = lemma::render_standalone(tex, display, &BTreeMap::new());
             if tex.contains("\\begin{eqnarray") {
                 // KaTeX lacks `eqnarray`; lemma numbers it as `align` by design.
                 assert!(result.is_ok(), "{result:?}");

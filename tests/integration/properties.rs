@@ -2,7 +2,6 @@
 //! never panic, and what lemma reports about it must point inside it. The fuzz targets in
 //! `fuzz/` run the same entry points for longer (see README, "Fuzzing").
 
-use lemma::content::frontmatter;
 use lemma::fuzzing;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
@@ -102,7 +101,7 @@ fn tex_soup(max_pieces: usize) -> impl Strategy<Value = String> {
 /// Front matter lemma knows, with values of every shape, sometimes broken.
 fn yamlish_front() -> impl Strategy<Value = String> {
     let key = prop_oneof![
-        proptest::sample::select(&frontmatter::KNOWN_KEYS[..]).prop_map(str::to_string),
+        proptest::sample::select(&lemma::KNOWN_KEYS[..]).prop_map(str::to_string),
         "[a-z ]{0,5}",
     ];
     let value = prop_oneof![
