@@ -11,7 +11,7 @@ use crate::output::{self, Staging};
 use crate::pipeline::{self, BuildOptions};
 
 /// Where the manifest of an output folder's pages lives: in the site's cache, named after
-/// the folder, so the published output carries no file of lemma's own.
+/// the folder, so the published output carries none but the `.lemma-output` marker.
 fn output_manifest(root: &Path, output_dir: &Path) -> PathBuf {
     let absolute = std::path::absolute(output_dir).unwrap_or_else(|_| output_dir.to_path_buf());
     let name = blake3::hash(absolute.to_string_lossy().as_bytes()).to_hex();
