@@ -301,23 +301,31 @@ mod tests {
         );
     }
 
+    /// `dir/public` and the manifest that lets its builds reuse unchanged pages.
+    fn reused_output(dir: &Path) -> (PathBuf, PathBuf) {
+        (dir.join("public"), dir.join("cache/out.manifest"))
+    }
+
+    /// Builds `pages` into `out`, reusing what `manifest` says is unchanged.
+    fn publish_reusing(dir: &Path, out: &Path, manifest: &Path, pages: &[(&str, &[u8])]) {
+        let staging = staging(dir, out).reusing(manifest.to_path_buf());
+        let sink = staging.sink();
+        for (name, bytes) in pages {
+            sink.put(OutputFile::bytes(path(name), bytes.to_vec()))
+                .unwrap();
+        }
+        drop(sink);
+        staging.publish().unwrap();
+    }
+
     #[test]
     fn unchanged_pages_are_linked_not_written() {
         use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().unwrap();
-        let (out, manifest) = (
-            dir.path().join("public"),
-            dir.path().join("cache/out.manifest"),
-        );
+        let (out, manifest) = reused_output(dir.path());
         let build = |same: &[u8], changed: &[u8]| {
-            let staging = staging(dir.path(), &out).reusing(manifest.clone());
-            let sink = staging.sink();
-            sink.put(OutputFile::bytes(path("same.html"), same.to_vec()))
-                .unwrap();
-            sink.put(OutputFile::bytes(path("changed.html"), changed.to_vec()))
-                .unwrap();
-            drop(sink);
-            staging.publish().unwrap();
+            let pages = [("same.html", same), ("changed.html", changed)];
+            publish_reusing(dir.path(), &out, &manifest, &pages);
             let inode = |name: &str| std::fs::metadata(out.join(name)).unwrap().ino();
             (inode("same.html"), inode("changed.html"))
         };
@@ -351,17 +359,9 @@ mod tests {
     #[test]
     fn a_second_write_to_a_linked_page_never_reaches_the_published_file() {
         let dir = tempfile::tempdir().unwrap();
-        let (out, manifest) = (
-            dir.path().join("public"),
-            dir.path().join("cache/out.manifest"),
-        );
+        let (out, manifest) = reused_output(dir.path());
         for _ in 0..2 {
-            let staging = staging(dir.path(), &out).reusing(manifest.clone());
-            let sink = staging.sink();
-            sink.put(OutputFile::bytes(path("404.html"), b"page".to_vec()))
-                .unwrap();
-            drop(sink);
-            staging.publish().unwrap();
+            publish_reusing(dir.path(), &out, &manifest, &[("404.html", b"page")]);
         }
         // The page is linked from the published one, then a static file lands on it, and the
         // build is abandoned.
