@@ -14,10 +14,7 @@ fn main() {
     ] {
         let dir = root.join(folder);
         println!("cargo:rerun-if-changed={}", dir.display());
-        let _ = writeln!(
-            code,
-            "pub(crate) static {name}: &[(&str, &'static {kind})] = &["
-        );
+        let _ = writeln!(code, "pub(crate) static {name}: &[(&str, &{kind})] = &[");
         let mut files: Vec<_> = walkdir::WalkDir::new(&dir)
             .sort_by_file_name()
             .into_iter()

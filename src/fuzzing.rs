@@ -174,7 +174,7 @@ fn stub_katex(math: &math::ArticleMath, seed: u32) -> FormulaStore {
         } else {
             // KaTeX positions count UTF-16 units and may point one past the end.
             let units = job.tex.encode_utf16().count();
-            let position = (seed % 5 != 0).then(|| seed as usize % (units + 2));
+            let position = (!seed.is_multiple_of(5)).then(|| seed as usize % (units + 2));
             Err(Failure {
                 message: "stub".into(),
                 position,

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -164,14 +165,13 @@ fn a_file_or_a_read_only_folder_is_refused() {
     let built = nested.build(&[]);
     assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
     let public = nested.root().join("public");
-    let mut permissions = std::fs::metadata(&public).unwrap().permissions();
-    permissions.set_readonly(true);
-    std::fs::set_permissions(&public, permissions.clone()).unwrap();
+    let mode = |bits| std::fs::Permissions::from_mode(bits);
+    std::fs::set_permissions(&public, mode(0o555)).unwrap();
     let before = nested.snapshot(&[]);
     assert_refused(&nested.build(&[]), "the folder is read-only");
     assert_eq!(nested.snapshot(&[]), before);
-    permissions.set_readonly(false);
-    std::fs::set_permissions(&public, permissions).unwrap();
+    // The temporary folder must be removable afterwards.
+    std::fs::set_permissions(&public, mode(0o755)).unwrap();
 }
 
 #[test]
