@@ -9,7 +9,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::config::Config;
 use crate::markdown::Mode;
-use crate::math::{self, ArticleMath, FormulaStore};
+use crate::math::{self, ArticleMath, FormulaStore, Place};
 use crate::output::SitePath;
 use crate::permalink::slugify;
 
@@ -35,6 +35,8 @@ pub(crate) struct Article {
     pub body_html: String,
     pub math: ArticleMath,
     pub excerpt_html: String,
+    /// The excerpt as a feed shows it, formulas as MathML alone.
+    pub feed_excerpt_html: String,
     pub has_more: bool,
 }
 
@@ -127,13 +129,24 @@ impl Site {
 
     /// [`Self::content_html`], appended to `out`.
     pub(crate) fn content_html_into(&self, index: usize, out: &mut String) {
+        self.stitch_content_into(index, Place::Site(Mode::Page), out);
+    }
+
+    /// The full HTML of an article as a feed shows it, formulas as MathML alone.
+    pub(crate) fn feed_content_html(&self, index: usize) -> String {
+        let mut out = String::with_capacity(self.articles[index].body_html.len() * 2);
+        self.stitch_content_into(index, Place::Feed(Mode::Page), &mut out);
+        out
+    }
+
+    fn stitch_content_into(&self, index: usize, place: Place, out: &mut String) {
         let article = &self.articles[index];
         math::stitch_into(
             out,
             &article.body_html,
             &article.math,
             &self.formulas,
-            Mode::Page,
+            place,
             &self.url(&article.path),
         );
     }

@@ -54,6 +54,8 @@ pub(crate) struct Prepared {
     pub job: Option<Job>,
     /// Element ids of the equations' labels, placed before the formula on the article page.
     pub anchors: Vec<String>,
+    /// The tags of its numbered rows as shown, which KaTeX's MathML leaves out.
+    row_tags: Vec<String>,
     /// From the TeX sent to KaTeX back to the TeX as written (applied last to first).
     maps: Vec<TexMap>,
     /// The TeX as written, and its byte offset in the file.
@@ -191,6 +193,7 @@ impl Preparation<'_> {
         self.math.formulas.push(Prepared {
             job,
             anchors,
+            row_tags: result.row_tags,
             maps: vec![result.map, refs.map],
             original: formula.tex.clone(),
             offset: formula.offset,
@@ -522,16 +525,32 @@ pub(crate) fn render_all<'a>(
     (store, stats)
 }
 
+/// Where stitched formulas are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// The site's pages, which load KaTeX's CSS: KaTeX's HTML beside its MathML.
+    Site(Mode),
+    /// A feed, whose readers load no KaTeX CSS and would show KaTeX's HTML as a second, broken
+    /// copy of each formula: the MathML alone, with the equation numbers it leaves out.
+    Feed(Mode),
+}
+
+impl From<Mode> for Place {
+    fn from(mode: Mode) -> Place {
+        Place::Site(mode)
+    }
+}
+
 /// Replaces the placeholders of `html` with rendered formulas.
 pub(crate) fn stitch(
     html: &str,
     math: &ArticleMath,
     rendered: &FormulaStore,
-    mode: Mode,
+    place: impl Into<Place>,
     url: &str,
 ) -> String {
     let mut out = String::with_capacity(html.len() * 2);
-    stitch_into(&mut out, html, math, rendered, mode, url);
+    stitch_into(&mut out, html, math, rendered, place, url);
     out
 }
 
@@ -541,9 +560,10 @@ pub(crate) fn stitch_into(
     html: &str,
     math: &ArticleMath,
     rendered: &FormulaStore,
-    mode: Mode,
+    place: impl Into<Place>,
     url: &str,
 ) {
+    let place = place.into();
     let mut rest = html;
     while let Some(open) = rest.find('\0') {
         out.push_str(&rest[..open]);
@@ -551,7 +571,7 @@ pub(crate) fn stitch_into(
         let Some(close) = after.find('\0') else { break };
         let index: Option<usize> = after[..close].parse().ok();
         if let Some(prepared) = index.and_then(|i| math.formulas.get(i)) {
-            push_formula(out, prepared, rendered, mode, url);
+            push_formula(out, prepared, rendered, place, url);
         }
         rest = &after[close + 1..];
     }
@@ -562,9 +582,13 @@ fn push_formula(
     out: &mut String,
     prepared: &Prepared,
     rendered: &FormulaStore,
-    mode: Mode,
+    place: Place,
     url: &str,
 ) {
+    let (mode, feed) = match place {
+        Place::Site(mode) => (mode, false),
+        Place::Feed(mode) => (mode, true),
+    };
     if mode == Mode::Page {
         for anchor in &prepared.anchors {
             out.push_str(&format!(
@@ -574,6 +598,7 @@ fn push_formula(
     }
     let job = prepared.job.as_ref();
     match job.and_then(|job| rendered.html(&job.key)) {
+        Some(html) if feed => push_mathml(out, &html, &prepared.row_tags),
         Some(html) if mode == Mode::Excerpt && job.is_some_and(|j| j.trust) => {
             out.push_str(&html.replace("href=\"#eq-", &format!("href=\"{url}#eq-")));
         }
@@ -584,6 +609,38 @@ fn push_formula(
             let _ = pulldown_cmark_escape::escape_html(&mut *out, &prepared.original);
             out.push_str("</code>");
         }
+    }
+}
+
+/// The `<math>` element of KaTeX's `html`, with `row_tags` in the equation-number cells its
+/// MathML leaves empty; all of `html` when it holds no `<math>`. The cells are filled only when
+/// there is one tag for each, so a number never lands on the wrong row.
+fn push_mathml(out: &mut String, html: &str, row_tags: &[String]) {
+    const EMPTY_NUMBER: &str = "<mtd class =\"mml-eqn-num\"></mtd>";
+    let Some(start) = html.find("<math") else {
+        out.push_str(html);
+        return;
+    };
+    let end = html[start..]
+        .find("</math>")
+        .map_or(html.len(), |end| start + end + "</math>".len());
+    let math = &html[start..end];
+    let cells = if row_tags.is_empty() {
+        0
+    } else {
+        math.matches(EMPTY_NUMBER).count()
+    };
+    if cells == 0 || cells != row_tags.len() {
+        out.push_str(math);
+        return;
+    }
+    for (i, piece) in math.split(EMPTY_NUMBER).enumerate() {
+        if i > 0 {
+            out.push_str("<mtd><mtext>");
+            let _ = pulldown_cmark_escape::escape_html(&mut *out, &row_tags[i - 1]);
+            out.push_str("</mtext></mtd>");
+        }
+        out.push_str(piece);
     }
 }
 
@@ -698,6 +755,32 @@ mod tests {
         let start = text.find("$$").unwrap() + 2;
         let at = file_offset(text, start, tex, tex.find("\\xyz").unwrap()).unwrap();
         assert_eq!(&text[at..at + 4], "\\xyz");
+    }
+
+    const NUMBERED: &str = "<span class=\"katex\"><span class=\"katex-mathml\"><math display=\"block\"><mtr><mtd>a</mtd><mtd class =\"mml-eqn-num\"></mtd></mtr></math></span><span class=\"katex-html\" aria-hidden=\"true\">a(1)</span></span>";
+
+    fn mathml(html: &str, row_tags: &[&str]) -> String {
+        let mut out = String::new();
+        let tags: Vec<String> = row_tags.iter().map(|t| t.to_string()).collect();
+        push_mathml(&mut out, html, &tags);
+        out
+    }
+
+    #[test]
+    fn feeds_take_the_mathml_alone_with_its_numbers() {
+        assert_eq!(
+            mathml(NUMBERED, &["(1<)"]),
+            "<math display=\"block\"><mtr><mtd>a</mtd><mtd><mtext>(1&lt;)</mtext></mtd></mtr></math>"
+        );
+    }
+
+    #[test]
+    fn numbers_that_do_not_match_the_cells_are_left_out() {
+        assert_eq!(
+            mathml(NUMBERED, &["(1)", "(2)"]),
+            "<math display=\"block\"><mtr><mtd>a</mtd><mtd class =\"mml-eqn-num\"></mtd></mtr></math>"
+        );
+        assert_eq!(mathml("<b>no math</b>", &[]), "<b>no math</b>");
     }
 
     #[test]

@@ -41,6 +41,9 @@ pub(crate) struct Numbered {
     pub tex: String,
     pub map: TexMap,
     pub labels: Vec<Label>,
+    /// What KaTeX shows beside each tagged row of a numbered environment, in order: `(1)`.
+    /// Its MathML leaves these out (a CSS counter stands in), so feeds put them back.
+    pub row_tags: Vec<String>,
     /// Problems with byte offsets into the original TeX.
     pub problems: Vec<(usize, String)>,
 }
@@ -88,6 +91,7 @@ impl<'t, 'n> Numberer<'t, 'n> {
                 tex: String::with_capacity(tex.len() + 16),
                 map: TexMap::default(),
                 labels: Vec::new(),
+                row_tags: Vec::new(),
                 problems: Vec::new(),
             },
             copied_to: 0,
@@ -104,8 +108,10 @@ impl<'t, 'n> Numberer<'t, 'n> {
             "\\\\" | "\\cr" if self.in_numbered_rows() => self.row_break(at, name_end),
             "\\tag" | "\\tag*" => {
                 let (text, after) = braced(self.tex, name_end);
+                let starred = self.tex[at..name_end].ends_with('*');
                 if let Some((_, row)) = self.stack.last_mut() {
                     row.own_tag = Some(text.unwrap_or("").to_string());
+                    row.own_tag_starred = starred;
                 }
                 after
             }
@@ -227,6 +233,16 @@ impl<'t, 'n> Numberer<'t, 'n> {
                 Some(n)
             }
         };
+        if numbering != Numbering::None
+            && let Some(tag) = &tag
+        {
+            let shown = if row.own_tag_starred {
+                tag.clone()
+            } else {
+                format!("({tag})")
+            };
+            self.out.row_tags.push(shown);
+        }
         for (key, offset) in row.labels {
             match &tag {
                 Some(tag) => self.out.labels.push(Label {
@@ -317,13 +333,18 @@ struct RowState {
     /// Where the row's content starts in the original TeX.
     start: usize,
     own_tag: Option<String>,
+    /// `\tag*`: the tag is shown without parentheses.
+    own_tag_starred: bool,
     unnumbered: bool,
     labels: Vec<(String, usize)>,
 }
 
 impl RowState {
     fn absorb(&mut self, inner: RowState) {
-        self.own_tag = self.own_tag.take().or(inner.own_tag);
+        if self.own_tag.is_none() {
+            self.own_tag = inner.own_tag;
+            self.own_tag_starred = inner.own_tag_starred;
+        }
         self.unnumbered |= inner.unnumbered;
         self.labels.extend(inner.labels);
     }
@@ -372,7 +393,17 @@ mod tests {
             n.tex,
             "\\begin{align}a&=b\\tag{4}\\\\c&=d\\nonumber\\\\e&=f\\tag{*}\\\\g&=h\\tag{5}\\end{align}"
         );
+        assert_eq!(n.row_tags, ["(4)", "(*)", "(5)"]);
         assert_eq!(next, 6);
+    }
+
+    #[test]
+    fn row_tags_show_starred_tags_bare_and_leave_out_the_formula_own_tag() {
+        let (n, _) = run("\\begin{gather}a\\tag*{A}\\\\b\\end{gather}", 1);
+        assert_eq!(n.row_tags, ["A", "(1)"]);
+        // KaTeX's MathML shows a tag outside any environment itself.
+        let (n, _) = run("x\\tag{B}", 1);
+        assert!(n.row_tags.is_empty());
     }
 
     #[test]

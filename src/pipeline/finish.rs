@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use super::front::{Bulk, Facts, Loaded};
 use crate::diagnostics::Diagnostics;
 use crate::markdown::Mode;
-use crate::math::{self, FormulaStore};
+use crate::math::{self, FormulaStore, Place};
 use crate::site::Article;
 
 /// Finishes every article, in order; the facts are used up (the build needs them no more).
@@ -45,10 +45,14 @@ pub(super) fn finish_article(
 ) -> Article {
     let file = &loaded.file;
     let url = format!("{base_path}{}", loaded.path.url());
-    let excerpt_html = bulk
-        .excerpt
-        .map(|html| math::stitch(&html, &bulk.math, store, Mode::Excerpt, &url))
-        .unwrap_or_default();
+    let stitch_excerpt = |place: Place| {
+        bulk.excerpt
+            .as_ref()
+            .map(|html| math::stitch(html, &bulk.math, store, place, &url))
+            .unwrap_or_default()
+    };
+    let excerpt_html = stitch_excerpt(Place::Site(Mode::Excerpt));
+    let feed_excerpt_html = stitch_excerpt(Place::Feed(Mode::Excerpt));
     math::report_failures(file, &bulk.math, store, diagnostics);
     let front = &loaded.parsed.front;
     let title = front
@@ -72,6 +76,7 @@ pub(super) fn finish_article(
         body_html: bulk.html,
         math: bulk.math,
         excerpt_html,
+        feed_excerpt_html,
         has_more: bulk.has_more,
     }
 }

@@ -209,13 +209,22 @@ impl Splice {
         }
     }
 
+    /// Names the form the content takes in the recipe. A changed form needs a new number, or a
+    /// published site would keep what the old one made: `1` was a feed with KaTeX's HTML.
+    fn form(self) -> u8 {
+        match self {
+            Splice::Page(_) => 0,
+            Splice::Feed(_) => 2,
+        }
+    }
+
     fn content(self, site: &Site) -> String {
         match self {
             Splice::Page(index) => site.content_html(index),
             Splice::Feed(index) => {
                 let permalink = site.permalink(&site.articles[index].path);
                 absolutize(
-                    &site.content_html(index),
+                    &site.feed_content_html(index),
                     &site.config.base_path,
                     site.config.base_url.as_str(),
                     &permalink,
@@ -272,7 +281,7 @@ fn recipe(site: &Site, html: &str, splices: &[Splice]) -> u128 {
     for splice in splices {
         let (Splice::Page(index) | Splice::Feed(index)) = *splice;
         let article = &site.articles[index];
-        hasher.update(&[matches!(splice, Splice::Feed(_)) as u8]);
+        hasher.update(&[splice.form()]);
         hasher.update(article.path.as_str().as_bytes());
         hasher.update(article.body_html.as_bytes());
         for formula in &article.math.formulas {
@@ -589,7 +598,7 @@ fn feed_page<'a>(site: &'a Site, path: &SitePath) -> PageJob<'a> {
             let permalink = site.permalink(&article.path);
             let mut summary = SummaryView::new(site, index);
             summary.excerpt_html =
-                absolutize(&article.excerpt_html, base_path, base_url, &permalink).into();
+                absolutize(&article.feed_excerpt_html, base_path, base_url, &permalink).into();
             FeedEntry {
                 summary,
                 content_html: Splice::Feed(index).marker(),

@@ -22,7 +22,7 @@ fn feed_entries_have_absolute_urls_and_full_rendered_content() {
         "<link rel=\"alternate\" type=\"text/html\" href=\"https://x.org/archives/3/\"/>"
     );
     let content = between(entry, "<content type=\"html\">", "</content>");
-    assert_contains!(content, "MathInFeed &lt;span class=&quot;katex&quot;&gt;");
+    assert_contains!(content, "MathInFeed &lt;math xmlns=");
     assert_contains!(content, "href=&quot;https://x.org/archives/2/&quot;");
     assert_contains!(content, "href=&quot;https://x.org/archives/3/#s&quot;");
     assert_not_contains!(content, "<span");
@@ -101,4 +101,52 @@ fn feed_author_falls_back_to_the_site_title() {
         .build();
     b.assert_success();
     assert_contains!(b.read("atom.xml"), "<author><name>空间札记</name></author>");
+}
+
+/// The text of an escaped `type="html"` Atom element.
+fn unescape(escaped: &str) -> String {
+    escaped
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+#[test]
+fn feed_carries_each_formula_once_as_mathml() {
+    let body = "Inline $a^2$ opens the excerpt.\n\n<!--more-->\n\n\
+                $$\\begin{equation}f(x)=\\sqrt{x}\\label{eq:f}\\end{equation}$$\n\n\
+                By $\\eqref{eq:f}$ and $b$ we are done.\n";
+    let b = Site::new()
+        .config("title: T\nbase_url: https://x.org/\n")
+        .file(
+            "content/a.md",
+            &md("title: A\ndate: 2024-01-01\nid: 7", body),
+        )
+        .build();
+    b.assert_success();
+    let feed = b.read("atom.xml");
+    let entry = between(&feed, "<entry>", "</entry>");
+    let content = unescape(between(entry, "<content type=\"html\">", "</content>"));
+    let summary = unescape(between(entry, "<summary type=\"html\">", "</summary>"));
+    for (part, formulas) in [(&content, 4), (&summary, 1)] {
+        assert_not_contains!(part, "katex-html");
+        assert_not_contains!(part, "class=\"katex");
+        assert_eq!(part.matches("<math").count(), formulas, "{part}");
+        assert_eq!(part.matches("</math>").count(), formulas, "{part}");
+    }
+    assert_contains!(summary, "<mi>a</mi>");
+    assert_contains!(
+        content,
+        "<math xmlns=\"http://www.w3.org/1998/Math/MathML\" display=\"block\">"
+    );
+    // KaTeX's MathML leaves the number's cell empty: the feed fills it.
+    assert_contains!(content, "<mtd><mtext>(1)</mtext></mtd>");
+    assert_not_contains!(content, "mml-eqn-num");
+    assert_contains!(content, "href=\"https://x.org/archives/7/#eq-eq:f\"");
+    assert_contains!(content, "id=\"eq-eq:f\"");
+    // The article page keeps KaTeX's HTML beside its MathML.
+    let page = b.read("archives/7/index.html");
+    assert_contains!(page, "katex-html");
 }
