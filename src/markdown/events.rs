@@ -4,9 +4,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
+use super::highlight;
 use super::links::{self, Resolution};
 use super::mkdocs::Shifts;
 use super::refused;
@@ -112,7 +113,6 @@ impl<'i, 'f> Rewriter<'i, 'f> {
             rewritten: Vec::with_capacity(original.len()),
             depth: 0,
             block_start: 0,
-            in_code_block: false,
         };
         let mut i = 0;
         while i < original.len() {
@@ -180,6 +180,7 @@ impl<'i, 'f> Rewriter<'i, 'f> {
                 walk.keep(i);
             }
             Event::Text(_) => return self.text_run(walk, i),
+            Event::Start(Tag::CodeBlock(kind)) => return code_block(walk, i, kind),
             _ => walk.keep(i),
         }
         Step::One
@@ -274,9 +275,7 @@ impl<'i, 'f> Rewriter<'i, 'f> {
             .iter()
             .position(|(e, _)| !matches!(e, Event::Text(_) | Event::SoftBreak | Event::HardBreak))
             .map_or(original.len(), |n| i + n);
-        if !walk.in_code_block {
-            self.refused_math(&original[i..end]);
-        }
+        self.refused_math(&original[i..end]);
         walk.rewritten.extend(original[i..end].iter().cloned());
         Step::To(end)
     }
@@ -448,7 +447,6 @@ struct Walk<'s, 'a> {
     depth: usize,
     /// Where the current top-level block starts in `rewritten`.
     block_start: usize,
-    in_code_block: bool,
 }
 
 impl<'a> Walk<'_, 'a> {
@@ -465,17 +463,32 @@ impl<'a> Walk<'_, 'a> {
     /// Follows the nesting of tags past event `i`.
     fn step_over(&mut self, i: usize) {
         match &self.original[i].0 {
-            Event::Start(tag) => {
-                self.depth += 1;
-                self.in_code_block |= matches!(tag, Tag::CodeBlock(_));
-            }
-            Event::End(tag) => {
-                self.depth = self.depth.saturating_sub(1);
-                self.in_code_block &= !matches!(tag, TagEnd::CodeBlock);
-            }
+            Event::Start(_) => self.depth += 1,
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
             _ => {}
         }
     }
+}
+
+/// A code block, written whole as (highlighted) HTML; its text is never searched for math.
+fn code_block<'a>(walk: &mut Walk<'_, 'a>, i: usize, kind: &CodeBlockKind) -> Step {
+    let end = matching_end(walk.original, i);
+    let code: String = walk.original[i + 1..end]
+        .iter()
+        .filter_map(|(event, _)| match event {
+            Event::Text(text) => Some(text.as_ref()),
+            _ => None,
+        })
+        .collect();
+    let language = match kind {
+        CodeBlockKind::Fenced(info) => highlight::fence_language(info),
+        CodeBlockKind::Indented => "",
+    };
+    walk.push(
+        Event::Html(highlight::code_block(language, &code).into()),
+        i,
+    );
+    Step::To(end + 1)
 }
 
 /// How far one step of the rewrite went.

@@ -6,6 +6,7 @@
 //! read (see `content::xml_chars`), so a placeholder never comes from an author.
 
 mod events;
+mod highlight;
 mod links;
 mod mkdocs;
 mod refused;

@@ -15,6 +15,7 @@ mod exit_codes;
 mod feed;
 mod figures;
 mod footnotes;
+mod highlight;
 mod hostile;
 mod katex_fixtures;
 mod links;

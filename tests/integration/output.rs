@@ -122,6 +122,7 @@ fn built_in_assets_are_only_the_theme() {
                 && !p.ends_with(".txt")
                 && !p.starts_with("katex/")
                 && p != "style.css"
+                && p != "highlight.css"
                 // The marker by which lemma knows the folder is its own to replace.
                 && p != ".lemma-output"
         })

@@ -1,0 +1,40 @@
+//! Code: fenced blocks are highlighted at build time with classes, never inline colours.
+
+use crate::util::*;
+
+const BODY: &str = "Real $w$.\n\n\
+```rust\nfn main() { let price = \"$x$\"; }\n```\n\n\
+```python\ndef f(a):\n    return a < 2  # $$y$$\n```\n\n\
+```no-such-language\n$z$ <b>\n```\n";
+
+#[test]
+fn fenced_code_gets_classes_and_the_stylesheet() {
+    let b = Site::with_article(BODY).build();
+    b.assert_success();
+    assert!(
+        b.diagnostics("warning").is_empty(),
+        "{:?}",
+        b.diagnostics("warning")
+    );
+    let page = b.read("archives/1/index.html");
+    assert_contains!(page, "<code class=\"language-rust\">");
+    assert_contains!(page, "<code class=\"language-python\">");
+    assert_contains!(
+        page,
+        "<code class=\"language-no-such-language\">$z$ &lt;b&gt;\n</code>"
+    );
+    assert!(page.matches("<span class=\"hl-").count() > 4, "{page}");
+    for block in page.split("<pre").skip(1) {
+        let block = &block[..block.find("</pre>").expect("every <pre> is closed")];
+        assert_not_contains!(block, "style=");
+    }
+    assert_eq!(page.matches("<pre class=\"hl-code\">").count(), 3, "{page}");
+    assert_contains!(page, "</span>$x$<span");
+    assert_contains!(page, "$$y$$");
+    // Only the formula outside code is typeset.
+    assert_eq!(page.matches("class=\"katex\"").count(), 1, "{page}");
+    assert_contains!(page, "highlight.css\">");
+    let css = b.read("highlight.css");
+    assert_contains!(css, ".hl-code");
+    assert_contains!(css, "@media (prefers-color-scheme: dark)");
+}
