@@ -57,7 +57,16 @@ pub(crate) fn run(args: &BuildArgs) -> Result<Outcome, CommandError> {
         live_reload: None,
         cache_dir,
     };
+    let highlight_store =
+        (!args.no_cache).then(|| crate::config::cache_dir(&config.root).join("highlight.bin"));
+    if let Some(path) = &highlight_store {
+        crate::markdown::load_highlight_store(path);
+    }
     let build = pipeline::build(&config, &options, &staging.sink());
+    if let Some(path) = &highlight_store {
+        // The store only saves work; a build is not failed for it.
+        let _ = crate::markdown::save_highlight_store(path);
+    }
     super::report(&build.diagnostics);
     let errors = build.diagnostics.error_count();
     if errors > 0 {

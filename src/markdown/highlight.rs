@@ -1,7 +1,9 @@
 //! Build-time syntax highlighting of fenced code, with CSS classes (`hl-…`) rather than
 //! inline colours, so one stylesheet (`static/highlight.css`) serves light and dark mode.
 
-use std::sync::LazyLock;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::{LazyLock, Mutex, PoisonError};
 
 use pulldown_cmark_escape::escape_html;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
@@ -13,6 +15,78 @@ const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 /// Loaded on the first code block with a language, so builds without code never pay for it.
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
+
+/// A block's key in the [`Store`]: the language and code, and the highlighter's version.
+type Key = [u8; 32];
+
+/// Highlighted blocks kept across builds in `.lemma-cache/highlight.bin`: compiling a
+/// language's grammar costs tens of milliseconds per process, reading a block costs nothing.
+#[derive(Default)]
+struct Store {
+    entries: HashMap<Key, String>,
+    /// The keys this build asked for; only these are saved, so the file never grows stale.
+    used: HashSet<Key>,
+    changed: bool,
+}
+
+static STORE: LazyLock<Mutex<Store>> = LazyLock::new(Mutex::default);
+
+/// Reads the blocks highlighted by earlier builds; a missing or damaged file is an empty store.
+pub(crate) fn load_store(path: &Path) {
+    let entries = std::fs::read(path)
+        .ok()
+        .and_then(|bytes| decode(&bytes))
+        .unwrap_or_default();
+    *STORE.lock().unwrap_or_else(PoisonError::into_inner) = Store {
+        entries,
+        ..Store::default()
+    };
+}
+
+/// Writes the blocks this build used, when they differ from what was read.
+pub(crate) fn save_store(path: &Path) -> std::io::Result<()> {
+    let mut store = STORE.lock().unwrap_or_else(PoisonError::into_inner);
+    let store = std::mem::take(&mut *store);
+    if !store.changed && store.used.len() == store.entries.len() {
+        return Ok(());
+    }
+    let mut keys: Vec<&Key> = store.used.iter().collect();
+    keys.sort();
+    let mut bytes = Vec::new();
+    for key in keys {
+        let html = &store.entries[key];
+        bytes.extend_from_slice(key);
+        bytes.extend_from_slice(&(html.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(html.as_bytes());
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, bytes)
+}
+
+/// The records of a store file: key, little-endian length, HTML.
+fn decode(mut bytes: &[u8]) -> Option<HashMap<Key, String>> {
+    let mut entries = HashMap::new();
+    while !bytes.is_empty() {
+        let key: Key = bytes.get(..32)?.try_into().ok()?;
+        let len = u64::from_le_bytes(bytes.get(32..40)?.try_into().ok()?);
+        let end = 40usize.checked_add(usize::try_from(len).ok()?)?;
+        let html = std::str::from_utf8(bytes.get(40..end)?).ok()?;
+        entries.insert(key, html.to_string());
+        bytes = &bytes[end..];
+    }
+    Some(entries)
+}
+
+fn key(language: &str, code: &str) -> Key {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(concat!("syntect-5.3/", env!("CARGO_PKG_VERSION"), "\0").as_bytes());
+    hasher.update(language.as_bytes());
+    hasher.update(b"\0");
+    hasher.update(code.as_bytes());
+    *hasher.finalize().as_bytes()
+}
 
 /// The language named by a fence's info string (`rust,ignore` or `rust {.x}` name `rust`).
 pub(super) fn fence_language(info: &str) -> &str {
@@ -30,7 +104,7 @@ pub(super) fn code_block(language: &str, code: &str) -> String {
         let _ = escape_html(&mut html, language);
         html.push_str("\">");
     }
-    match highlighted(language, code) {
+    match stored_or_highlighted(language, code) {
         Some(spans) => html.push_str(&spans),
         None => {
             let _ = escape_html(&mut html, code);
@@ -38,6 +112,27 @@ pub(super) fn code_block(language: &str, code: &str) -> String {
     }
     html.push_str("</code></pre>\n");
     html
+}
+
+/// [`highlighted`], from the store when an earlier build did the work.
+fn stored_or_highlighted(language: &str, code: &str) -> Option<String> {
+    if language.is_empty() {
+        return None;
+    }
+    let key = key(language, code);
+    {
+        let mut store = STORE.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(html) = store.entries.get(&key).cloned() {
+            store.used.insert(key);
+            return Some(html);
+        }
+    }
+    let spans = highlighted(language, code)?;
+    let mut store = STORE.lock().unwrap_or_else(PoisonError::into_inner);
+    store.entries.insert(key, spans.clone());
+    store.used.insert(key);
+    store.changed = true;
+    Some(spans)
 }
 
 /// `code` as classed spans, or `None` for a language syntect does not know (or a line it
@@ -121,6 +216,20 @@ mod tests {
     fn dollars_stay_literal() {
         let html = code_block("python", "s = '$x$ and $$y$$'\n");
         assert!(html.contains("$x$ and $$y$$"), "{html}");
+    }
+
+    #[test]
+    fn damaged_store_files_are_ignored() {
+        let mut record = vec![7u8; 32];
+        record.extend_from_slice(&3u64.to_le_bytes());
+        record.extend_from_slice(b"abc");
+        assert_eq!(
+            decode(&record).map(|e| e[&[7u8; 32]].clone()).as_deref(),
+            Some("abc")
+        );
+        assert!(decode(&record[..record.len() - 1]).is_none());
+        record[32] = 0xff;
+        assert!(decode(&record).is_none());
     }
 
     #[test]

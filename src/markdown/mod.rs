@@ -7,6 +7,10 @@
 
 mod events;
 mod highlight;
+
+pub(crate) use highlight::{
+    load_store as load_highlight_store, save_store as save_highlight_store,
+};
 mod links;
 mod mkdocs;
 mod refused;

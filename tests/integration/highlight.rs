@@ -38,3 +38,25 @@ fn fenced_code_gets_classes_and_the_stylesheet() {
     assert_contains!(css, ".hl-code");
     assert_contains!(css, "@media (prefers-color-scheme: dark)");
 }
+
+#[test]
+fn warm_builds_take_highlighted_code_from_the_cache() {
+    let first = Site::with_article("```rust\nfn main() {}\n```\n").build();
+    first.assert_success();
+    let site = first.into_site();
+    let store = site.root().join(".lemma-cache/highlight.bin");
+    let mut bytes = std::fs::read(&store).expect("the first build saves highlighted code");
+    // Same length, so the record stays valid: the next build must show the stored text.
+    let at = bytes
+        .windows(9)
+        .position(|w| w == b"hl-source")
+        .expect("the stored block has the class");
+    bytes[at..at + 9].copy_from_slice(b"hl-SOURCE");
+    std::fs::write(&store, bytes).unwrap();
+    let warm = site.build();
+    warm.assert_success();
+    assert_contains!(warm.read("archives/1/index.html"), "hl-SOURCE");
+    let fresh = warm.into_site().build_with(&["--no-cache"]);
+    fresh.assert_success();
+    assert_not_contains!(fresh.read("archives/1/index.html"), "hl-SOURCE");
+}
