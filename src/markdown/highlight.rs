@@ -23,6 +23,9 @@ type Key = [u8; 32];
 /// language's grammar costs tens of milliseconds per process, reading a block costs nothing.
 #[derive(Default)]
 struct Store {
+    /// Whether a build loaded the store and will save it. `serve` and `check` never do, so
+    /// they keep nothing: a long preview session does not grow it with every edit.
+    open: bool,
     entries: HashMap<Key, String>,
     /// The keys this build asked for; only these are saved, so the file never grows stale.
     used: HashSet<Key>,
@@ -38,6 +41,7 @@ pub(crate) fn load_store(path: &Path) {
         .and_then(|bytes| decode(&bytes))
         .unwrap_or_default();
     *STORE.lock().unwrap_or_else(PoisonError::into_inner) = Store {
+        open: true,
         entries,
         ..Store::default()
     };
@@ -62,7 +66,10 @@ pub(crate) fn save_store(path: &Path) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    std::fs::write(path, bytes)
+    // Written aside and renamed, so a build killed mid-write leaves the old file whole.
+    let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
+    std::fs::write(&temporary, bytes)?;
+    std::fs::rename(&temporary, path)
 }
 
 /// The records of a store file: key, little-endian length, HTML.
@@ -122,6 +129,10 @@ fn stored_or_highlighted(language: &str, code: &str) -> Option<String> {
     let key = key(language, code);
     {
         let mut store = STORE.lock().unwrap_or_else(PoisonError::into_inner);
+        if !store.open {
+            drop(store);
+            return highlighted(language, code);
+        }
         if let Some(html) = store.entries.get(&key).cloned() {
             store.used.insert(key);
             return Some(html);
@@ -129,6 +140,9 @@ fn stored_or_highlighted(language: &str, code: &str) -> Option<String> {
     }
     let spans = highlighted(language, code)?;
     let mut store = STORE.lock().unwrap_or_else(PoisonError::into_inner);
+    if !store.open {
+        return Some(spans);
+    }
     store.entries.insert(key, spans.clone());
     store.used.insert(key);
     store.changed = true;
@@ -230,6 +244,14 @@ mod tests {
         assert!(decode(&record[..record.len() - 1]).is_none());
         record[32] = 0xff;
         assert!(decode(&record).is_none());
+    }
+
+    #[test]
+    fn without_a_loaded_store_nothing_is_kept() {
+        // No unit test loads the store, as `serve` never does: highlighting keeps nothing.
+        assert!(code_block("rust", "fn kept_nowhere() {}\n").contains("hl-"));
+        let store = STORE.lock().unwrap_or_else(PoisonError::into_inner);
+        assert!(!store.open && store.entries.is_empty() && store.used.is_empty());
     }
 
     #[test]
