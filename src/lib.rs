@@ -24,6 +24,7 @@ mod math;
 mod output;
 mod permalink;
 mod pipeline;
+mod progress;
 mod render;
 mod serve;
 mod site;

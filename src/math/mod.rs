@@ -19,6 +19,7 @@ use crate::config::{MathConfig, MathOutput};
 use crate::content::SourceFile;
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
 use crate::markdown::{Formula, Mode};
+use crate::progress::{Progress, Silent, Stage};
 use cache::DiskCache;
 use numbering::{Label, Numbered};
 use store::Compressed;
@@ -511,6 +512,15 @@ pub(crate) fn render_all<'a>(
     jobs: impl Iterator<Item = &'a Job>,
     cache: Option<&DiskCache>,
 ) -> (FormulaStore, RenderStats) {
+    render_all_told(jobs, cache, &Silent)
+}
+
+/// [`render_all`], telling `progress` how many formulas KaTeX has to render, and of each done.
+pub(crate) fn render_all_told<'a>(
+    jobs: impl Iterator<Item = &'a Job>,
+    cache: Option<&DiskCache>,
+    progress: &dyn Progress,
+) -> (FormulaStore, RenderStats) {
     let mut distinct: BTreeMap<JobKey, &Job> = BTreeMap::new();
     for job in jobs {
         distinct.entry(job.key).or_insert(job);
@@ -522,9 +532,14 @@ pub(crate) fn render_all<'a>(
         .filter(|job| !cached.contains_key(&job.key))
         .copied()
         .collect();
+    progress.start(Stage::Formulas, missing.len());
     let fresh: Vec<(JobKey, Result<Compressed, engine::Failure>)> = missing
         .par_iter()
-        .map(|job| (job.key, job.render().map(|html| Compressed::new(&html))))
+        .map(|job| {
+            let result = job.render().map(|html| Compressed::new(&html));
+            progress.step();
+            (job.key, result)
+        })
         .collect();
     if let Some(cache) = cache {
         // A cache that cannot be written or pruned only costs time on the next build.

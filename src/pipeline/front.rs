@@ -21,6 +21,7 @@ use crate::markdown::{
 use crate::math::{self, ArticleMath};
 use crate::output::SitePath;
 use crate::permalink;
+use crate::progress::{Progress, Silent, Stage};
 
 /// An article between the front-matter and Markdown stages.
 pub(super) struct Loaded {
@@ -191,6 +192,17 @@ pub(super) fn render_markdown(
     loaded: Vec<Loaded>,
     targets: &LinkTargets,
 ) -> (Vec<Facts>, Vec<Bulk>) {
+    render_markdown_told(config, loaded, targets, &Silent)
+}
+
+/// [`render_markdown`], telling `progress` of each article done.
+pub(super) fn render_markdown_told(
+    config: &Config,
+    loaded: Vec<Loaded>,
+    targets: &LinkTargets,
+    progress: &dyn Progress,
+) -> (Vec<Facts>, Vec<Bulk>) {
+    progress.start(Stage::Articles, loaded.len());
     loaded
         .into_par_iter()
         .map(|loaded| {
@@ -204,7 +216,9 @@ pub(super) fn render_markdown(
                 &config.math,
                 &mut diagnostics,
             );
-            split(loaded, body, summary_html, math, diagnostics)
+            let parts = split(loaded, body, summary_html, math, diagnostics);
+            progress.step();
+            parts
         })
         .unzip()
 }

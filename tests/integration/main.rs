@@ -24,6 +24,7 @@ mod math;
 mod math_output;
 mod new;
 mod output;
+mod progress;
 mod properties;
 mod series;
 mod serve;
