@@ -46,6 +46,9 @@ pub(crate) struct BuildArgs {
     /// Render every formula afresh instead of using the formula cache (.lemma-cache/).
     #[arg(long)]
     pub no_cache: bool,
+    /// Print only problems: no progress, no summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// How `check` prints its report.

@@ -126,6 +126,33 @@ pub(crate) struct MathConfig {
     /// TeX macros available in every formula, e.g. `"\\R": "\\mathbb{R}"`.
     #[serde(default)]
     pub macros: BTreeMap<String, String>,
+    /// What KaTeX puts into pages.
+    #[serde(default)]
+    pub output: MathOutput,
+}
+
+/// `math.output`: KaTeX's `output` option, under its own names.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum MathOutput {
+    /// KaTeX's HTML for display beside MathML for assistive technology (KaTeX's default).
+    #[default]
+    HtmlAndMathml,
+    /// MathML only, shown by the browser with an OpenType math font: faster, smaller pages.
+    Mathml,
+    /// KaTeX's HTML only.
+    Html,
+}
+
+impl MathOutput {
+    /// The name written in `lemma.yaml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            MathOutput::HtmlAndMathml => "htmlAndMathml",
+            MathOutput::Mathml => "mathml",
+            MathOutput::Html => "html",
+        }
+    }
 }
 
 /// Validated site configuration.

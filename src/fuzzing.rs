@@ -58,13 +58,16 @@ pub fn article(text: &str, katex_seed: u32) {
         base_path: "/".into(),
         ..LinkTargets::default()
     };
-    let site_macros = [("\\RR".to_string(), "\\mathbb{R}".to_string())].into();
+    let site_math = crate::config::MathConfig {
+        macros: [("\\RR".to_string(), "\\mathbb{R}".to_string())].into(),
+        ..Default::default()
+    };
     let (body, summary_html, math) = crate::pipeline::markdown_and_math(
         &file,
         &parsed,
         "/a/",
         &targets,
-        &site_macros,
+        &site_math,
         &mut diagnostics,
     );
     let store = stub_katex(&math, katex_seed);

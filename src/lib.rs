@@ -24,6 +24,7 @@ mod math;
 mod output;
 mod permalink;
 mod pipeline;
+mod progress;
 mod render;
 mod serve;
 mod site;
@@ -32,10 +33,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use config::Config;
+pub use config::{Config, MathOutput};
 pub use content::frontmatter::KNOWN_KEYS;
 pub use diagnostics::{Diagnostic, Diagnostics, Position, Severity};
-pub use math::{RenderStats, render_standalone};
+pub use math::{RenderStats, render_standalone, render_standalone_as};
 pub use output::Discard;
 pub use permalink::slugify;
 pub use pipeline::{Build, BuildOptions, Stats, build};

@@ -14,7 +14,8 @@ use crate::diagnostics::Diagnostics;
 use crate::markdown::ExternalLink;
 use crate::math::cache::DiskCache;
 use crate::math::{self, FormulaStore, RenderStats};
-use crate::output::{Discard, OutputFile, Sink, SitePath};
+use crate::output::{Discard, OutputFile, Sink, SitePath, WriteError};
+use crate::progress::{Progress, Silent, Stage};
 use crate::render::{self, Theme};
 use crate::site::Site;
 
@@ -27,7 +28,7 @@ mod statics;
 use checks::{check_anchors, check_planned, page_origins, path_checks};
 use finish::finish_articles;
 pub(crate) use front::markdown_and_math;
-use front::{Bulk, front_half, render_markdown};
+use front::{Bulk, front_half, render_markdown_told};
 use statics::{copy_static_files, static_files};
 
 /// What a build may vary beyond the config.
@@ -71,21 +72,32 @@ pub struct Build {
 /// Runs every stage; pages go to `sink` as they are rendered, unless two sources would write
 /// one file: then nothing goes to the sink, and the collision is reported.
 pub fn build(config: &Config, options: &BuildOptions, sink: &dyn Sink) -> Build {
+    build_told(config, options, sink, &Silent)
+}
+
+/// [`build`], telling `progress` how far it has come.
+pub(crate) fn build_told(
+    config: &Config,
+    options: &BuildOptions,
+    sink: &dyn Sink,
+    progress: &dyn Progress,
+) -> Build {
     let started = Instant::now();
+    progress.start(Stage::Loading, 0);
     let mut clock = StageClock::new();
     let mut diagnostics = Diagnostics::new();
     let theme = Theme::load(&config.root, &config.templates_dir(), &mut diagnostics);
     let (files, assets) = discover(&config.root, &config.content_dir(), &mut diagnostics);
     let (loaded, targets) = front_half(config, files, options.drafts, &mut diagnostics);
     clock.lap("load");
-    let (mut facts, bulks) = render_markdown(config, loaded, &targets);
+    let (mut facts, bulks) = render_markdown_told(config, loaded, &targets, progress);
     // Each article's own list is for the `serve` session; a build reports them all at once.
     for article in &mut facts {
         diagnostics.append(&mut article.diagnostics);
     }
     clock.lap("markdown");
     let formulas = bulks.iter().map(|b| b.math.formulas.len()).sum();
-    let (store, math_stats) = render_formulas(&bulks, options);
+    let (store, math_stats) = render_formulas(&bulks, options, progress);
     clock.lap("katex");
     check_anchors(&facts, &mut diagnostics);
     let external_links = facts
@@ -104,6 +116,8 @@ pub fn build(config: &Config, options: &BuildOptions, sink: &dyn Sink) -> Build 
     } else {
         sink
     };
+    let sink = &Counting { sink, progress };
+    progress.start(Stage::Writing, 0);
     clock.lap("assemble");
     let (paths, pages) = write(&site, theme, options, statics, sink, &mut diagnostics);
     clock.lap("pages");
@@ -123,14 +137,42 @@ pub fn build(config: &Config, options: &BuildOptions, sink: &dyn Sink) -> Build 
 }
 
 /// Every formula of `bulks` through KaTeX, or from the cache.
-fn render_formulas(bulks: &[Bulk], options: &BuildOptions) -> (FormulaStore, RenderStats) {
+fn render_formulas(
+    bulks: &[Bulk],
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> (FormulaStore, RenderStats) {
     let cache = options.cache_dir.as_ref().map(DiskCache::new);
-    math::render_all(
+    math::render_all_told(
         bulks
             .iter()
             .flat_map(|b| b.math.formulas.iter().filter_map(|f| f.job.as_ref())),
         cache.as_ref(),
+        progress,
     )
+}
+
+/// A sink that tells `progress` of each file put into it.
+struct Counting<'a> {
+    sink: &'a dyn Sink,
+    progress: &'a dyn Progress,
+}
+
+impl Sink for Counting<'_> {
+    fn put(&self, file: OutputFile) -> Result<(), WriteError> {
+        self.progress.step();
+        self.sink.put(file)
+    }
+
+    fn put_made(
+        &self,
+        path: SitePath,
+        recipe: u128,
+        produce: &mut dyn FnMut() -> Vec<u8>,
+    ) -> Result<(), WriteError> {
+        self.progress.step();
+        self.sink.put_made(path, recipe, produce)
+    }
 }
 
 /// Renders the pages and copies the static files into `sink`: the output paths, sorted, and

@@ -3,12 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
+use super::progress::Reporter;
 use super::{CommandError, Outcome};
 use crate::cli::BuildArgs;
 use crate::config::Config;
 use crate::output::location::Guarded;
 use crate::output::{self, Staging};
 use crate::pipeline::{self, BuildOptions};
+use crate::progress::{Progress, Silent};
 
 /// Where the manifest of an output folder's pages lives: in the site's cache, named after
 /// the folder, so the published output carries none but the `.lemma-output` marker.
@@ -62,7 +64,12 @@ pub(crate) fn run(args: &BuildArgs) -> Result<Outcome, CommandError> {
     if let Some(path) = &highlight_store {
         crate::markdown::load_highlight_store(path);
     }
-    let build = pipeline::build(&config, &options, &staging.sink());
+    let reporter = (!args.quiet).then(Reporter::for_stderr);
+    let progress: &dyn Progress = reporter.as_ref().map_or(&Silent, |r| r as &dyn Progress);
+    let build = pipeline::build_told(&config, &options, &staging.sink(), progress);
+    if let Some(reporter) = &reporter {
+        reporter.finish();
+    }
     if let Some(path) = &highlight_store {
         // The store only saves work; a build is not failed for it.
         let _ = crate::markdown::save_highlight_store(path);
@@ -78,6 +85,9 @@ pub(crate) fn run(args: &BuildArgs) -> Result<Outcome, CommandError> {
         return Ok(Outcome::ContentErrors);
     }
     staging.publish()?;
+    if args.quiet {
+        return Ok(Outcome::Success);
+    }
     let s = &build.stats;
     eprintln!(
         "built {} articles, {} pages, {} formulas ({} distinct: {} rendered, {} from cache), {} warning(s) in {:.2}s → {}",

@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::config::MathOutput;
+
 /// KaTeX refused a formula.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Failure {
@@ -18,15 +20,23 @@ pub(crate) struct Failure {
 pub(crate) const MAX_EXPAND: i32 = 1000;
 
 /// Renders one formula with `throwOnError`, untrusted unless `trust` (lemma's own links).
+/// `html` asks KaTeX for both halves too: the feed needs the MathML, and pages drop it
+/// (see [`super::stitch`]).
 pub(crate) fn render(
     tex: &str,
     display: bool,
     macros: &BTreeMap<String, String>,
     trust: bool,
+    output: MathOutput,
 ) -> Result<String, Failure> {
+    let output_type = match output {
+        MathOutput::Mathml => katex::OutputType::Mathml,
+        MathOutput::HtmlAndMathml | MathOutput::Html => katex::OutputType::HtmlAndMathml,
+    };
     let mut builder = katex::Opts::builder();
     builder
         .display_mode(display)
+        .output_type(output_type)
         .throw_on_error(true)
         .trust(trust)
         .max_expand(Some(MAX_EXPAND));
@@ -122,16 +132,24 @@ mod tests {
 
     #[test]
     fn renders_and_reports_errors_with_positions() {
-        let html = render("x^2", false, &BTreeMap::new(), false).unwrap();
+        let html = render("x^2", false, &BTreeMap::new(), false, MathOutput::default()).unwrap();
         assert!(html.starts_with("<span class=\"katex\">"), "{html}");
-        let failure = render("\\xyz", false, &BTreeMap::new(), false).unwrap_err();
+        let failure =
+            render("\\xyz", false, &BTreeMap::new(), false, MathOutput::Mathml).unwrap_err();
         assert_eq!(failure.message, "Undefined control sequence: \\xyz");
         assert_eq!(failure.position, Some(1));
     }
 
     #[test]
     fn expansion_bombs_fail_instead_of_hanging() {
-        let failure = render("\\def\\a{\\a\\a}\\a", false, &BTreeMap::new(), false).unwrap_err();
+        let failure = render(
+            "\\def\\a{\\a\\a}\\a",
+            false,
+            &BTreeMap::new(),
+            false,
+            MathOutput::default(),
+        )
+        .unwrap_err();
         assert!(
             failure.message.contains("Too many expansions"),
             "{failure:?}"

@@ -9,14 +9,17 @@ pub(crate) mod store;
 pub(crate) mod tex;
 mod texmap;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::config::{MathConfig, MathOutput};
 use crate::content::SourceFile;
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
 use crate::markdown::{Formula, Mode};
+use crate::progress::{Progress, Silent, Stage};
 use cache::DiskCache;
 use numbering::{Label, Numbered};
 use store::Compressed;
@@ -34,7 +37,8 @@ const FORBIDDEN: [&str; 7] = [
     "\\htmlData",
 ];
 
-/// Identity of a rendering: KaTeX version, options, macros in effect, display flag and TeX.
+/// Identity of a rendering: KaTeX version, options (the output mode among them), macros in
+/// effect, display flag and TeX.
 pub(crate) type JobKey = [u8; 32];
 
 /// One KaTeX call to make.
@@ -44,6 +48,7 @@ pub(crate) struct Job {
     pub tex: String,
     pub display: bool,
     pub trust: bool,
+    pub output: MathOutput,
     pub macros: Arc<BTreeMap<String, String>>,
 }
 
@@ -82,12 +87,13 @@ pub(crate) fn anchor_id(key: &str) -> String {
 pub(crate) fn prepare(
     file: &SourceFile,
     formulas: &[Formula],
-    site_macros: &BTreeMap<String, String>,
+    site: &MathConfig,
     article_macros: &BTreeMap<String, String>,
     diagnostics: &mut Diagnostics,
 ) -> ArticleMath {
     let mut article = Preparation {
         file,
+        output: site.output,
         lines: LineIndex::new(&file.text),
         labels: BTreeMap::new(),
         math: ArticleMath::default(),
@@ -102,7 +108,7 @@ pub(crate) fn prepare(
         .collect();
     article.math.anchors = article.labels.keys().map(|k| anchor_id(k)).collect();
     let mut macros = Arc::new(
-        site_macros
+        site.macros
             .iter()
             .chain(article_macros)
             .map(|(k, v)| (k.clone(), v.clone()))
@@ -124,6 +130,7 @@ pub(crate) fn prepare(
 /// What [`prepare`] keeps while it walks an article's formulas.
 struct Preparation<'a> {
     file: &'a SourceFile,
+    output: MathOutput,
     lines: LineIndex,
     /// The valid labels of the article so far, each with the equation that first took it.
     labels: BTreeMap<String, Label>,
@@ -188,7 +195,7 @@ impl Preparation<'_> {
             self.refuse_forbidden(formula, command);
         }
         let ok = result.problems.is_empty() && refs.missing.is_empty() && forbidden.is_none();
-        let job = ok.then(|| make_job(refs.tex, formula.display, refs.linked, Arc::clone(macros)));
+        let job = ok.then(|| Job::new(refs.tex, formula.display, refs.linked, self.output, macros));
         let anchors = self.anchors_before(formula, &result);
         self.math.formulas.push(Prepared {
             job,
@@ -435,26 +442,56 @@ fn dictionary_hash() -> &'static [u8; 32] {
     HASH.get_or_init(|| *blake3::hash(store::DICTIONARY).as_bytes())
 }
 
-fn make_job(tex: String, display: bool, trust: bool, macros: Arc<BTreeMap<String, String>>) -> Job {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(katex::KATEX_VERSION.as_bytes());
-    hasher.update(dictionary_hash());
-    hasher.update(&[0, display as u8, trust as u8]);
-    hasher.update(&engine::MAX_EXPAND.to_le_bytes());
-    for (name, body) in macros.iter() {
-        for part in [name, body] {
-            hasher.update(&(part.len() as u64).to_le_bytes());
-            hasher.update(part.as_bytes());
+impl Job {
+    fn new(
+        tex: String,
+        display: bool,
+        trust: bool,
+        output: MathOutput,
+        macros: &Arc<BTreeMap<String, String>>,
+    ) -> Job {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(katex::KATEX_VERSION.as_bytes());
+        hasher.update(dictionary_hash());
+        hasher.update(&[0, display as u8, trust as u8]);
+        // Each mode has its own entries, so switching modes never serves the other's HTML;
+        // the default adds nothing, so caches written before there was a choice stay valid.
+        let output_code = match output {
+            MathOutput::HtmlAndMathml => None,
+            MathOutput::Mathml => Some(1),
+            MathOutput::Html => Some(2),
+        };
+        if let Some(code) = output_code {
+            hasher.update(&[b'o', code]);
+        }
+        hasher.update(&engine::MAX_EXPAND.to_le_bytes());
+        for (name, body) in macros.iter() {
+            for part in [name, body] {
+                hasher.update(&(part.len() as u64).to_le_bytes());
+                hasher.update(part.as_bytes());
+            }
+        }
+        hasher.update(&[1]);
+        hasher.update(tex.as_bytes());
+        Job {
+            key: *hasher.finalize().as_bytes(),
+            tex,
+            display,
+            trust,
+            output,
+            macros: Arc::clone(macros),
         }
     }
-    hasher.update(&[1]);
-    hasher.update(tex.as_bytes());
-    Job {
-        key: *hasher.finalize().as_bytes(),
-        tex,
-        display,
-        trust,
-        macros,
+
+    /// KaTeX's answer for this job.
+    fn render(&self) -> Result<String, engine::Failure> {
+        engine::render(
+            &self.tex,
+            self.display,
+            &self.macros,
+            self.trust,
+            self.output,
+        )
     }
 }
 
@@ -475,6 +512,15 @@ pub(crate) fn render_all<'a>(
     jobs: impl Iterator<Item = &'a Job>,
     cache: Option<&DiskCache>,
 ) -> (FormulaStore, RenderStats) {
+    render_all_told(jobs, cache, &Silent)
+}
+
+/// [`render_all`], telling `progress` how many formulas KaTeX has to render, and of each done.
+pub(crate) fn render_all_told<'a>(
+    jobs: impl Iterator<Item = &'a Job>,
+    cache: Option<&DiskCache>,
+    progress: &dyn Progress,
+) -> (FormulaStore, RenderStats) {
     let mut distinct: BTreeMap<JobKey, &Job> = BTreeMap::new();
     for job in jobs {
         distinct.entry(job.key).or_insert(job);
@@ -486,14 +532,13 @@ pub(crate) fn render_all<'a>(
         .filter(|job| !cached.contains_key(&job.key))
         .copied()
         .collect();
+    progress.start(Stage::Formulas, missing.len());
     let fresh: Vec<(JobKey, Result<Compressed, engine::Failure>)> = missing
         .par_iter()
         .map(|job| {
-            (
-                job.key,
-                engine::render(&job.tex, job.display, &job.macros, job.trust)
-                    .map(|html| Compressed::new(&html)),
-            )
+            let result = job.render().map(|html| Compressed::new(&html));
+            progress.step();
+            (job.key, result)
         })
         .collect();
     if let Some(cache) = cache {
@@ -597,12 +642,17 @@ fn push_formula(
         }
     }
     let job = prepared.job.as_ref();
-    match job.and_then(|job| rendered.html(&job.key)) {
-        Some(html) if feed => push_mathml(out, &html, &prepared.row_tags),
-        Some(html) if mode == Mode::Excerpt && job.is_some_and(|j| j.trust) => {
-            out.push_str(&html.replace("href=\"#eq-", &format!("href=\"{url}#eq-")));
+    let found = job.and_then(|job| Some((job, rendered.html(&job.key)?)));
+    match found {
+        Some((_, html)) if feed => push_mathml(out, &html, &prepared.row_tags),
+        Some((job, html)) => {
+            let page = for_pages(&html, job.output, &prepared.row_tags);
+            if mode == Mode::Excerpt && job.trust {
+                out.push_str(&page.replace("href=\"#eq-", &format!("href=\"{url}#eq-")));
+            } else {
+                out.push_str(&page);
+            }
         }
-        Some(html) => out.push_str(&html),
         None => {
             // A failed formula stays readable as its source; the build fails anyway.
             out.push_str("<code class=\"math-error\">");
@@ -612,11 +662,66 @@ fn push_formula(
     }
 }
 
+/// What a page shows of KaTeX's `html` in `output` mode. `htmlAndMathml`: all of it. `html`:
+/// the HTML half alone, which is what KaTeX's `output: "html"` gives (the MathML half was
+/// rendered for the feed). `mathml`: the MathML with its equation numbers and links made real,
+/// as no KaTeX CSS fills them in.
+fn for_pages<'h>(html: &'h str, output: MathOutput, row_tags: &[String]) -> Cow<'h, str> {
+    match output {
+        MathOutput::HtmlAndMathml => Cow::Borrowed(html),
+        MathOutput::Html => Cow::Owned(without_mathml(html)),
+        MathOutput::Mathml => {
+            let mut out = String::with_capacity(html.len() + 64);
+            push_with_row_tags(&mut out, html, row_tags);
+            Cow::Owned(mathml_links(&out))
+        }
+    }
+}
+
+/// `html` without KaTeX's `<span class="katex-mathml">…</span>`.
+fn without_mathml(html: &str) -> String {
+    const OPEN: &str = "<span class=\"katex-mathml\">";
+    const CLOSE: &str = "</math></span>";
+    let Some(start) = html.find(OPEN) else {
+        return html.to_string();
+    };
+    match html[start..].find(CLOSE) {
+        Some(end) => format!("{}{}", &html[..start], &html[start + end + CLOSE.len()..]),
+        None => html.to_string(),
+    }
+}
+
+/// KaTeX writes a link around text as `<mtext href="…">`, which browsers following MathML Core
+/// ignore; the links lemma makes (`\eqref`, `\ref`) become HTML links inside the `<mtext>`.
+fn mathml_links(math: &str) -> String {
+    const OPEN: &str = "<mtext href=\"";
+    let mut out = String::with_capacity(math.len() + 16);
+    let mut rest = math;
+    while let Some(start) = rest.find(OPEN) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + OPEN.len()..];
+        let link = after.split_once("\">").and_then(|(href, inner)| {
+            let (text, tail) = inner.split_once("</mtext>")?;
+            (!href.contains('<') && !text.contains('<')).then_some((href, text, tail))
+        });
+        match link {
+            Some((href, text, tail)) => {
+                out.push_str(&format!("<mtext><a href=\"{href}\">{text}</a></mtext>"));
+                rest = tail;
+            }
+            None => {
+                out.push_str(OPEN);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The `<math>` element of KaTeX's `html`, with `row_tags` in the equation-number cells its
-/// MathML leaves empty; all of `html` when it holds no `<math>`. The cells are filled only when
-/// there is one tag for each, so a number never lands on the wrong row.
+/// MathML leaves empty; all of `html` when it holds no `<math>`.
 fn push_mathml(out: &mut String, html: &str, row_tags: &[String]) {
-    const EMPTY_NUMBER: &str = "<mtd class =\"mml-eqn-num\"></mtd>";
     let Some(start) = html.find("<math") else {
         out.push_str(html);
         return;
@@ -624,7 +729,13 @@ fn push_mathml(out: &mut String, html: &str, row_tags: &[String]) {
     let end = html[start..]
         .find("</math>")
         .map_or(html.len(), |end| start + end + "</math>".len());
-    let math = &html[start..end];
+    push_with_row_tags(out, &html[start..end], row_tags);
+}
+
+/// `math` with `row_tags` in the equation-number cells KaTeX's MathML leaves empty. The cells
+/// are filled only when there is one tag for each, so a number never lands on the wrong row.
+fn push_with_row_tags(out: &mut String, math: &str, row_tags: &[String]) {
+    const EMPTY_NUMBER: &str = "<mtd class =\"mml-eqn-num\"></mtd>";
     let cells = if row_tags.is_empty() {
         0
     } else {
@@ -710,6 +821,16 @@ pub fn render_standalone(
     display: bool,
     macros: &BTreeMap<String, String>,
 ) -> Result<String, String> {
+    render_standalone_as(tex, display, macros, MathOutput::default())
+}
+
+/// [`render_standalone`] with `math.output` set to `output`.
+pub fn render_standalone_as(
+    tex: &str,
+    display: bool,
+    macros: &BTreeMap<String, String>,
+    output: MathOutput,
+) -> Result<String, String> {
     let file = SourceFile::new("formula".into(), "formula.md".into(), tex.to_string());
     let formula = Formula {
         tex: tex.to_string(),
@@ -722,7 +843,10 @@ pub fn render_standalone(
     let math = prepare(
         &file,
         std::slice::from_ref(&formula),
-        &BTreeMap::new(),
+        &MathConfig {
+            output,
+            ..MathConfig::default()
+        },
         macros,
         &mut problems,
     );
@@ -781,6 +905,28 @@ mod tests {
             "<math display=\"block\"><mtr><mtd>a</mtd><mtd class =\"mml-eqn-num\"></mtd></mtr></math>"
         );
         assert_eq!(mathml("<b>no math</b>", &[]), "<b>no math</b>");
+    }
+
+    #[test]
+    fn html_pages_drop_the_mathml_half() {
+        assert_eq!(
+            without_mathml(NUMBERED),
+            "<span class=\"katex\"><span class=\"katex-html\" aria-hidden=\"true\">a(1)</span></span>"
+        );
+        assert_eq!(without_mathml("<b>x</b>"), "<b>x</b>");
+    }
+
+    #[test]
+    fn mathml_pages_get_numbers_and_html_links() {
+        let mathml = "<span class=\"katex\"><math><mtr><mtd>a</mtd><mtd class =\"mml-eqn-num\"></mtd></mtr><mtext href=\"#eq-k\">(1)</mtext></math></span>";
+        let page = for_pages(mathml, MathOutput::Mathml, &["(1)".to_string()]);
+        assert_eq!(
+            page,
+            "<span class=\"katex\"><math><mtr><mtd>a</mtd><mtd><mtext>(1)</mtext></mtd></mtr><mtext><a href=\"#eq-k\">(1)</a></mtext></math></span>"
+        );
+        // Anything else KaTeX made stays as it was.
+        let odd = "<mtext href=\"#x\"><b>y</b></mtext><mtext href=\"#z";
+        assert_eq!(mathml_links(odd), odd);
     }
 
     #[test]

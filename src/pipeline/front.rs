@@ -6,12 +6,12 @@
 //! the session keeps for every article between edits), and the [`Bulk`] of HTML and formulas
 //! that moves into the finished [`crate::site::Article`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use rayon::prelude::*;
 
 use super::checks::check_duplicate_ids;
-use crate::config::Config;
+use crate::config::{Config, MathConfig};
 use crate::content::SourceFile;
 use crate::content::frontmatter::{self, Parsed};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
@@ -21,6 +21,7 @@ use crate::markdown::{
 use crate::math::{self, ArticleMath};
 use crate::output::SitePath;
 use crate::permalink;
+use crate::progress::{Progress, Silent, Stage};
 
 /// An article between the front-matter and Markdown stages.
 pub(super) struct Loaded {
@@ -191,6 +192,17 @@ pub(super) fn render_markdown(
     loaded: Vec<Loaded>,
     targets: &LinkTargets,
 ) -> (Vec<Facts>, Vec<Bulk>) {
+    render_markdown_told(config, loaded, targets, &Silent)
+}
+
+/// [`render_markdown`], telling `progress` of each article done.
+pub(super) fn render_markdown_told(
+    config: &Config,
+    loaded: Vec<Loaded>,
+    targets: &LinkTargets,
+    progress: &dyn Progress,
+) -> (Vec<Facts>, Vec<Bulk>) {
+    progress.start(Stage::Articles, loaded.len());
     loaded
         .into_par_iter()
         .map(|loaded| {
@@ -201,10 +213,12 @@ pub(super) fn render_markdown(
                 &loaded.parsed,
                 &url,
                 targets,
-                &config.math.macros,
+                &config.math,
                 &mut diagnostics,
             );
-            split(loaded, body, summary_html, math, diagnostics)
+            let parts = split(loaded, body, summary_html, math, diagnostics);
+            progress.step();
+            parts
         })
         .unzip()
 }
@@ -217,7 +231,7 @@ pub(crate) fn markdown_and_math(
     parsed: &Parsed,
     url: &str,
     targets: &LinkTargets,
-    site_macros: &BTreeMap<String, String>,
+    site_math: &MathConfig,
     diagnostics: &mut Diagnostics,
 ) -> (RenderedBody, Option<String>, ArticleMath) {
     let input = markdown::Input {
@@ -235,7 +249,7 @@ pub(crate) fn markdown_and_math(
     let math = math::prepare(
         file,
         &formulas,
-        site_macros,
+        site_math,
         &parsed.front.macros,
         diagnostics,
     );
@@ -258,8 +272,8 @@ mod tests {
             base_path: "/".into(),
             ..LinkTargets::default()
         };
-        let macros = BTreeMap::new();
-        markdown_and_math(&file, &parsed, "/a/", &targets, &macros, &mut diagnostics);
+        let math = MathConfig::default();
+        markdown_and_math(&file, &parsed, "/a/", &targets, &math, &mut diagnostics);
         let found = diagnostics.into_iter();
         found
             .map(|d| (d.position.line, d.position.column, d.message))

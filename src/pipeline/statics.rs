@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::config::Config;
+use crate::config::{Config, MathOutput};
 use crate::content::Asset;
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 use crate::output::{OutputFile, Sink, SitePath};
@@ -43,6 +43,7 @@ pub(super) fn static_files(
     let names: BTreeSet<&str> = crate::embedded::STATIC_FILES
         .iter()
         .map(|(name, _)| *name)
+        .filter(|name| built_in_asset_used(name, config.math.output))
         .chain(site_static.keys().map(String::as_str))
         .chain(assets.keys().copied())
         .collect();
@@ -66,6 +67,17 @@ pub(super) fn static_files(
         }
     }
     files
+}
+
+/// Whether the pages of a site in `output` mode use the built-in asset `name`: KaTeX's CSS and
+/// fonts, or the math font, not both.
+fn built_in_asset_used(name: &str, output: MathOutput) -> bool {
+    let mathml_only = name == "mathml.css" || name.starts_with("math-font/");
+    let katex_only = name.starts_with("katex/");
+    match output {
+        MathOutput::Mathml => !katex_only,
+        MathOutput::HtmlAndMathml | MathOutput::Html => !mathml_only,
+    }
 }
 
 /// The files in the site's `static/`, by path relative to it.

@@ -21,6 +21,8 @@ pub(crate) struct SiteView<'a> {
     pub base_path: &'a str,
     pub feed_url: String,
     pub ui: &'a Ui,
+    /// `math.output` as written in `lemma.yaml`: the theme loads KaTeX's CSS or a math font.
+    pub math_output: &'static str,
     pub extra: &'a serde_json::Value,
 }
 
@@ -36,6 +38,7 @@ impl<'a> SiteView<'a> {
             base_path: &config.base_path,
             feed_url: super::single_permalink(site, PageKind::Feed),
             ui: &config.ui,
+            math_output: config.math.output.name(),
             extra: &config.extra,
         }
     }

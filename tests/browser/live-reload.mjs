@@ -7,10 +7,9 @@
 // ("The end: before." → "The end: after."), and waits, without touching the page, until the
 // page has reloaded by itself with the new text at the same scroll position. Exits non-zero
 // with a message on failure. Started by tests/integration/serve.rs.
-import { chromium } from "playwright-core";
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
+
+import { open, withPage } from "./chromium.mjs";
 
 const [url, file, executablePath = "/usr/bin/chromium"] = process.argv.slice(2);
 if (!url || !file) {
@@ -35,29 +34,8 @@ async function waitInPage(page, fn, what) {
   throw new Error(`timed out after ${TIMEOUT_MS} ms waiting for ${what}`);
 }
 
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), "lemma-chromium-"));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath,
-  headless: true,
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-  viewport: { width: 900, height: 700 },
-});
-let failed = false;
-try {
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.on("console", (message) => console.log(`[page] ${message.type()}: ${message.text()}`));
-  const response = await page.goto(url);
-  if (!response || response.status() !== 200) {
-    throw new Error(`GET ${url} answered ${response && response.status()}`);
-  }
+await withPage(executablePath, async (page) => {
+  await open(page, url);
   if (!(await page.textContent("body")).includes("The end: before.")) {
     throw new Error("the article does not show its original text");
   }
@@ -93,11 +71,4 @@ try {
     "the scroll position to be restored",
   );
   console.log(`reloaded with the new text after ${seconds.toFixed(2)} s, scrollY ${restored}`);
-} catch (error) {
-  failed = true;
-  console.error(`FAILED: ${error.message}`);
-} finally {
-  await context.close();
-  fs.rmSync(profile, { recursive: true, force: true });
-}
-process.exit(failed ? 1 : 0);
+});

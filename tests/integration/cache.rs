@@ -4,7 +4,7 @@
 use crate::util::{Build, Site, md};
 
 /// `(rendered, from cache)` of the build's summary line.
-fn counts(build: &Build) -> (usize, usize) {
+pub(crate) fn counts(build: &Build) -> (usize, usize) {
     let line = build
         .stderr
         .lines()

@@ -132,3 +132,25 @@ fn built_in_assets_are_only_the_theme() {
         "files the site did not ask for: {unexpected:?}"
     );
 }
+
+/// A `mathml` site gets the math font instead of KaTeX's CSS and fonts.
+#[test]
+fn mathml_sites_get_the_math_font_and_not_katex() {
+    let b = Site::new()
+        .config("title: T\nbase_url: https://x.org/\nmath:\n  output: mathml\n")
+        .file(
+            "content/a.md",
+            &md("title: A\ndate: 2024-01-01\nid: 1", "$a$\n"),
+        )
+        .build();
+    b.assert_success();
+    let paths = b.paths();
+    assert!(paths.iter().all(|p| !p.starts_with("katex/")), "{paths:?}");
+    for wanted in [
+        "mathml.css",
+        "math-font/latinmodern-math.woff2",
+        "math-font/GUST-FONT-LICENSE.txt",
+    ] {
+        assert!(paths.iter().any(|p| p == wanted), "{wanted}: {paths:?}");
+    }
+}

@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::util::{Site, md};
+use crate::util::{Site, browser, md};
 
 /// How long a change may take to show before a test fails (debug builds, a busy machine).
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -81,6 +81,27 @@ impl Server {
     }
 
     /// What the server printed so far.
+    /// `node tests/browser/<script> <args…> <chromium>` against this server (see
+    /// [`crate::util::browser`]): its output, or a failure showing it and the server's log.
+    pub fn in_browser(&self, browser: &(PathBuf, String), script: &str, args: &[String]) -> String {
+        let (browser_dir, chromium) = browser;
+        let output = Command::new("node")
+            .arg(browser_dir.join(script))
+            .args(args)
+            .arg(chromium)
+            .current_dir(browser_dir)
+            .output()
+            .expect("run node");
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success(),
+            "browser test {script} failed\n--- stdout:\n{stdout}\n--- stderr:\n{stderr}\n--- server:\n{}",
+            self.log()
+        );
+        stdout
+    }
+
     pub fn log(&self) -> String {
         self.stderr.lock().unwrap().join("\n")
     }
@@ -601,22 +622,9 @@ fn a_taken_port_moves_to_the_next_free_one() {
 /// reloads by itself with the new text and its scroll position (tests/browser/).
 #[test]
 fn a_browser_reloads_the_edited_page() {
-    let browser_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    let chromium = std::env::var("LEMMA_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let missing = if !browser_dir.join("node_modules/playwright-core").is_dir() {
-        Some("tests/browser/node_modules is missing (run `npm ci` in tests/browser; .ci/run does)")
-    } else if !Path::new(&chromium).exists() {
-        Some("no Chromium at /usr/bin/chromium (apt-get install chromium; .ci/run does)")
-    } else {
-        None
-    };
-    if let Some(reason) = missing {
-        if std::env::var_os("CI").is_some() {
-            panic!("browser test cannot run in CI: {reason}");
-        }
-        eprintln!("skipping the browser test: {reason}");
+    let Some(browser) = browser() else {
         return;
-    }
+    };
     let long_body: String = (1..=80)
         .map(|i| format!("Paragraph {i} of a long derivation, $x_{{{i}}}$.\n\n"))
         .collect();
@@ -626,20 +634,13 @@ fn a_browser_reloads_the_edited_page() {
     );
     let server = Server::start(site.root(), &[]);
     let file = site.root().join("content/long.md");
-    let output = Command::new("node")
-        .arg(browser_dir.join("live-reload.mjs"))
-        .arg(format!("{}/archives/7/", server.origin))
-        .arg(&file)
-        .arg(&chromium)
-        .current_dir(&browser_dir)
-        .output()
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "browser test failed\n--- stdout:\n{stdout}\n--- stderr:\n{stderr}\n--- server:\n{}",
-        server.log()
+    let stdout = server.in_browser(
+        &browser,
+        "live-reload.mjs",
+        &[
+            format!("{}/archives/7/", server.origin),
+            file.display().to_string(),
+        ],
     );
     assert_contains!(stdout, "reloaded with the new text");
     eprintln!("{}", stdout.trim());
