@@ -59,12 +59,16 @@ pub fn article(text: &str, katex_seed: u32) {
         ..LinkTargets::default()
     };
     let site_macros = [("\\RR".to_string(), "\\mathbb{R}".to_string())].into();
+    let site = crate::pipeline::SiteMarkdown {
+        macros: &site_macros,
+        kramdown_inline_math: katex_seed % 2 == 0,
+    };
     let (body, summary_html, math) = crate::pipeline::markdown_and_math(
         &file,
         &parsed,
         "/a/",
         &targets,
-        &site_macros,
+        &site,
         &mut diagnostics,
     );
     let store = stub_katex(&math, katex_seed);

@@ -77,11 +77,30 @@ pub(crate) struct Input<'a> {
     /// Drop the first `# heading`, because it became the page title.
     pub drop_first_heading: bool,
     pub targets: &'a LinkTargets,
+    /// `false` when the article said `math: false`: `$` is plain text.
+    pub math: bool,
+    /// kramdown's reading: `$$…$$` inside a sentence is inline math.
+    pub kramdown_inline_math: bool,
+    /// The article's own excerpt marker, besides `<!--more-->`.
+    pub excerpt_separator: Option<&'a str>,
 }
 
 pub(crate) fn options() -> Options {
-    Options::ENABLE_MATH
-        | Options::ENABLE_TABLES
+    Options::ENABLE_MATH | text_options()
+}
+
+/// The options of `input`'s article.
+fn options_for(input: &Input) -> Options {
+    if input.math {
+        options()
+    } else {
+        text_options()
+    }
+}
+
+/// The options of an article with `math: false`: `$` is text.
+fn text_options() -> Options {
+    Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
@@ -103,7 +122,7 @@ pub(crate) fn render(
     let (body, shifts) = mkdocs::prepare(&input.file.text[input.body_offset..]);
     let body = body.as_ref();
     let lines = LineIndex::new(&input.file.text);
-    let mut stream: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options())
+    let mut stream: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options_for(input))
         .into_offset_iter()
         .collect();
     let mut out = RenderedBody::default();
@@ -144,7 +163,7 @@ pub(crate) fn render_summary(
 ) -> String {
     // YAML can spell a NUL (`"\0"`) in a file that has none: see `SourceFile::new`.
     let text = &summary.value.replace('\0', "\u{FFFD}");
-    let mut stream: Vec<(Event, Range<usize>)> = Parser::new_ext(text, options())
+    let mut stream: Vec<(Event, Range<usize>)> = Parser::new_ext(text, options_for(input))
         .into_offset_iter()
         .collect();
     let lines = LineIndex::new(&input.file.text);
