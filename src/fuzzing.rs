@@ -125,6 +125,10 @@ pub fn permalink(pattern: &str, slug: &str, id: Option<u64>, dated: bool) {
         id,
         slug,
         date: dated.then(|| ("2024".to_string(), "03".to_string(), "07".to_string())),
+        title: slug,
+        categories: slug.to_string(),
+        section: slug,
+        filename: slug,
     };
     if let Ok(path) = permalink.expand(&fields) {
         assert_contained(&path);

@@ -11,6 +11,7 @@ use super::highlight;
 use super::links::{self, Resolution};
 use super::mkdocs::Shifts;
 use super::refused;
+use super::tags::Edits;
 use super::{Formula, Input, Mode, RenderedBody, heading_id, placeholder};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, Position};
 
@@ -53,8 +54,10 @@ pub(super) struct Rewriter<'i, 'f> {
     /// Index in the rewritten stream where `<!--more-->` cuts the excerpt.
     pub more_marker: Option<usize>,
     pub footnotes: BTreeMap<String, Footnote>,
-    /// Maps offsets of `source` back to the author's text (see `mkdocs`).
+    /// Maps offsets of `source` back to the text with tags rewritten (see `mkdocs`).
     pub shifts: Shifts,
+    /// Maps those back to the author's text (see `tags`).
+    pub edits: Edits,
     ids: UniqueIds,
 }
 
@@ -82,13 +85,17 @@ impl<'i, 'f> Rewriter<'i, 'f> {
             more_marker: None,
             footnotes: BTreeMap::new(),
             shifts: Shifts::default(),
+            edits: Edits::default(),
             ids: UniqueIds::default(),
         }
     }
 
     /// The file offset of an offset in `source`.
     fn file_offset(&self, offset_in_source: usize) -> usize {
-        self.source_base + self.shifts.to_original(offset_in_source)
+        self.source_base
+            + self
+                .edits
+                .to_original(self.shifts.to_original(offset_in_source))
     }
 
     fn position(&self, offset_in_source: usize) -> Position {

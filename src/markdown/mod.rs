@@ -14,6 +14,7 @@ pub(crate) use highlight::{
 mod links;
 mod mkdocs;
 mod refused;
+mod tags;
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -23,7 +24,7 @@ use pulldown_cmark::{Event, Options, Parser};
 use crate::content::SourceFile;
 use crate::content::frontmatter::Located;
 use crate::content::xml_chars;
-use crate::diagnostics::{Diagnostics, LineIndex};
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
 use events::Part;
 pub(crate) use links::{ExternalLink, LinkCheck, LinkTarget, LinkTargets};
 
@@ -119,9 +120,15 @@ pub(crate) fn render(
     formulas: &mut Vec<Formula>,
     diagnostics: &mut Diagnostics,
 ) -> RenderedBody {
-    let (body, shifts) = mkdocs::prepare(&input.file.text[input.body_offset..]);
-    let body = body.as_ref();
     let lines = LineIndex::new(&input.file.text);
+    let tagged = tags::rewrite(
+        &input.file.text[input.body_offset..],
+        &input.file.content_path,
+        input.targets,
+    );
+    report_tag_problems(input, &lines, &tagged.problems, diagnostics);
+    let (body, shifts) = mkdocs::prepare(&tagged.text);
+    let body = body.as_ref();
     let mut stream: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options_for(input))
         .into_offset_iter()
         .collect();
@@ -132,6 +139,7 @@ pub(crate) fn render(
     xml_chars::warn_replaced_in_text(&file.path, &file.text, &file.replaced, diagnostics);
     let mut state = events::Rewriter::new(input, &lines, body, Part::Body, formulas, diagnostics);
     state.shifts = shifts;
+    state.edits = tagged.edits;
     state.rewrite(&mut stream, &mut out);
     let footnotes = std::mem::take(&mut state.footnotes);
     let more_marker = state.more_marker.filter(|&cut| cut > 0);
@@ -151,6 +159,22 @@ pub(crate) fn render(
         excerpt.map(|events| events::write(&events, Mode::Excerpt, input.url, &footnotes));
     out.has_more = has_more;
     out
+}
+
+/// The tags left as text, warned about at their places in the file.
+fn report_tag_problems(
+    input: &Input,
+    lines: &LineIndex,
+    problems: &[tags::Problem],
+    diagnostics: &mut Diagnostics,
+) {
+    let text = &input.file.text;
+    for problem in problems {
+        let offset = input.body_offset + problem.offset;
+        let at = lines.position(text, offset);
+        let d = Diagnostic::warning(&input.file.path, at, problem.message.clone());
+        diagnostics.push(d.with_snippet_at(text, offset));
+    }
 }
 
 /// Renders a `summary:` front-matter field as an excerpt.

@@ -212,10 +212,24 @@ fn link_targets(config: &Config, loaded: &[Loaded], drafts: BTreeSet<String>) ->
             (a.file.content_path.clone(), LinkTarget { index, url })
         })
         .collect();
+    let mut names = BTreeMap::new();
+    for content_path in loaded.iter().map(|a| &a.file.content_path).chain(&drafts) {
+        let name = content_path.rsplit('/').next().unwrap_or(content_path);
+        let stem = name.strip_suffix(".md").unwrap_or(name);
+        names
+            .entry(stem.to_string())
+            .or_insert_with(|| content_path.clone());
+    }
+    let titles = loaded
+        .iter()
+        .filter_map(|a| Some((a.file.content_path.clone(), a.parsed.front.title.clone()?)))
+        .collect();
     LinkTargets {
         base_path: config.base_path.clone(),
         articles,
         drafts,
+        names,
+        titles,
     }
 }
 
