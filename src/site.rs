@@ -88,7 +88,7 @@ impl TaxonomyKind {
 #[derive(Debug, Clone)]
 pub(crate) struct Term {
     pub kind: TaxonomyKind,
-    /// As the newest article that uses it spells it; a nested category shows its whole path,
+    /// As the oldest article that uses it spells it; a nested category shows its whole path,
     /// `GPU / CUDA`.
     pub name: String,
     /// What makes it one term: see [`term_key`]. Terms are sorted by it.
@@ -235,11 +235,18 @@ pub(crate) fn terms_of(kind: TaxonomyKind, article: &Article) -> Vec<(String, Ve
 }
 
 fn collect_terms(kind: TaxonomyKind, articles: &[Article]) -> Vec<Term> {
+    // Articles come newest first: the spelling kept is the oldest dated article's, its
+    // first if it has several.
     let mut by_key: BTreeMap<String, (Vec<String>, Vec<usize>)> = BTreeMap::new();
     for (index, article) in articles.iter().enumerate() {
         for (key, names) in terms_of(kind, article) {
-            let (_, list) = by_key.entry(key).or_insert_with(|| (names, Vec::new()));
+            let (shown, list) = by_key
+                .entry(key)
+                .or_insert_with(|| (names.clone(), Vec::new()));
             if list.last() != Some(&index) {
+                if article.date.is_some() {
+                    *shown = names;
+                }
                 list.push(index);
             }
         }

@@ -21,6 +21,7 @@ mod katex_fixtures;
 mod links;
 mod listing;
 mod math;
+mod moving_in;
 mod new;
 mod output;
 mod properties;
