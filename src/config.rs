@@ -54,7 +54,30 @@ struct RawConfig {
     #[serde(default)]
     math: MathConfig,
     #[serde(default)]
+    compat: Compat,
+    #[serde(default)]
     extra: Option<serde_json::Value>,
+}
+
+/// How to read what other generators write where they disagree with each other.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct Compat {
+    /// How a flat list `categories: [Diary, Life]` reads.
+    pub category_lists: CategoryLists,
+    /// kramdown's `$$…$$` inside a sentence is inline math (Jekyll archives).
+    pub kramdown_inline_math: bool,
+}
+
+/// How a flat category list reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum CategoryLists {
+    /// Several categories, as Hugo and Jekyll read it (the default).
+    #[default]
+    Several,
+    /// One path, Life under Diary, as Hexo reads it.
+    Path,
 }
 
 fn default_language() -> String {
@@ -173,6 +196,7 @@ pub struct Config {
     pub(crate) timezone: FixedOffset,
     pub(crate) ui: Ui,
     pub(crate) math: MathConfig,
+    pub(crate) compat: Compat,
     pub(crate) extra: serde_json::Value,
 }
 
@@ -250,6 +274,7 @@ impl Config {
             timezone,
             ui: raw.ui,
             math: raw.math,
+            compat: raw.compat,
             extra: raw
                 .extra
                 .unwrap_or(serde_json::Value::Object(Default::default())),
@@ -305,6 +330,16 @@ pub(crate) fn yaml_error(
         Some(location) => yaml_position(&location, yaml_start, file_text, &lines),
         None => lines.position(file_text, yaml_start),
     };
+    yaml_error_at(path, error, position, file_text)
+}
+
+/// A YAML error at `position` of `file_text`, the whole file, as a diagnostic.
+pub(crate) fn yaml_error_at(
+    path: &str,
+    error: &serde_saphyr::Error,
+    position: Position,
+    file_text: &str,
+) -> Diagnostic {
     let Position { line, column } = position;
     let found = file_text
         .lines()

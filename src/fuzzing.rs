@@ -62,12 +62,16 @@ pub fn article(text: &str, katex_seed: u32) {
         macros: [("\\RR".to_string(), "\\mathbb{R}".to_string())].into(),
         ..Default::default()
     };
+    let site = crate::pipeline::SiteMarkdown {
+        math: &site_math,
+        kramdown_inline_math: katex_seed % 2 == 0,
+    };
     let (body, summary_html, math) = crate::pipeline::markdown_and_math(
         &file,
         &parsed,
         "/a/",
         &targets,
-        &site_math,
+        &site,
         &mut diagnostics,
     );
     let store = stub_katex(&math, katex_seed);
@@ -124,6 +128,10 @@ pub fn permalink(pattern: &str, slug: &str, id: Option<u64>, dated: bool) {
         id,
         slug,
         date: dated.then(|| ("2024".to_string(), "03".to_string(), "07".to_string())),
+        title: slug,
+        categories: slug.to_string(),
+        section: slug,
+        filename: slug,
     };
     if let Ok(path) = permalink.expand(&fields) {
         assert_contained(&path);

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::content::SourceFile;
-use crate::content::frontmatter::FrontMatter;
+use crate::content::frontmatter::{FrontMatter, dated_file_name};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::output::{PathError, SitePath};
 
@@ -32,7 +32,7 @@ pub(crate) fn place_all<'a>(
             Diagnostic::error(&file.path, Position::line_start(line), message)
                 .with_snippet(&file.text)
         };
-        let path = match expand_for(pattern, file, front) {
+        let path = match own_or_pattern_path(pattern, file, front) {
             Ok(path) => match taken.get(&path) {
                 Some((other, other_line)) => {
                     let message =
@@ -56,6 +56,23 @@ pub(crate) fn place_all<'a>(
     placed
 }
 
+/// The article's own `permalink:` (Jekyll, Hexo) when it has one, else the site's pattern.
+fn own_or_pattern_path(
+    pattern: &Permalink,
+    file: &SourceFile,
+    front: &FrontMatter,
+) -> Result<SitePath, String> {
+    match &front.permalink {
+        Some(own) => alias_path(&own.value).map_err(|e| {
+            format!(
+                "`permalink: {}` cannot be a page of the site: {e}",
+                own.value
+            )
+        }),
+        None => expand_for(pattern, file, front),
+    }
+}
+
 fn expand_for(
     pattern: &Permalink,
     file: &SourceFile,
@@ -73,17 +90,48 @@ fn expand_for(
             d.format("%d").to_string(),
         )
     });
+    let stem = file_stem(&file.content_path);
+    let title = match &front.slug {
+        Some(slug) => slug.value.as_str(),
+        None => dated_file_name(&file.content_path).map_or(stem, |(_, name)| name),
+    };
+    // Jekyll's `:categories`: every category a folder, in lower case.
+    let categories: Vec<String> = front
+        .categories
+        .iter()
+        .flat_map(|c| c.value.iter())
+        .map(|name| slugify(name))
+        .filter(|s| !s.is_empty())
+        .collect();
+    let section = file
+        .content_path
+        .split_once('/')
+        .map_or("", |(first, _)| first);
     let fields = PermalinkFields {
         id: front.id.as_ref().map(|id| id.value),
         slug: &slug,
         date,
+        title,
+        categories: categories.join("/"),
+        section,
+        filename: stem,
     };
     pattern.expand(&fields)
+}
+
+/// The file's name without `.md`.
+fn file_stem(content_path: &str) -> &str {
+    let name = content_path.rsplit('/').next().unwrap_or(content_path);
+    name.strip_suffix(".md").unwrap_or(name)
 }
 
 /// The slug when the front matter gives none: the content path without `.md`
 /// (`algebra/fft.md` → `algebra/fft`), so articles in different folders never collide.
 fn default_slug(content_path: &str) -> String {
+    // A Jekyll post's name is its slug, as Jekyll reads it: `_posts/2022-10-09-fft.md` → `fft`.
+    if let Some((_, name)) = dated_file_name(content_path) {
+        return slugify(name);
+    }
     let stem = content_path.strip_suffix(".md").unwrap_or(content_path);
     let stem = stem
         .strip_suffix("/index")
@@ -139,12 +187,62 @@ pub(crate) struct PermalinkFields<'a> {
     pub slug: &'a str,
     /// `(year, month, day)`, zero-padded; `None` for an undated article.
     pub date: Option<(String, String, String)>,
+    /// Jekyll's and Hexo's `:title`: the `slug:`, else the file name without its date.
+    pub title: &'a str,
+    /// Jekyll's `:categories`: the categories' slugs as folders, `math/notes`; may be empty.
+    pub categories: String,
+    /// Hugo's `:section`: the first folder under `content/`; may be empty.
+    pub section: &'a str,
+    /// Hugo's `:filename`: the file name without `.md`.
+    pub filename: &'a str,
 }
 
-const PLACEHOLDERS: [&str; 5] = ["id", "slug", "year", "month", "day"];
+const PLACEHOLDERS: [&str; 9] = [
+    "id",
+    "slug",
+    "year",
+    "month",
+    "day",
+    "title",
+    "categories",
+    "section",
+    "filename",
+];
+
+/// The placeholders that tell articles apart; a pattern needs one.
+const DISTINCT: [&str; 4] = ["{id}", "{slug}", "{title}", "{filename}"];
+
+/// Jekyll's and Hexo's spelling of a pattern, `:year/:month/:day/:title/`, in lemma's:
+/// `/{year}/{month}/{day}/{title}/`.
+fn from_colon_spelling(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 8);
+    if pattern.starts_with(':') {
+        out.push('/');
+    }
+    let mut rest = pattern;
+    while let Some(colon) = rest.find(':') {
+        out.push_str(&rest[..colon]);
+        let after = &rest[colon + 1..];
+        let name_len = after
+            .find(|c: char| !c.is_ascii_lowercase())
+            .unwrap_or(after.len());
+        let name = &after[..name_len];
+        if PLACEHOLDERS.contains(&name) {
+            out.push_str(&format!("{{{name}}}"));
+        } else {
+            out.push(':');
+            out.push_str(name);
+        }
+        rest = &after[name_len..];
+    }
+    out.push_str(rest);
+    out
+}
 
 impl Permalink {
-    pub(crate) fn parse(pattern: &str) -> Result<Permalink, String> {
+    pub(crate) fn parse(written: &str) -> Result<Permalink, String> {
+        let pattern = from_colon_spelling(written);
+        let pattern = pattern.as_str();
         if !pattern.starts_with('/') {
             return Err(format!("`permalink` must start with `/`: {pattern}"));
         }
@@ -156,7 +254,7 @@ impl Permalink {
             let name = &rest[open + 1..open + close];
             if !PLACEHOLDERS.contains(&name) {
                 return Err(format!(
-                    "unknown placeholder `{{{name}}}` in permalink `{pattern}` (known: {{id}} {{slug}} {{year}} {{month}} {{day}})"
+                    "unknown placeholder `{{{name}}}` in permalink `{pattern}` (known: {{id}} {{slug}} {{year}} {{month}} {{day}} {{title}} {{categories}} {{section}} {{filename}})"
                 ));
             }
             rest = &rest[open + close + 1..];
@@ -167,9 +265,9 @@ impl Permalink {
         if let Err(e) = SitePath::parse(&example) {
             return Err(format!("permalink `{pattern}`: {e}"));
         }
-        if !pattern.contains("{id}") && !pattern.contains("{slug}") {
+        if !DISTINCT.iter().any(|p| pattern.contains(p)) {
             return Err(format!(
-                "permalink `{pattern}` needs {{id}} or {{slug}} to tell articles apart"
+                "permalink `{pattern}` needs {{id}}, {{slug}}, {{title}} or {{filename}} to tell articles apart"
             ));
         }
         Ok(Permalink {
@@ -184,7 +282,13 @@ impl Permalink {
         let id = fields
             .id
             .map_or_else(|| fields.slug.to_string(), |id| id.to_string());
-        out = out.replace("{id}", &id).replace("{slug}", fields.slug);
+        out = out
+            .replace("{id}", &id)
+            .replace("{slug}", fields.slug)
+            .replace("{title}", fields.title)
+            .replace("{filename}", fields.filename)
+            .replace("{categories}", &fields.categories)
+            .replace("{section}", fields.section);
         if out.contains("{year}") || out.contains("{month}") || out.contains("{day}") {
             let (year, month, day) = fields
                 .date
@@ -194,6 +298,10 @@ impl Permalink {
                 .replace("{year}", &year)
                 .replace("{month}", &month)
                 .replace("{day}", &day);
+        }
+        // An empty `{categories}` or `{section}` leaves no empty folder, as in Jekyll.
+        while out.contains("//") {
+            out = out.replace("//", "/");
         }
         SitePath::page(&out).map_err(|e| format!("the permalink `{out}` cannot be published: {e}"))
     }
@@ -221,7 +329,48 @@ mod tests {
             id,
             slug: "intro",
             date: Some(("2024".into(), "03".into(), "07".into())),
+            title: "Intro",
+            categories: "math/notes".into(),
+            section: "posts",
+            filename: "2024-03-07-Intro",
         }
+    }
+
+    fn undated(slug: &'static str) -> PermalinkFields<'static> {
+        PermalinkFields {
+            date: None,
+            slug,
+            categories: String::new(),
+            ..fields(None)
+        }
+    }
+
+    #[test]
+    fn the_schemes_of_jekyll_hexo_and_hugo_expand() {
+        let jekyll = Permalink::parse("/:categories/:year/:month/:day/:title.html").unwrap();
+        assert_eq!(
+            jekyll.expand(&fields(None)).unwrap().as_str(),
+            "math/notes/2024/03/07/Intro.html"
+        );
+        let no_categories = PermalinkFields {
+            categories: String::new(),
+            ..fields(None)
+        };
+        assert_eq!(
+            jekyll.expand(&no_categories).unwrap().as_str(),
+            "2024/03/07/Intro.html"
+        );
+        let hexo = Permalink::parse(":year/:month/:day/:title/").unwrap();
+        assert_eq!(
+            hexo.expand(&fields(None)).unwrap().as_str(),
+            "2024/03/07/Intro/"
+        );
+        let hugo = Permalink::parse("/{section}/{filename}/").unwrap();
+        assert_eq!(
+            hugo.expand(&fields(None)).unwrap().as_str(),
+            "posts/2024-03-07-Intro/"
+        );
+        assert!(Permalink::parse("/:year/:month/").is_err());
     }
 
     #[test]
@@ -245,22 +394,13 @@ mod tests {
 
     #[test]
     fn rejects_unknown_placeholders() {
-        assert!(
-            Permalink::parse("/{title}/")
-                .unwrap_err()
-                .contains("{title}")
-        );
+        assert!(Permalink::parse("/{name}/").unwrap_err().contains("{name}"));
     }
 
     #[test]
     fn date_placeholders_need_a_date() {
         let p = Permalink::parse("/{year}/{slug}/").unwrap();
-        let undated = PermalinkFields {
-            id: None,
-            slug: "x",
-            date: None,
-        };
-        assert!(p.expand(&undated).is_err());
+        assert!(p.expand(&undated("x")).is_err());
     }
 
     #[test]
@@ -268,12 +408,7 @@ mod tests {
         assert!(Permalink::parse("/../../x-{id}/").is_err());
         assert!(Permalink::parse("/a\\{id}/").is_err());
         let p = Permalink::parse("/{slug}/").unwrap();
-        let escaping = PermalinkFields {
-            id: None,
-            slug: "../../x",
-            date: None,
-        };
-        assert!(p.expand(&escaping).unwrap_err().contains(".."));
+        assert!(p.expand(&undated("../../x")).unwrap_err().contains(".."));
     }
 
     #[test]

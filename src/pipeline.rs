@@ -27,8 +27,8 @@ mod statics;
 
 use checks::{check_anchors, check_planned, page_origins, path_checks};
 use finish::finish_articles;
-pub(crate) use front::markdown_and_math;
 use front::{Bulk, front_half, render_markdown_told};
+pub(crate) use front::{SiteMarkdown, markdown_and_math};
 use statics::{copy_static_files, static_files};
 
 /// What a build may vary beyond the config.

@@ -24,7 +24,8 @@ pub(crate) struct Article {
     pub id: Option<u64>,
     /// The article's page: `archives/12/`.
     pub path: SitePath,
-    pub categories: Vec<String>,
+    /// Each category as its path of names (`[GPU, CUDA]`), as the article writes it.
+    pub categories: Vec<Vec<String>>,
     pub tags: Vec<String>,
     pub series: Option<String>,
     pub draft: bool,
@@ -87,7 +88,15 @@ impl TaxonomyKind {
 #[derive(Debug, Clone)]
 pub(crate) struct Term {
     pub kind: TaxonomyKind,
+    /// As the oldest article that uses it spells it; a nested category shows its whole path,
+    /// `GPU / CUDA`.
     pub name: String,
+    /// What makes it one term: see [`term_key`]. Terms are sorted by it.
+    pub key: String,
+    /// The key of the category it is nested in.
+    pub parent: Option<String>,
+    /// The categories nested in it: indices into the same kind's terms.
+    pub children: Vec<usize>,
     /// The term's page: `categories/数学研究/`.
     pub path: SitePath,
     pub articles: Vec<usize>,
@@ -155,13 +164,17 @@ impl Site {
         self.taxonomies.get(&kind).map_or(&[], Vec::as_slice)
     }
 
+    /// The term of `kind` with `key` (see [`term_key`]).
+    pub(crate) fn term(&self, kind: TaxonomyKind, key: &str) -> Option<&Term> {
+        let terms = self.terms(kind);
+        let at = terms.binary_search_by(|t| t.key.as_str().cmp(key)).ok()?;
+        terms.get(at)
+    }
+
     /// The series an article is in, with its place (1-based).
     pub(crate) fn series_of(&self, article: usize) -> Option<(&Term, usize)> {
         let name = self.articles[article].series.as_ref()?;
-        let term = self
-            .terms(TaxonomyKind::Series)
-            .iter()
-            .find(|t| &t.name == name)?;
+        let term = self.term(TaxonomyKind::Series, &term_key(&[name]))?;
         let position = term.articles.iter().position(|&a| a == article)?;
         Some((term, position + 1))
     }
@@ -189,24 +202,58 @@ fn listing_order(a: &Article, b: &Article) -> std::cmp::Ordering {
     .then_with(|| a.content_path.cmp(&b.content_path))
 }
 
+/// Separates the names of a nested category in a [`term_key`]: a control character, which
+/// every name has had replaced as it was read (see `content::xml_chars`).
+const KEY_SEPARATOR: char = '\u{1f}';
+
+/// The identity of a term: its names in lower case, so that `KVM` and `kvm` are one term, as
+/// in Hugo.
+pub(crate) fn term_key<S: AsRef<str>>(names: &[S]) -> String {
+    let lower: Vec<String> = names
+        .iter()
+        .map(|n| n.as_ref().trim().to_lowercase())
+        .collect();
+    lower.join(&KEY_SEPARATOR.to_string())
+}
+
+/// Every term an article is in, as (key, names): a nested category counts for each of its
+/// ancestors too, whose pages list their children's articles.
+pub(crate) fn terms_of(kind: TaxonomyKind, article: &Article) -> Vec<(String, Vec<String>)> {
+    let paths: Vec<Vec<String>> = match kind {
+        TaxonomyKind::Categories => article.categories.clone(),
+        TaxonomyKind::Tags => article.tags.iter().map(|t| vec![t.clone()]).collect(),
+        TaxonomyKind::Series => article.series.iter().map(|s| vec![s.clone()]).collect(),
+    };
+    let mut terms = Vec::new();
+    for path in paths {
+        for depth in 1..=path.len() {
+            let names = path[..depth].to_vec();
+            terms.push((term_key(&names), names));
+        }
+    }
+    terms
+}
+
 fn collect_terms(kind: TaxonomyKind, articles: &[Article]) -> Vec<Term> {
-    let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    // Articles come newest first: the spelling kept is the oldest dated article's, its
+    // first if it has several.
+    let mut by_key: BTreeMap<String, (Vec<String>, Vec<usize>)> = BTreeMap::new();
     for (index, article) in articles.iter().enumerate() {
-        let names: Vec<&str> = match kind {
-            TaxonomyKind::Categories => article.categories.iter().map(String::as_str).collect(),
-            TaxonomyKind::Tags => article.tags.iter().map(String::as_str).collect(),
-            TaxonomyKind::Series => article.series.iter().map(String::as_str).collect(),
-        };
-        for name in names {
-            let list = by_name.entry(name).or_default();
+        for (key, names) in terms_of(kind, article) {
+            let (shown, list) = by_key
+                .entry(key)
+                .or_insert_with(|| (names.clone(), Vec::new()));
             if list.last() != Some(&index) {
+                if article.date.is_some() {
+                    *shown = names;
+                }
                 list.push(index);
             }
         }
     }
-    by_name
+    let mut terms: Vec<Term> = by_key
         .into_iter()
-        .map(|(name, mut list)| {
+        .map(|(key, (names, mut list))| {
             if kind == TaxonomyKind::Series {
                 // A series reads from its first article on; undated parts stay last.
                 list.sort_by_key(|&i| {
@@ -217,20 +264,52 @@ fn collect_terms(kind: TaxonomyKind, articles: &[Article]) -> Vec<Term> {
                     )
                 });
             }
+            let parent = (names.len() > 1).then(|| term_key(&names[..names.len() - 1]));
             Term {
                 kind,
-                name: name.to_string(),
-                path: term_path(kind, name),
+                name: names.join(" / "),
+                path: term_path(kind, &names),
+                key,
+                parent,
+                children: Vec::new(),
                 articles: list,
             }
         })
-        .collect()
+        .collect();
+    for child in 0..terms.len() {
+        let parent = terms[child]
+            .parent
+            .as_deref()
+            .and_then(|parent| terms.binary_search_by(|t| t.key.as_str().cmp(parent)).ok());
+        if let Some(parent) = parent {
+            terms[parent].children.push(child);
+        }
+    }
+    terms
 }
 
-/// The page of a term: `tags/{slug}/`, or `tags/_/` for a name without letters. A slug is
-/// letters, digits, `_` and `-`, so the path is always valid.
-pub(crate) fn term_path(kind: TaxonomyKind, name: &str) -> SitePath {
-    let slug = slugify(name);
-    let slug = if slug.is_empty() { "_" } else { &slug };
-    SitePath::page(&format!("{}/{slug}/", kind.key())).unwrap_or_else(|_| kind.index_path())
+/// The URL segment of a term's name: [`slugify`], with the symbols that tell languages apart
+/// spelled out, so that `C++` (`c-plus-plus`) and `C#` (`c-sharp`) get pages of their own.
+pub(crate) fn term_slug(name: &str) -> String {
+    let mut spelled = String::with_capacity(name.len());
+    for c in name.chars() {
+        match c {
+            '+' => spelled.push_str(" plus "),
+            '#' => spelled.push_str(" sharp "),
+            '&' => spelled.push_str(" and "),
+            '@' => spelled.push_str(" at "),
+            c => spelled.push(c),
+        }
+    }
+    let slug = slugify(&spelled);
+    if slug.is_empty() { "_".into() } else { slug }
+}
+
+/// The page of a term: `tags/{slug}/`, `categories/gpu/cuda/` for a nested category, or
+/// `tags/_/` for a name without letters. A slug is letters, digits, `_` and `-`, so the path is
+/// always valid.
+pub(crate) fn term_path<S: AsRef<str>>(kind: TaxonomyKind, names: &[S]) -> SitePath {
+    let slugs: Vec<String> = names.iter().map(|n| term_slug(n.as_ref())).collect();
+    SitePath::page(&format!("{}/{}/", kind.key(), slugs.join("/")))
+        .unwrap_or_else(|_| kind.index_path())
 }

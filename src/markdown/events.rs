@@ -11,6 +11,7 @@ use super::highlight;
 use super::links::{self, Resolution};
 use super::mkdocs::Shifts;
 use super::refused;
+use super::tags::Edits;
 use super::{Formula, Input, Mode, RenderedBody, heading_id, placeholder};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, Position};
 
@@ -53,8 +54,10 @@ pub(super) struct Rewriter<'i, 'f> {
     /// Index in the rewritten stream where `<!--more-->` cuts the excerpt.
     pub more_marker: Option<usize>,
     pub footnotes: BTreeMap<String, Footnote>,
-    /// Maps offsets of `source` back to the author's text (see `mkdocs`).
+    /// Maps offsets of `source` back to the text with tags rewritten (see `mkdocs`).
     pub shifts: Shifts,
+    /// Maps those back to the author's text (see `tags`).
+    pub edits: Edits,
     ids: UniqueIds,
 }
 
@@ -82,13 +85,17 @@ impl<'i, 'f> Rewriter<'i, 'f> {
             more_marker: None,
             footnotes: BTreeMap::new(),
             shifts: Shifts::default(),
+            edits: Edits::default(),
             ids: UniqueIds::default(),
         }
     }
 
     /// The file offset of an offset in `source`.
     fn file_offset(&self, offset_in_source: usize) -> usize {
-        self.source_base + self.shifts.to_original(offset_in_source)
+        self.source_base
+            + self
+                .edits
+                .to_original(self.shifts.to_original(offset_in_source))
     }
 
     fn position(&self, offset_in_source: usize) -> Position {
@@ -142,7 +149,9 @@ impl<'i, 'f> Rewriter<'i, 'f> {
         match event {
             Event::Start(Tag::Heading { .. }) => return self.heading(walk, i, out),
             Event::Start(Tag::Paragraph)
-                if walk.depth == 0 && bare_environment(&self.source[range.clone()]).is_some() =>
+                if walk.depth == 0
+                    && self.input.math
+                    && bare_environment(&self.source[range.clone()]).is_some() =>
             {
                 return self.environment_paragraph(walk, i);
             }
@@ -161,7 +170,8 @@ impl<'i, 'f> Rewriter<'i, 'f> {
                 walk.push(Event::Start(tag), i);
             }
             Event::InlineMath(tex) | Event::DisplayMath(tex) => {
-                let display = matches!(event, Event::DisplayMath(_));
+                let display = matches!(event, Event::DisplayMath(_))
+                    && !(self.input.kramdown_inline_math && in_sentence(original, i));
                 let placeholder = self.math(tex, display, range);
                 walk.push(placeholder, i);
             }
@@ -256,7 +266,10 @@ impl<'i, 'f> Rewriter<'i, 'f> {
 
     /// Raw HTML may be the `<!--more-->` marker, and may carry anchors.
     fn html(&mut self, html: &str, block: bool, walk: &Walk, out: &mut RenderedBody) {
-        if html.trim() == "<!--more-->" && self.more_marker.is_none() {
+        let marker = html.trim();
+        let is_marker =
+            marker == "<!--more-->" || Some(marker) == self.input.excerpt_separator.map(str::trim);
+        if is_marker && self.more_marker.is_none() {
             // A marker on its own line is an HTML block: cut before the block.
             self.more_marker = Some(if block {
                 walk.block_start
@@ -275,7 +288,9 @@ impl<'i, 'f> Rewriter<'i, 'f> {
             .iter()
             .position(|(e, _)| !matches!(e, Event::Text(_) | Event::SoftBreak | Event::HardBreak))
             .map_or(original.len(), |n| i + n);
-        self.refused_math(&original[i..end]);
+        if self.input.math {
+            self.refused_math(&original[i..end]);
+        }
         walk.rewritten.extend(original[i..end].iter().cloned());
         Step::To(end)
     }
@@ -540,6 +555,15 @@ impl UniqueIds {
 }
 
 /// The environment name if `raw` is exactly one `\begin{env}…\end{env}` of a numbered kind.
+/// Whether the formula at `i` shares its paragraph with text (kramdown reads such a `$$…$$`
+/// as inline math), rather than standing alone in it.
+fn in_sentence(stream: &[(Event, Range<usize>)], i: usize) -> bool {
+    let alone = i > 0
+        && matches!(stream[i - 1].0, Event::Start(Tag::Paragraph))
+        && matches!(stream.get(i + 1), Some((Event::End(TagEnd::Paragraph), _)));
+    !alone
+}
+
 pub(super) fn bare_environment(raw: &str) -> Option<&str> {
     let raw = raw.trim();
     let name = raw.strip_prefix("\\begin{")?.split('}').next()?;

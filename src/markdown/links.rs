@@ -20,6 +20,11 @@ pub(crate) struct LinkTargets {
     pub articles: BTreeMap<String, LinkTarget>,
     /// Content paths of drafts left out of this build.
     pub drafts: BTreeSet<String>,
+    /// File name without `.md` → content path, for the tags that name a post by its file
+    /// (`{% post_url 2022-10-09-fft %}`); the first in path order when several share a name.
+    pub names: BTreeMap<String, String>,
+    /// Content path → the `title:` of its front matter, for `{% post_link %}`.
+    pub titles: BTreeMap<String, String>,
 }
 
 /// An article a link can point to.
@@ -197,11 +202,11 @@ fn resolve_article(
     Resolution::Rewrite { url, check }
 }
 
-fn parent(content_path: &str) -> &str {
+pub(super) fn parent(content_path: &str) -> &str {
     content_path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
-fn join(dir: &str, relative: &str) -> String {
+pub(super) fn join(dir: &str, relative: &str) -> String {
     if dir.is_empty() {
         relative.to_string()
     } else {
@@ -210,7 +215,7 @@ fn join(dir: &str, relative: &str) -> String {
 }
 
 /// Folds `.` and `..` segments; `..` above the root stays at the root.
-fn normalize(path: &str) -> String {
+pub(super) fn normalize(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for segment in path.split('/') {
         match segment {

@@ -14,6 +14,7 @@ pub(crate) use highlight::{
 mod links;
 mod mkdocs;
 mod refused;
+mod tags;
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -23,7 +24,7 @@ use pulldown_cmark::{Event, Options, Parser};
 use crate::content::SourceFile;
 use crate::content::frontmatter::Located;
 use crate::content::xml_chars;
-use crate::diagnostics::{Diagnostics, LineIndex};
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
 use events::Part;
 pub(crate) use links::{ExternalLink, LinkCheck, LinkTarget, LinkTargets};
 
@@ -77,11 +78,30 @@ pub(crate) struct Input<'a> {
     /// Drop the first `# heading`, because it became the page title.
     pub drop_first_heading: bool,
     pub targets: &'a LinkTargets,
+    /// `false` when the article said `math: false`: `$` is plain text.
+    pub math: bool,
+    /// kramdown's reading: `$$…$$` inside a sentence is inline math.
+    pub kramdown_inline_math: bool,
+    /// The article's own excerpt marker, besides `<!--more-->`.
+    pub excerpt_separator: Option<&'a str>,
 }
 
 pub(crate) fn options() -> Options {
-    Options::ENABLE_MATH
-        | Options::ENABLE_TABLES
+    Options::ENABLE_MATH | text_options()
+}
+
+/// The options of `input`'s article.
+fn options_for(input: &Input) -> Options {
+    if input.math {
+        options()
+    } else {
+        text_options()
+    }
+}
+
+/// The options of an article with `math: false`: `$` is text.
+fn text_options() -> Options {
+    Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
@@ -100,10 +120,16 @@ pub(crate) fn render(
     formulas: &mut Vec<Formula>,
     diagnostics: &mut Diagnostics,
 ) -> RenderedBody {
-    let (body, shifts) = mkdocs::prepare(&input.file.text[input.body_offset..]);
-    let body = body.as_ref();
     let lines = LineIndex::new(&input.file.text);
-    let mut stream: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options())
+    let tagged = tags::rewrite(
+        &input.file.text[input.body_offset..],
+        &input.file.content_path,
+        input.targets,
+    );
+    report_tag_problems(input, &lines, &tagged.problems, diagnostics);
+    let (body, shifts) = mkdocs::prepare(&tagged.text);
+    let body = body.as_ref();
+    let mut stream: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options_for(input))
         .into_offset_iter()
         .collect();
     let mut out = RenderedBody::default();
@@ -113,6 +139,7 @@ pub(crate) fn render(
     xml_chars::warn_replaced_in_text(&file.path, &file.text, &file.replaced, diagnostics);
     let mut state = events::Rewriter::new(input, &lines, body, Part::Body, formulas, diagnostics);
     state.shifts = shifts;
+    state.edits = tagged.edits;
     state.rewrite(&mut stream, &mut out);
     let footnotes = std::mem::take(&mut state.footnotes);
     let more_marker = state.more_marker.filter(|&cut| cut > 0);
@@ -134,6 +161,22 @@ pub(crate) fn render(
     out
 }
 
+/// The tags left as text, warned about at their places in the file.
+fn report_tag_problems(
+    input: &Input,
+    lines: &LineIndex,
+    problems: &[tags::Problem],
+    diagnostics: &mut Diagnostics,
+) {
+    let text = &input.file.text;
+    for problem in problems {
+        let offset = input.body_offset + problem.offset;
+        let at = lines.position(text, offset);
+        let d = Diagnostic::warning(&input.file.path, at, problem.message.clone());
+        diagnostics.push(d.with_snippet_at(text, offset));
+    }
+}
+
 /// Renders a `summary:` front-matter field as an excerpt.
 pub(crate) fn render_summary(
     input: &Input,
@@ -144,7 +187,7 @@ pub(crate) fn render_summary(
 ) -> String {
     // YAML can spell a NUL (`"\0"`) in a file that has none: see `SourceFile::new`.
     let text = &summary.value.replace('\0', "\u{FFFD}");
-    let mut stream: Vec<(Event, Range<usize>)> = Parser::new_ext(text, options())
+    let mut stream: Vec<(Event, Range<usize>)> = Parser::new_ext(text, options_for(input))
         .into_offset_iter()
         .collect();
     let lines = LineIndex::new(&input.file.text);

@@ -13,6 +13,9 @@ pub(super) fn with_input<R>(text: &str, f: impl FnOnce(&Input) -> R) -> R {
         url: "/a/",
         drop_first_heading: false,
         targets: &targets,
+        math: true,
+        kramdown_inline_math: false,
+        excerpt_separator: None,
     };
     f(&input)
 }
@@ -130,5 +133,48 @@ fn formulas_refused_for_their_braces_are_errors_at_the_brace() {
         body.html.contains("\\frac{1}{2"),
         "the text stays: {}",
         body.html
+    );
+}
+
+/// Renders `text` with the reading an article or site asked for.
+fn render_read_as(text: &str, adjust: impl FnOnce(&mut Input)) -> (RenderedBody, Vec<Formula>) {
+    with_input(text, |input| {
+        let mut input = Input { ..*input };
+        adjust(&mut input);
+        let (mut formulas, mut diagnostics) = (Vec::new(), Diagnostics::new());
+        let body = render(&input, &mut formulas, &mut diagnostics);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        (body, formulas)
+    })
+}
+
+#[test]
+fn math_off_leaves_dollars_as_text() {
+    let text = "Coffee $3, cake $5 {.\n\n\\begin{equation}x\\end{equation}\n";
+    let (body, formulas) = render_read_as(text, |input| input.math = false);
+    assert!(formulas.is_empty(), "{formulas:?}");
+    assert!(body.html.contains("Coffee $3, cake $5"), "{}", body.html);
+}
+
+#[test]
+fn kramdown_reads_double_dollars_in_a_sentence_as_inline_math() {
+    let text = "Let $$x^2$$ be given.\n\n$$y$$\n";
+    let (_, formulas) = render_read_as(text, |input| input.kramdown_inline_math = true);
+    let display: Vec<bool> = formulas.iter().map(|f| f.display).collect();
+    assert_eq!(display, [false, true]);
+    let (_, formulas) = render_read_as(text, |_| {});
+    assert!(formulas.iter().all(|f| f.display));
+}
+
+#[test]
+fn an_excerpt_separator_of_the_article_cuts_the_excerpt() {
+    let text = "One.\n\nTwo.\n\n<!-- excerpt -->\n\nThree.\n";
+    let (body, _) = render_read_as(text, |input| {
+        input.excerpt_separator = Some("<!-- excerpt -->")
+    });
+    let excerpt = body.excerpt.unwrap();
+    assert!(
+        excerpt.contains("Two.") && !excerpt.contains("Three."),
+        "{excerpt}"
     );
 }

@@ -6,12 +6,13 @@ use std::collections::BTreeMap;
 
 use super::front::{Facts, Loaded};
 use crate::config::{Config, top_level_key_line};
+use crate::content::frontmatter::FrontMatter;
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, Snippet, display_path};
 use crate::markdown::LinkCheck;
 use crate::output::{OutputFile, SitePath};
 use crate::permalink::alias_path;
 use crate::render;
-use crate::site::{Site, TaxonomyKind, term_path};
+use crate::site::{Site, TaxonomyKind, term_key, term_path};
 
 /// Two articles with one `id`, even when the permalink does not use it (`{id}` collisions are
 /// already reported, and dropped, as permalink collisions).
@@ -197,23 +198,41 @@ pub(super) fn page_origins(articles: &[Facts]) -> PageOrigins {
                 origins.add(&path, origin(Source::Alias, name, alias.position));
             }
         }
-        let names = [
-            (TaxonomyKind::Categories, &front.categories[..]),
-            (TaxonomyKind::Tags, &front.tags[..]),
-            (TaxonomyKind::Series, front.series.as_slice()),
-        ];
-        for (kind, names) in names {
-            let line = top_level_key_line(front_text, kind.key()).unwrap_or(0);
-            for name in names {
-                if terms_seen.insert((kind, name.clone())) {
-                    let shown = format!("{} `{name}`", kind.singular());
-                    let at = Position::line_start(line);
-                    origins.add(&term_path(kind, name), origin(Source::Term, shown, at));
-                }
+        for (kind, names, at) in term_places(front, front_text) {
+            if terms_seen.insert((kind, term_key(&names))) {
+                let shown = format!("{} `{}`", kind.singular(), names.join(" / "));
+                origins.add(&term_path(kind, &names), origin(Source::Term, shown, at));
             }
         }
     }
     origins
+}
+
+/// Every term an article names, with the place it names it at: a nested category counts
+/// for each of its ancestors too.
+fn term_places(
+    front: &FrontMatter,
+    front_text: &str,
+) -> Vec<(TaxonomyKind, Vec<String>, Position)> {
+    let mut places = Vec::new();
+    for category in &front.categories {
+        for depth in 1..=category.value.len() {
+            let names = category.value[..depth].to_vec();
+            places.push((TaxonomyKind::Categories, names, category.position));
+        }
+    }
+    for tag in &front.tags {
+        places.push((TaxonomyKind::Tags, vec![tag.value.clone()], tag.position));
+    }
+    if let Some(series) = &front.series {
+        let line = top_level_key_line(front_text, "series").unwrap_or(0);
+        places.push((
+            TaxonomyKind::Series,
+            vec![series.clone()],
+            Position::line_start(line),
+        ));
+    }
+    places
 }
 
 /// Plans the output of `site` (its pages and `statics`) and checks it before anything is

@@ -6,12 +6,12 @@
 //! the session keeps for every article between edits), and the [`Bulk`] of HTML and formulas
 //! that moves into the finished [`crate::site::Article`].
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
 use super::checks::check_duplicate_ids;
-use crate::config::{Config, MathConfig};
+use crate::config::{CategoryLists, Config, MathConfig};
 use crate::content::SourceFile;
 use crate::content::frontmatter::{self, Parsed};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
@@ -125,9 +125,14 @@ fn load_front_matter(
         .collect();
     let mut loaded = Vec::with_capacity(parsed.len());
     let mut left_out = BTreeSet::new();
+    let mut peer_keys = PeerKeys::default();
     for (file, parsed, mut found) in parsed {
         diagnostics.append(&mut found);
-        let Some(parsed) = parsed else { continue };
+        let Some(mut parsed) = parsed else { continue };
+        peer_keys.add(&file, &parsed);
+        if config.compat.category_lists == CategoryLists::Path {
+            parsed.front.read_categories_as_path();
+        }
         if parsed.front.draft && !drafts {
             left_out.insert(file.content_path.clone());
             continue;
@@ -146,7 +151,38 @@ fn load_front_matter(
             aliases: Vec::new(),
         });
     }
+    peer_keys.warn(diagnostics);
     (loaded, left_out)
+}
+
+/// The keys of other generators that lemma ignores, counted over the site: one warning per
+/// key, at its first place, instead of one per article.
+#[derive(Default)]
+struct PeerKeys {
+    /// Key → (articles that hold it, the first one's path and the key's place in it).
+    found: BTreeMap<String, (usize, String, Position)>,
+}
+
+impl PeerKeys {
+    fn add(&mut self, file: &SourceFile, parsed: &Parsed) {
+        for key in &parsed.peer_keys {
+            let entry = self
+                .found
+                .entry(key.value.clone())
+                .or_insert_with(|| (0, file.path.clone(), key.position));
+            entry.0 += 1;
+        }
+    }
+
+    fn warn(self, diagnostics: &mut Diagnostics) {
+        for (key, (count, path, position)) in self.found {
+            let articles = if count == 1 { "article" } else { "articles" };
+            let message = format!(
+                "`{key}` in {count} {articles} is ignored (a key of other generators that lemma has no use for; first here)"
+            );
+            diagnostics.push(Diagnostic::warning(path, position, message));
+        }
+    }
 }
 
 /// Gives each article its page and aliases; one without a page of its own is left out.
@@ -177,10 +213,24 @@ fn link_targets(config: &Config, loaded: &[Loaded], drafts: BTreeSet<String>) ->
             (a.file.content_path.clone(), LinkTarget { index, url })
         })
         .collect();
+    let mut names = BTreeMap::new();
+    for content_path in loaded.iter().map(|a| &a.file.content_path).chain(&drafts) {
+        let name = content_path.rsplit('/').next().unwrap_or(content_path);
+        let stem = name.strip_suffix(".md").unwrap_or(name);
+        names
+            .entry(stem.to_string())
+            .or_insert_with(|| content_path.clone());
+    }
+    let titles = loaded
+        .iter()
+        .filter_map(|a| Some((a.file.content_path.clone(), a.parsed.front.title.clone()?)))
+        .collect();
     LinkTargets {
         base_path: config.base_path.clone(),
         articles,
         drafts,
+        names,
+        titles,
     }
 }
 
@@ -208,12 +258,16 @@ pub(super) fn render_markdown_told(
         .map(|loaded| {
             let url = format!("{}{}", config.base_path, loaded.path.url());
             let mut diagnostics = Diagnostics::new();
+            let site = SiteMarkdown {
+                math: &config.math,
+                kramdown_inline_math: config.compat.kramdown_inline_math,
+            };
             let (body, summary_html, math) = markdown_and_math(
                 &loaded.file,
                 &loaded.parsed,
                 &url,
                 targets,
-                &config.math,
+                &site,
                 &mut diagnostics,
             );
             let parts = split(loaded, body, summary_html, math, diagnostics);
@@ -221,6 +275,12 @@ pub(super) fn render_markdown_told(
             parts
         })
         .unzip()
+}
+
+/// What the site's config says about every article's Markdown and math.
+pub(crate) struct SiteMarkdown<'a> {
+    pub(crate) math: &'a MathConfig,
+    pub(crate) kramdown_inline_math: bool,
 }
 
 /// One article through the Markdown stage and math preprocessing, KaTeX not yet called: its
@@ -231,7 +291,7 @@ pub(crate) fn markdown_and_math(
     parsed: &Parsed,
     url: &str,
     targets: &LinkTargets,
-    site_math: &MathConfig,
+    site: &SiteMarkdown,
     diagnostics: &mut Diagnostics,
 ) -> (RenderedBody, Option<String>, ArticleMath) {
     let input = markdown::Input {
@@ -240,6 +300,9 @@ pub(crate) fn markdown_and_math(
         url,
         drop_first_heading: parsed.front.title.is_none(),
         targets,
+        math: parsed.front.math,
+        kramdown_inline_math: site.kramdown_inline_math,
+        excerpt_separator: parsed.front.excerpt_separator.as_deref(),
     };
     let mut formulas: Vec<Formula> = Vec::new();
     let mut body = markdown::render(&input, &mut formulas, diagnostics);
@@ -249,7 +312,7 @@ pub(crate) fn markdown_and_math(
     let math = math::prepare(
         file,
         &formulas,
-        site_math,
+        site.math,
         &parsed.front.macros,
         diagnostics,
     );
@@ -273,7 +336,11 @@ mod tests {
             ..LinkTargets::default()
         };
         let math = MathConfig::default();
-        markdown_and_math(&file, &parsed, "/a/", &targets, &math, &mut diagnostics);
+        let site = SiteMarkdown {
+            math: &math,
+            kramdown_inline_math: false,
+        };
+        markdown_and_math(&file, &parsed, "/a/", &targets, &site, &mut diagnostics);
         let found = diagnostics.into_iter();
         found
             .map(|d| (d.position.line, d.position.column, d.message))

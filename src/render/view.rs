@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::PageKind;
 use crate::config::Ui;
 use crate::output::SitePath;
-use crate::site::{Article, Site, TaxonomyKind, Term};
+use crate::site::{Article, Site, TaxonomyKind, Term, term_key};
 
 #[derive(Serialize)]
 pub(crate) struct SiteView<'a> {
@@ -116,6 +116,15 @@ pub(crate) struct TermRef<'a> {
     pub url: String,
 }
 
+impl<'a> TermRef<'a> {
+    pub(crate) fn of(site: &'a Site, term: &'a Term) -> Self {
+        TermRef {
+            name: &term.name,
+            url: site.url(&term.path),
+        }
+    }
+}
+
 #[derive(Serialize)]
 pub(crate) struct SeriesView<'a> {
     pub name: &'a str,
@@ -145,16 +154,16 @@ pub(crate) struct SummaryView<'a> {
 impl<'a> SummaryView<'a> {
     pub(crate) fn new(site: &'a Site, index: usize) -> Self {
         let article = &site.articles[index];
-        let term_refs = |kind: TaxonomyKind, names: &'a [String]| -> Vec<TermRef<'a>> {
-            names
-                .iter()
-                .filter_map(|name| site.terms(kind).iter().find(|t| &t.name == name))
-                .map(|term| TermRef {
-                    name: &term.name,
-                    url: site.url(&term.path),
-                })
+        let term_refs = |kind: TaxonomyKind, keys: Vec<String>| -> Vec<TermRef<'a>> {
+            let mut seen = std::collections::BTreeSet::new();
+            keys.into_iter()
+                .filter(|key| seen.insert(key.clone()))
+                .filter_map(|key| site.term(kind, &key))
+                .map(|term| TermRef::of(site, term))
                 .collect()
         };
+        let categories = article.categories.iter().map(|p| term_key(p)).collect();
+        let tags = article.tags.iter().map(|t| term_key(&[t])).collect();
         SummaryView {
             title: &article.title,
             url: site.url(&article.path),
@@ -162,8 +171,8 @@ impl<'a> SummaryView<'a> {
             date: article.date.as_ref().map(DateView::new),
             updated: article.updated.as_ref().map(DateView::new),
             draft: article.draft,
-            categories: term_refs(TaxonomyKind::Categories, &article.categories),
-            tags: term_refs(TaxonomyKind::Tags, &article.tags),
+            categories: term_refs(TaxonomyKind::Categories, categories),
+            tags: term_refs(TaxonomyKind::Tags, tags),
             series: series_view(site, index),
             excerpt_html: Cow::Borrowed(&article.excerpt_html),
             has_more: article.has_more,
@@ -253,15 +262,30 @@ pub(crate) struct TermView<'a> {
     pub kind: &'static str,
     pub name: &'a str,
     pub url: String,
+    /// The category it is nested in.
+    pub parent: Option<TermRef<'a>>,
+    /// The categories nested in it.
+    pub children: Vec<TermRef<'a>>,
     pub articles: Vec<SummaryView<'a>>,
 }
 
 impl<'a> TermView<'a> {
     pub(crate) fn new(site: &'a Site, term: &'a Term) -> Self {
+        let terms = site.terms(term.kind);
         TermView {
             kind: term.kind.key(),
             name: &term.name,
             url: site.url(&term.path),
+            parent: term
+                .parent
+                .as_deref()
+                .and_then(|key| site.term(term.kind, key))
+                .map(|parent| TermRef::of(site, parent)),
+            children: term
+                .children
+                .iter()
+                .map(|&child| TermRef::of(site, &terms[child]))
+                .collect(),
             articles: term
                 .articles
                 .iter()

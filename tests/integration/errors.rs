@@ -53,7 +53,7 @@ fn unknown_front_matter_key_is_a_warning() {
     let b = Site::new()
         .file(
             "content/a.md",
-            &md("title: A\ndate: 2024-01-01\nmathjax: true\nid: 1", "ok\n"),
+            &md("title: A\ndate: 2024-01-01\nmathjx: true\nid: 1", "ok\n"),
         )
         .build();
     b.assert_success();
@@ -64,7 +64,7 @@ fn unknown_front_matter_key_is_a_warning() {
         "{}",
         b.stderr
     );
-    assert_contains!(warnings[0], "mathjax");
+    assert_contains!(warnings[0], "mathjx");
     assert_contains!(b.read("archives/1/index.html"), "<p>ok</p>");
 }
 

@@ -22,6 +22,7 @@ mod links;
 mod listing;
 mod math;
 mod math_output;
+mod moving_in;
 mod new;
 mod output;
 mod progress;

@@ -12,7 +12,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::output::SitePath;
 use crate::render::{self, PageKind};
-use crate::site::{Article, Site, TaxonomyKind};
+use crate::site::{Article, Site, TaxonomyKind, terms_of};
 
 /// Which pages to render, by page path (`""`, `page/2/`, `archives/12/`, `atom.xml`).
 pub(super) enum PageSet {
@@ -55,8 +55,8 @@ pub(super) struct ListingEntry {
     date: Option<DateTime<FixedOffset>>,
     updated: Option<DateTime<FixedOffset>>,
     draft: bool,
-    categories: Vec<String>,
-    tags: Vec<String>,
+    /// The keys of every term the article is in, per kind (see [`crate::site::terms_of`]).
+    terms: Vec<(TaxonomyKind, String)>,
     series: Option<String>,
     excerpt_html: String,
     has_more: bool,
@@ -69,8 +69,14 @@ impl ListingEntry {
             date: article.date,
             updated: article.updated,
             draft: article.draft,
-            categories: article.categories.clone(),
-            tags: article.tags.clone(),
+            terms: TaxonomyKind::ALL
+                .iter()
+                .flat_map(|&kind| {
+                    terms_of(kind, article)
+                        .into_iter()
+                        .map(move |(key, _)| (kind, key))
+                })
+                .collect(),
             series: article.series.clone(),
             excerpt_html: article.excerpt_html.clone(),
             has_more: article.has_more,
@@ -177,32 +183,20 @@ fn add_home_pages(site: &Site, old_index: usize, new_index: usize, pages: &mut P
 
 /// The pages of the terms the article has or had.
 fn add_terms(site: &Site, new: &ListingEntry, old: Option<&ListingEntry>, pages: &mut PageSet) {
-    let mut names: Vec<(TaxonomyKind, &str)> = Vec::new();
-    for entry in [Some(new), old].into_iter().flatten() {
-        names.extend(
-            entry
-                .categories
-                .iter()
-                .map(|n| (TaxonomyKind::Categories, n.as_str())),
-        );
-        names.extend(entry.tags.iter().map(|n| (TaxonomyKind::Tags, n.as_str())));
-        names.extend(
-            entry
-                .series
-                .iter()
-                .map(|n| (TaxonomyKind::Series, n.as_str())),
-        );
-    }
+    let keys = [Some(new), old]
+        .into_iter()
+        .flatten()
+        .flat_map(|entry| entry.terms.iter());
     // A series' articles show their place in it, on their pages and home pages, so a new
     // member, one gone or a new date moves the others.
     let places_moved = old.is_none_or(|old| old.series != new.series || old.date != new.date);
     let per_page = site.config.paginate.max(1);
-    for (kind, name) in names {
-        let Some(term) = site.terms(kind).iter().find(|t| t.name == name) else {
+    for (kind, key) in keys {
+        let Some(term) = site.term(*kind, key) else {
             continue;
         };
         pages.add(&term.path);
-        if kind == TaxonomyKind::Series {
+        if *kind == TaxonomyKind::Series {
             for &member in &term.articles {
                 pages.add(&site.articles[member].path);
                 if places_moved {

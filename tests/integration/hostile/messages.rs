@@ -189,7 +189,7 @@ fn terms_that_are_not_strings_are_named_by_item() {
         .file(
             "content/b.md",
             &md(
-                "title: B\ndate: 2024-01-01\nid: 2\ncategories:\n  - ok\n  - [nested]",
+                "title: B\ndate: 2024-01-01\nid: 2\ncategories:\n  - ok\n  - [nested, 1]",
                 "x\n",
             ),
         )

@@ -291,19 +291,28 @@ fn a_static_file_colliding_with_a_page_leaves_public_unchanged() {
 
 #[test]
 fn two_tags_with_one_url_are_reported_at_both_lines_and_leave_public_unchanged() {
-    let c_sharp = md("title: C\ndate: 2024-01-03\nid: 3\ntags: [C#]", "C\n");
-    let c_plus = md("title: D\ndate: 2024-01-04\nid: 4\ntags: [C++]", "D\n");
-    let before = published(&[("content/c.md", &c_sharp)]);
+    let spaced = md("title: C\ndate: 2024-01-03\nid: 3\ntags: [x, a b]", "C\n");
+    let dashed = md("title: D\ndate: 2024-01-04\nid: 4\ntags: [a-b]", "D\n");
+    let before = published(&[("content/c.md", &spaced)]);
     let files = before.files();
-    let after = before.into_site().file("content/d.md", &c_plus).build();
+    let after = before.into_site().file("content/d.md", &dashed).build();
     after.assert_failure();
     assert_eq!(after.files(), files);
     let errors = after.diagnostics("error");
     assert_eq!(errors.len(), 1, "{}", after.stderr);
     assert_contains!(
         errors[0],
-        "content/d.md:5:1: error: tag `C++` collides with tag `C#` in content/c.md:5: both would be written to /tags/c/index.html"
+        "content/d.md:5:8: error: tag `a-b` collides with tag `a b` in content/c.md:5: both would be written to /tags/a-b/index.html"
     );
+}
+
+#[test]
+fn c_plus_plus_and_c_sharp_get_pages_of_their_own() {
+    let c_sharp = md("title: C\ndate: 2024-01-03\nid: 3\ntags: [C#]", "C\n");
+    let c_plus = md("title: D\ndate: 2024-01-04\nid: 4\ntags: [C++, c++]", "D\n");
+    let b = published(&[("content/c.md", &c_sharp), ("content/d.md", &c_plus)]);
+    assert_contains!(b.read("tags/c-sharp/index.html"), "C#");
+    assert_contains!(b.read("tags/c-plus-plus/index.html"), "C++");
 }
 
 #[test]
