@@ -44,6 +44,16 @@ fn numbers_equations(tex: &str) -> bool {
     .any(|env| tex.contains(&format!("\\begin{{{env}}}")))
 }
 
+/// `html` without lemma's one addition to a display formula: the `tabindex` that lets the
+/// keyboard scroll a formula wider than the page.
+fn as_katex_wrote_it(html: &str) -> String {
+    html.replacen(
+        "<span class=\"katex\" tabindex=\"0\">",
+        "<span class=\"katex\">",
+        1,
+    )
+}
+
 #[test]
 fn pages_carry_katex_output_byte_for_byte() {
     let (Some(cases), Some(expected)) = (shared_katex("cases.json"), shared_katex("expected.json"))
@@ -60,7 +70,7 @@ fn pages_carry_katex_output_byte_for_byte() {
         let display = case["display"].as_bool().unwrap();
         let want = want["html"].as_str().unwrap();
         match lemma::render_standalone(tex, display, &macros_of(case)) {
-            Ok(html) if html == want => identical += 1,
+            Ok(html) if as_katex_wrote_it(&html) == want => identical += 1,
             Ok(html) if display && numbers_equations(tex) && html.contains("\\tag{1}") => {
                 tagged += 1
             }

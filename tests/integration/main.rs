@@ -24,6 +24,7 @@ mod math;
 mod new;
 mod output;
 mod properties;
+mod readers;
 mod series;
 mod serve;
 mod subpath;
