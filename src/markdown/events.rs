@@ -191,6 +191,9 @@ impl<'i, 'f> Rewriter<'i, 'f> {
             }
             Event::Text(_) => return self.text_run(walk, i),
             Event::Start(Tag::CodeBlock(kind)) => return code_block(walk, i, kind),
+            Event::TaskListMarker(done) => {
+                walk.push(Event::InlineHtml(task_marker(*done).into()), i)
+            }
             _ => walk.keep(i),
         }
         Step::One
@@ -486,6 +489,16 @@ impl<'a> Walk<'_, 'a> {
 }
 
 /// A code block, written whole as (highlighted) HTML; its text is never searched for math.
+/// A task list's box as a symbol: a disabled `<input>` would be a form control without a
+/// label or a use, while `☑`/`☐` is read out by screen readers as checked or not.
+fn task_marker(done: bool) -> &'static str {
+    if done {
+        "<span class=\"task-marker\">\u{2611}</span> "
+    } else {
+        "<span class=\"task-marker\">\u{2610}</span> "
+    }
+}
+
 fn code_block<'a>(walk: &mut Walk<'_, 'a>, i: usize, kind: &CodeBlockKind) -> Step {
     let end = matching_end(walk.original, i);
     let code: String = walk.original[i + 1..end]

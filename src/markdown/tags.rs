@@ -153,7 +153,11 @@ fn find_tags(body: &str) -> Vec<Found<'_>> {
         };
         // A tag stays on its line.
         let line_end = rest.find('\n').unwrap_or(rest.len());
-        let Some(end) = rest[..line_end].find(closing) else {
+        // The closing mark starts after the opening one: `{%}` is no tag.
+        let closing_at = rest
+            .get(open_len..line_end)
+            .and_then(|inside| inside.find(closing));
+        let Some(end) = closing_at.map(|at| at + open_len) else {
             at = open + open_len;
             continue;
         };
@@ -407,6 +411,14 @@ mod tests {
         let tail = r.text.find("tail").unwrap();
         assert_eq!(r.edits.to_original(tail), body.find("tail").unwrap());
         assert_eq!(r.edits.to_original(6), 4);
+    }
+
+    #[test]
+    fn marks_that_overlap_are_no_tag() {
+        for body in ["{%}", "{{<>}} x", "{{%}}", "a {%} b %}"] {
+            let (text, _) = rewritten(body, "a.md");
+            assert_eq!(text, body);
+        }
     }
 
     #[test]

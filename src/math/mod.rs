@@ -59,6 +59,11 @@ pub(crate) struct Prepared {
     pub job: Option<Job>,
     /// Element ids of the equations' labels, placed before the formula on the article page.
     pub anchors: Vec<String>,
+    /// The equations this formula links to (`\eqref`, `\ref`), in order.
+    pub links: Vec<EqLink>,
+    /// The formula is one reference and nothing else: it is written as a plain HTML link, not
+    /// rendered by KaTeX (whose link would sit in its `aria-hidden` half).
+    pub link_only: bool,
     /// The tags of its numbered rows as shown, which KaTeX's MathML leaves out.
     row_tags: Vec<String>,
     /// From the TeX sent to KaTeX back to the TeX as written (applied last to first).
@@ -75,6 +80,13 @@ pub(crate) struct ArticleMath {
     pub formulas: Vec<Prepared>,
     /// Ids of every labelled equation (`eq-<label>`).
     pub anchors: Vec<String>,
+}
+
+/// A link to a labelled equation: `href="#{anchor}"`, showing `text`, e.g. `(3)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct EqLink {
+    pub anchor: String,
+    pub text: String,
 }
 
 /// The element id of equation label `key`.
@@ -195,11 +207,15 @@ impl Preparation<'_> {
             self.refuse_forbidden(formula, command);
         }
         let ok = result.problems.is_empty() && refs.missing.is_empty() && forbidden.is_none();
-        let job = ok.then(|| Job::new(refs.tex, formula.display, refs.linked, self.output, macros));
+        let link_only = ok && refs.whole && !formula.display;
+        let job = (ok && !link_only)
+            .then(|| Job::new(refs.tex, formula.display, refs.linked, self.output, macros));
         let anchors = self.anchors_before(formula, &result);
         self.math.formulas.push(Prepared {
             job,
             anchors,
+            links: refs.links,
+            link_only,
             row_tags: result.row_tags,
             maps: vec![result.map, refs.map],
             original: formula.tex.clone(),
@@ -284,6 +300,7 @@ fn forbidden_command(
 
 mod references {
     //! `\eqref{key}` and `\ref{key}` become links to the labelled equation.
+    use super::EqLink;
     use super::numbering::Label;
     use super::tex::{braced, control_sequence_end};
     use super::texmap::TexMap;
@@ -296,6 +313,10 @@ mod references {
         pub linked: bool,
         /// The tags of the equations linked to, which become TeX of this formula.
         pub cited_tags: Vec<String>,
+        /// The links, in order.
+        pub links: Vec<EqLink>,
+        /// The formula is one resolved reference, with nothing but spaces around it.
+        pub whole: bool,
         pub missing: Vec<(usize, String)>,
     }
 
@@ -305,6 +326,8 @@ mod references {
             map: TexMap::default(),
             linked: false,
             cited_tags: Vec::new(),
+            links: Vec::new(),
+            whole: false,
             missing: Vec::new(),
         };
         let mut copied_to = 0;
@@ -347,6 +370,11 @@ mod references {
             copied_to = after;
             out.linked = true;
             out.cited_tags.push(label.tag.clone());
+            out.whole = tex[..at].trim().is_empty() && tex[after..].trim().is_empty();
+            out.links.push(EqLink {
+                anchor: super::anchor_id(key),
+                text,
+            });
         }
         out.tex.push_str(&tex[copied_to..]);
         out.map.copy(copied_to, tex.len() - copied_to);
@@ -641,17 +669,24 @@ fn push_formula(
             ));
         }
     }
+    // In-page links of an excerpt go to the article's page.
+    let page = if mode == Mode::Excerpt { url } else { "" };
+    if prepared.link_only {
+        push_links(out, &prepared.links, page);
+        return;
+    }
     let job = prepared.job.as_ref();
     let found = job.and_then(|job| Some((job, rendered.html(&job.key)?)));
     match found {
         Some((_, html)) if feed => push_mathml(out, &html, &prepared.row_tags),
         Some((job, html)) => {
-            let page = for_pages(&html, job.output, &prepared.row_tags);
-            if mode == Mode::Excerpt && job.trust {
-                out.push_str(&page.replace("href=\"#eq-", &format!("href=\"{url}#eq-")));
-            } else {
-                out.push_str(&page);
-            }
+            let shown = for_pages(&html, job.output, &prepared.row_tags);
+            // MathML's links are real HTML links already; only KaTeX's HTML half hides them.
+            let hidden_links = match job.output {
+                MathOutput::Mathml => &[][..],
+                _ => &prepared.links[..],
+            };
+            push_katex(out, &shown, hidden_links, page);
         }
         None => {
             // A failed formula stays readable as its source; the build fails anyway.
@@ -717,6 +752,49 @@ fn mathml_links(math: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// KaTeX's `html` on a page of the site, made usable without a mouse:
+/// - a display formula wider than the page scrolls sideways in its own box (style.css), so
+///   the box takes keyboard focus;
+/// - KaTeX's equation links in its `aria-hidden` half (`links`, empty for MathML, whose links
+///   are reachable as they are) are kept for the mouse but taken out of the tab order, and
+///   written again after the formula (shown when focused) for keyboards and screen readers.
+fn push_katex(out: &mut String, html: &str, links: &[EqLink], page: &str) {
+    const DISPLAY: &str = "<span class=\"katex-display\"><span class=\"katex\">";
+    let html = match html.strip_prefix(DISPLAY) {
+        Some(rest) => {
+            out.push_str("<span class=\"katex-display\"><span class=\"katex\" tabindex=\"0\">");
+            rest
+        }
+        None => html,
+    };
+    let html = if page.is_empty() {
+        Cow::Borrowed(html)
+    } else {
+        Cow::Owned(html.replace("href=\"#eq-", &format!("href=\"{page}#eq-")))
+    };
+    if links.is_empty() {
+        out.push_str(&html);
+        return;
+    }
+    out.push_str(&html.replace("<a href=", "<a tabindex=\"-1\" href="));
+    out.push_str("<span class=\"eqref-keys\">");
+    push_links(out, links, page);
+    out.push_str("</span>");
+}
+
+/// `links` as HTML links, one after another; `page` is put before each `#anchor`.
+fn push_links(out: &mut String, links: &[EqLink], page: &str) {
+    for link in links {
+        out.push_str("<a class=\"eqref\" href=\"");
+        let _ = pulldown_cmark_escape::escape_href(&mut *out, page);
+        out.push('#');
+        let _ = pulldown_cmark_escape::escape_html(&mut *out, &link.anchor);
+        out.push_str("\">");
+        let _ = pulldown_cmark_escape::escape_html(&mut *out, &link.text);
+        out.push_str("</a>");
+    }
 }
 
 /// The `<math>` element of KaTeX's `html`, with `row_tags` in the equation-number cells its

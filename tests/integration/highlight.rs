@@ -28,7 +28,12 @@ fn fenced_code_gets_classes_and_the_stylesheet() {
         let block = &block[..block.find("</pre>").expect("every <pre> is closed")];
         assert_not_contains!(block, "style=");
     }
-    assert_eq!(page.matches("<pre class=\"hl-code\">").count(), 3, "{page}");
+    assert_eq!(
+        page.matches("<pre class=\"hl-code\" tabindex=\"0\">")
+            .count(),
+        3,
+        "{page}"
+    );
     assert_contains!(page, "</span>$x$<span");
     assert_contains!(page, "$$y$$");
     // Only the formula outside code is typeset.

@@ -27,6 +27,7 @@ mod new;
 mod output;
 mod progress;
 mod properties;
+mod readers;
 mod series;
 mod serve;
 mod subpath;

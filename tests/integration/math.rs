@@ -13,7 +13,10 @@ fn dollars_in_code_stay_literal() {
     b.assert_success();
     let page = b.read("archives/1/index.html");
     assert_contains!(page, "<code>$x$</code>");
-    assert_contains!(page, "<pre><code>$y$ and $$z$$\n</code></pre>");
+    assert_contains!(
+        page,
+        "<pre tabindex=\"0\"><code>$y$ and $$z$$\n</code></pre>"
+    );
     assert_eq!(page.matches("class=\"katex\"").count(), 1, "{page}");
 }
 
@@ -272,4 +275,72 @@ fn mhchem_and_chinese_text_render() {
     assert_eq!(page.matches("class=\"katex\"").count(), 2, "{page}");
     assert_contains!(page, "其中");
     assert_not_contains!(b.stderr, ": warning:");
+}
+
+/// The `aria-hidden` half of each KaTeX formula in `page` (with a little after it: up to
+/// what follows the formula, the next formula or the end of the paragraph).
+fn hidden_halves(page: &str) -> Vec<&str> {
+    page.split("<span class=\"katex-html\" aria-hidden=\"true\">")
+        .skip(1)
+        .map(|rest| {
+            let ends = [
+                "<span class=\"eqref-keys\">",
+                "<span class=\"katex-mathml\">",
+                "</p>",
+            ];
+            let end = ends.iter().filter_map(|e| rest.find(e)).min();
+            &rest[..end.unwrap_or(rest.len())]
+        })
+        .collect()
+}
+
+#[test]
+fn a_reference_alone_is_a_plain_link_without_katex() {
+    let body = "$$\\begin{equation}a\\label{k}\\end{equation}$$\n\n由 $\\eqref{k}$ 与 $\\ref{k}$ 可得。\n\n<!--more-->\n";
+    let b = Site::with_article(body).build();
+    b.assert_success();
+    let page = b.read("archives/1/index.html");
+    assert_contains!(
+        page,
+        "由 <a class=\"eqref\" href=\"#eq-k\">(1)</a> 与 <a class=\"eqref\" href=\"#eq-k\">1</a> 可得"
+    );
+    // Only the equation itself went through KaTeX.
+    assert_eq!(page.matches("class=\"katex\"").count(), 1, "{page}");
+    assert_not_contains!(page, "eqref-keys");
+    // In the listing the link goes to the article page.
+    let listing = b.read("index.html");
+    assert_contains!(
+        listing,
+        "<a class=\"eqref\" href=\"/archives/1/#eq-k\">(1)</a>"
+    );
+}
+
+#[test]
+fn a_reference_inside_a_formula_is_reachable_outside_the_hidden_half() {
+    let body = "$$\\begin{equation}a\\label{k}\\end{equation}$$\n\n所以 $x\\le\\eqref{k}+1$。\n\n<!--more-->\n";
+    let b = Site::with_article(body).build();
+    b.assert_success();
+    let page = b.read("archives/1/index.html");
+    // KaTeX's link stays for the mouse but leaves the keyboard's tab order ...
+    let halves = hidden_halves(&page);
+    assert_eq!(halves.len(), 2, "{page}");
+    assert!(halves.iter().all(|h| !h.contains("<a href")), "{page}");
+    assert_eq!(
+        halves
+            .iter()
+            .filter(|h| h.contains("<a tabindex=\"-1\" href=\"#eq-k\">"))
+            .count(),
+        1
+    );
+    // ... and a real link follows the formula, outside any aria-hidden element.
+    assert_contains!(
+        page,
+        "</span><span class=\"eqref-keys\"><a class=\"eqref\" href=\"#eq-k\">(1)</a></span>。"
+    );
+    let listing = b.read("index.html");
+    assert_contains!(listing, "<a tabindex=\"-1\" href=\"/archives/1/#eq-k\">");
+    assert_contains!(
+        listing,
+        "<span class=\"eqref-keys\"><a class=\"eqref\" href=\"/archives/1/#eq-k\">(1)</a></span>"
+    );
 }

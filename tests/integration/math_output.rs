@@ -5,7 +5,7 @@ use crate::cache::counts;
 use crate::serve::Server;
 use crate::util::*;
 
-const BODY: &str = "Inline $x^2$ and $\\eqref{main}$.\n\n\
+const BODY: &str = "Inline $x^2$ and $a = \\eqref{main}$.\n\n\
                     $$\\begin{equation}\\frac{a}{b}\\label{main}\\end{equation}$$\n";
 
 fn site(output: &str) -> Site {
@@ -114,7 +114,7 @@ fn an_unknown_mode_is_an_error_at_its_line() {
 /// formula with its number at the right, and a working `\eqref` link (tests/browser/mathml.mjs).
 #[test]
 fn a_browser_shows_mathml_pages_with_the_math_font() {
-    let Some(browser) = browser() else {
+    let Some(browser) = browser("the mathml browser test", &["playwright-core"]) else {
         return;
     };
     let site = site("mathml");

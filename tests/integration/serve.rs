@@ -622,7 +622,7 @@ fn a_taken_port_moves_to_the_next_free_one() {
 /// reloads by itself with the new text and its scroll position (tests/browser/).
 #[test]
 fn a_browser_reloads_the_edited_page() {
-    let Some(browser) = browser() else {
+    let Some(browser) = browser("the browser test", &["playwright-core"]) else {
         return;
     };
     let long_body: String = (1..=80)

@@ -286,12 +286,14 @@ pub fn assert_in_order(haystack: &str, needles: &[&str]) {
     );
 }
 
-/// `tests/browser/` and the Chromium to drive, for the browser tests; `None` (after saying why)
-/// when node_modules or Chromium is missing, which fails under `CI=true`.
-pub fn browser() -> Option<(PathBuf, String)> {
+/// tests/browser and the Chromium to drive, for the browser tests; `None` (after printing
+/// why) when Chromium or one of the npm `packages` in tests/browser/node_modules is missing.
+/// Under CI the tests must run: there a missing piece fails the test.
+pub fn browser(what: &str, packages: &[&str]) -> Option<(PathBuf, String)> {
     let browser_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     let chromium = std::env::var("LEMMA_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let missing = if !browser_dir.join("node_modules/playwright-core").is_dir() {
+    let installed = |package: &&str| browser_dir.join("node_modules").join(package).is_dir();
+    let missing = if !packages.iter().all(installed) {
         Some("tests/browser/node_modules is missing (run `npm ci` in tests/browser; .ci/run does)")
     } else if !Path::new(&chromium).exists() {
         Some("no Chromium at /usr/bin/chromium (apt-get install chromium; .ci/run does)")
@@ -300,9 +302,9 @@ pub fn browser() -> Option<(PathBuf, String)> {
     };
     if let Some(reason) = missing {
         if std::env::var_os("CI").is_some() {
-            panic!("browser test cannot run in CI: {reason}");
+            panic!("{what} cannot run in CI: {reason}");
         }
-        eprintln!("skipping the browser test: {reason}");
+        eprintln!("skipping {what}: {reason}");
         return None;
     }
     Some((browser_dir, chromium))
