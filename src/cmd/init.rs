@@ -53,10 +53,13 @@ timezone: "+08:00"
 #   previous: 上一篇
 #   next: 下一篇
 
-# TeX macros available in every formula of the site.
+# Math: TeX macros available in every formula of the site, and what pages carry:
+# htmlAndMathml (KaTeX's HTML and MathML), mathml (MathML alone: faster builds, smaller
+# pages, shown by the browser with a math font) or html (KaTeX's HTML alone).
 math:
   macros:
     "\\R": "\\mathbb{R}"
+  output: htmlAndMathml
 
 # Anything else: templates see it as `site.extra`.
 extra: {}

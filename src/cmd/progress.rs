@@ -23,8 +23,10 @@ pub(crate) struct Reporter {
     started: Instant,
     show_after: Duration,
     view: View,
-    /// The current stage, its total and when it started.
-    stage: Mutex<(Stage, usize, Instant)>,
+    /// The current stage and when it started.
+    stage: Mutex<(Stage, Instant)>,
+    /// Items of the current stage, and how many are done: read by every step, without a lock.
+    total: AtomicUsize,
     done: AtomicUsize,
 }
 
@@ -53,7 +55,8 @@ impl Reporter {
             started: Instant::now(),
             show_after,
             view,
-            stage: Mutex::new((Stage::Loading, 0, Instant::now())),
+            stage: Mutex::new((Stage::Loading, Instant::now())),
+            total: AtomicUsize::new(0),
             done: AtomicUsize::new(0),
         }
     }
@@ -79,13 +82,14 @@ impl Reporter {
 
     /// The plain line for `done` of the current stage, at each [`PLAIN_STEPS`] fraction.
     fn plain_line(&self, done: usize) -> Option<String> {
-        let (stage, total, since) = *self.stage.lock().ok()?;
+        let total = self.total.load(Ordering::Relaxed);
         let crossed = total > 0
             && done < total
             && done * PLAIN_STEPS / total != (done - 1) * PLAIN_STEPS / total;
         if !crossed {
             return None;
         }
+        let (stage, since) = *self.stage.lock().ok()?;
         let left = since.elapsed().mul_f64((total - done) as f64 / done as f64);
         Some(format!(
             "{}: {} / {}, about {} left",
@@ -100,8 +104,9 @@ impl Reporter {
 impl Progress for Reporter {
     fn start(&self, stage: Stage, total: usize) {
         if let Ok(mut current) = self.stage.lock() {
-            *current = (stage, total, Instant::now());
+            *current = (stage, Instant::now());
         }
+        self.total.store(total, Ordering::Relaxed);
         self.done.store(0, Ordering::Relaxed);
         match &self.view {
             View::Bar { bar, shown } => {
@@ -187,7 +192,8 @@ mod tests {
             started: Instant::now(),
             show_after: Duration::ZERO,
             view: View::Lines,
-            stage: Mutex::new((Stage::Formulas, 100, Instant::now())),
+            stage: Mutex::new((Stage::Formulas, Instant::now())),
+            total: AtomicUsize::new(100),
             done: AtomicUsize::new(0),
         };
         let lines: Vec<String> = (1..=100).filter_map(|d| reporter.plain_line(d)).collect();
