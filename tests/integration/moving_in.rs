@@ -22,7 +22,7 @@ fn build_fixture(name: &str) -> Build {
     b
 }
 
-fn files_under(dir: &Path, prefix: &str) -> Vec<(String, String)> {
+pub fn files_under(dir: &Path, prefix: &str) -> Vec<(String, String)> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap())
