@@ -175,3 +175,58 @@ fn front_matter_that_cannot_be_read_is_an_error_at_its_place() {
     assert_contains!(b.stderr, "_posts/2020-01-01-a.md:2:");
     assert!(!b.site.root().join("content/posts/2020-01-01-a.md").exists());
 }
+
+#[test]
+fn a_wordpress_export_is_imported_with_its_formulas_and_old_urls() {
+    let wxr = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/moving-in/wordpress.xml");
+    let b = import("wxr", &wxr);
+    assert_eq!(b.code, Some(0), "{}{}", b.stdout, b.stderr);
+    assert_contains!(
+        b.stdout,
+        "to download: https://blog.example.org/wp-content/uploads/2020/01/plot.png\n"
+    );
+    assert_contains!(
+        b.stdout,
+        "imported 4 articles; 4 files written, 0 skipped; 0 error(s), 2 warning(s)"
+    );
+    assert_contains!(
+        b.stderr,
+        "wordpress.xml:17:2: warning: the shortcode `[caption]` in `Fourier series` has no Markdown"
+    );
+    assert_contains!(
+        b.stderr,
+        "wordpress.xml:78:2: warning: `Deleted` is in the trash: not converted"
+    );
+    let root = b.site.root().to_path_buf();
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap();
+    let fourier = read("content/2020/fourier-series.md");
+    assert_contains!(
+        fourier,
+        "id: 12\nslug: \"fourier-series\"\ncategories: [\"Analysis\"]\ntags: [\"Fourier\", \"Series\"]\naliases: [\"/2020/01/fourier-series/\"]\n"
+    );
+    assert_contains!(
+        fourier,
+        "a sum $f(x) = \\sum_n c_n e^{inx}$ with *coefficients* $c_n$."
+    );
+    assert_contains!(
+        fourier,
+        "$$c_n = \\frac{1}{2\\pi}\\int_{-\\pi}^{\\pi} f(x) e^{-inx}\\,dx$$"
+    );
+    assert_contains!(fourier, "It costs \\$5 and \\$10");
+    assert_contains!(
+        read("content/2020/傅里叶.md"),
+        "A second paragraph, and $e^{i\\pi}+1=0$."
+    );
+    assert_contains!(read("content/2020/30.md"), "draft: true\n");
+    assert_contains!(read("content/pages/about.md"), "aliases: [\"/about/\"]\n");
+    let built = b.into_site().build();
+    built.assert_success();
+    assert_contains!(
+        built.read("archives/12/index.html"),
+        "class=\"katex-display\""
+    );
+    assert_contains!(built.read("archives/12/index.html"), "It costs $5 and $10");
+    assert!(built.exists("2020/01/fourier-series/index.html"));
+    assert!(built.exists("2020/02/傅里叶/index.html"));
+    assert!(!built.exists("archives/30/index.html"));
+}
