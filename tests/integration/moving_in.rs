@@ -69,6 +69,10 @@ fn a_hexo_blog_builds_as_it_is() {
         listed(&b, "categories/gpu/index.html", &all),
         ["Third", "Hello World"]
     );
+    assert_contains!(
+        b.read("categories/gpu/index.html"),
+        "<li><a href=\"/categories/gpu/cuda/\">GPU / CUDA</a></li>"
+    );
     assert_eq!(
         listed(&b, "categories/gpu/cuda/index.html", &all),
         ["Hello World"]
