@@ -27,6 +27,33 @@ pub(crate) enum Command {
     Init(InitArgs),
     /// Preview the site with drafts, rebuilding and reloading pages as files change.
     Serve(ServeArgs),
+    /// Convert a Hexo, Hugo or Jekyll folder, or a WordPress export, into content/.
+    Import(ImportArgs),
+}
+
+/// What `lemma import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ImportSource {
+    /// A Hexo blog folder (holding `source/_posts/`).
+    Hexo,
+    /// A Hugo site folder (holding `content/`).
+    Hugo,
+    /// A Jekyll site folder (holding `_posts/`).
+    Jekyll,
+    /// A WordPress export file (WXR), as Typecho and most blog engines also write.
+    Wxr,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// What the source is.
+    #[arg(value_enum)]
+    pub source: ImportSource,
+    /// The folder (hexo, hugo, jekyll) or the file (wxr) to convert.
+    pub path: PathBuf,
+    /// The lemma site to write into (its content/ and static/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
 }
 
 #[derive(Debug, Args)]

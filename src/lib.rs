@@ -15,6 +15,7 @@ mod cli;
 mod cmd;
 mod config;
 mod content;
+mod convert;
 mod diagnostics;
 mod embedded;
 #[doc(hidden)]
@@ -61,5 +62,6 @@ fn run(command: &cli::Command) -> Result<cmd::Outcome, cmd::CommandError> {
         cli::Command::New(args) => cmd::new::run(args),
         cli::Command::Init(args) => cmd::init::run(args),
         cli::Command::Serve(args) => cmd::serve::run(args),
+        cli::Command::Import(args) => cmd::import::run(args),
     }
 }

@@ -53,12 +53,14 @@ pub(crate) fn run(args: &NewArgs) -> Result<Outcome, CommandError> {
     } else {
         args.root.join(&relative)
     };
-    write_new(&config.root.join(&relative), &text).map_err(|source| match source.kind() {
-        std::io::ErrorKind::AlreadyExists => CommandError::ArticleExists(shown.clone()),
-        _ => CommandError::Write {
-            path: shown.clone(),
-            source,
-        },
+    write_new(&config.root.join(&relative), text.as_bytes()).map_err(|source| {
+        match source.kind() {
+            std::io::ErrorKind::AlreadyExists => CommandError::ArticleExists(shown.clone()),
+            _ => CommandError::Write {
+                path: shown.clone(),
+                source,
+            },
+        }
     })?;
     println!("{}", shown.display());
     Ok(Outcome::Success)
@@ -80,7 +82,7 @@ fn lock(path: &Path) -> std::io::Result<std::fs::File> {
 }
 
 /// Creates `path` with `text`, failing with `AlreadyExists` rather than replacing a file.
-fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
+pub(super) fn write_new(path: &Path, text: &[u8]) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
@@ -88,7 +90,7 @@ fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
         .write(true)
         .create_new(true)
         .open(path)?;
-    file.write_all(text.as_bytes())
+    file.write_all(text)
 }
 
 /// A `--slug` given by hand, as a file name: `x.md` is taken as `x`.

@@ -14,7 +14,7 @@ pub(crate) use highlight::{
 mod links;
 mod mkdocs;
 mod refused;
-mod tags;
+pub(crate) mod tags;
 
 use std::collections::BTreeSet;
 use std::ops::Range;

@@ -52,8 +52,32 @@ pub(super) struct Rewritten<'a> {
     pub problems: Vec<Problem>,
 }
 
-/// Rewrites the tags of `body`, the article at content path `current`.
+/// Rewrites the tags of `body`, the article at content path `current`, as `@/` links.
 pub(super) fn rewrite<'a>(body: &'a str, current: &str, targets: &LinkTargets) -> Rewritten<'a> {
+    rewrite_as(body, current, targets, false)
+}
+
+/// For `lemma import`: the tags of `body` rewritten as relative `.md` links, and those left
+/// as text, at their byte offsets in `body`.
+pub(crate) fn rewrite_relative(
+    body: &str,
+    current: &str,
+    targets: &LinkTargets,
+) -> (String, Vec<(usize, String)>) {
+    let rewritten = rewrite_as(body, current, targets, true);
+    let problems = rewritten
+        .problems
+        .into_iter()
+        .map(|p| (p.offset, p.message));
+    (rewritten.text.into_owned(), problems.collect())
+}
+
+fn rewrite_as<'a>(
+    body: &'a str,
+    current: &str,
+    targets: &LinkTargets,
+    relative: bool,
+) -> Rewritten<'a> {
     let mut rewritten = Rewritten {
         text: Cow::Borrowed(body),
         edits: Edits::default(),
@@ -76,7 +100,8 @@ pub(super) fn rewrite<'a>(body: &'a str, current: &str, targets: &LinkTargets) -
         let context = Context {
             current,
             targets,
-            in_link,
+            in_link: in_link || relative,
+            relative,
         };
         match context.replacement(&found) {
             Ok(replacement) => {
@@ -205,6 +230,8 @@ struct Context<'a> {
     targets: &'a LinkTargets,
     /// Whether the tag is the destination of a Markdown link, `[text]({% post_url x %})`.
     in_link: bool,
+    /// Links relative to the article (`../2022/fft.md`) instead of `@/` ones.
+    relative: bool,
 }
 
 fn warning(message: String) -> Problem {
@@ -218,7 +245,12 @@ impl Context<'_> {
         let rest = tag.args.get(1..).unwrap_or_default().join(" ");
         match (tag.hugo, tag.name) {
             (false, "post_url") => Ok(self.destination(self.by_name(first))),
-            (false, "link") => Ok(self.destination(first.trim_start_matches('/').to_string())),
+            (false, "link") => {
+                let path = first.trim_start_matches('/');
+                let known = self.targets.articles.contains_key(path);
+                let moved = (!known && path.ends_with(".md")).then(|| self.find_by_name(path));
+                Ok(self.destination(moved.flatten().unwrap_or(path.to_string())))
+            }
             (false, "post_link") => {
                 let path = self.by_name(first);
                 let title = match rest.is_empty() {
@@ -230,7 +262,11 @@ impl Context<'_> {
                         .unwrap_or(first.into()),
                     false => rest,
                 };
-                Ok(format!("[{}](<@/{path}>)", escape_text(&title)))
+                let destination = match self.relative {
+                    true => relative_path(self.current, &path),
+                    false => format!("@/{path}"),
+                };
+                Ok(format!("[{}](<{destination}>)", escape_text(&title)))
             }
             (false, "asset_img") => {
                 let title = escape_text(&rest);
@@ -259,7 +295,10 @@ impl Context<'_> {
     /// something that is not an article).
     fn destination(&self, path: String) -> String {
         let target = if path.to_ascii_lowercase().ends_with(".md") {
-            format!("@/{path}")
+            match self.relative {
+                true => relative_path(self.current, &path),
+                false => format!("@/{path}"),
+            }
         } else {
             format!("/{path}")
         };
@@ -329,6 +368,21 @@ impl Context<'_> {
             false => format!("{destination}{fragment}"),
         }
     }
+}
+
+/// `to` as a link from the article at `from`, both content paths: `../2022/fft.md`.
+fn relative_path(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = parent(from).split('/').filter(|s| !s.is_empty()).collect();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let shared = from_dirs
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to_parts.len() - 1);
+    let mut parts = vec![".."; from_dirs.len() - shared];
+    parts.extend(&to_parts[shared..]);
+    parts.join("/")
 }
 
 /// The file name of `path` without `.md`.
@@ -419,6 +473,19 @@ mod tests {
             let (text, _) = rewritten(body, "a.md");
             assert_eq!(text, body);
         }
+    }
+
+    #[test]
+    fn import_writes_relative_links() {
+        let body = "[a]({% post_url 2022-10-09-fft %}) {% post_link hello %} {% foo %}";
+        let (text, problems) = rewrite_relative(body, "posts/b.md", &targets());
+        assert_eq!(
+            text,
+            "[a](<../_posts/2022-10-09-fft.md>) [Hello](<../hello.md>) {% foo %}"
+        );
+        assert_eq!(problems.len(), 1);
+        assert_eq!(relative_path("a.md", "b/c.md"), "b/c.md");
+        assert_eq!(relative_path("x/y/a.md", "x/c.md"), "../c.md");
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod figures;
 mod footnotes;
 mod highlight;
 mod hostile;
+mod import;
 mod katex_fixtures;
 mod links;
 mod listing;

@@ -22,7 +22,7 @@ fn build_fixture(name: &str) -> Build {
     b
 }
 
-fn files_under(dir: &Path, prefix: &str) -> Vec<(String, String)> {
+pub fn files_under(dir: &Path, prefix: &str) -> Vec<(String, String)> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap())
@@ -68,6 +68,10 @@ fn a_hexo_blog_builds_as_it_is() {
     assert_eq!(
         listed(&b, "categories/gpu/index.html", &all),
         ["Third", "Hello World"]
+    );
+    assert_contains!(
+        b.read("categories/gpu/index.html"),
+        "<li><a href=\"/categories/gpu/cuda/\">GPU / CUDA</a></li>"
     );
     assert_eq!(
         listed(&b, "categories/gpu/cuda/index.html", &all),

@@ -16,6 +16,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 use serde::Deserialize;
 use serde_saphyr::{Location, Spanned};
 
+pub(crate) use self::toml::to_json as toml_as_json;
 use crate::config::{MathConfig, yaml_error_at, yaml_position};
 use crate::content::SourceFile;
 use crate::content::xml_chars;
@@ -372,33 +373,81 @@ fn from_file_name(file: &SourceFile, front: &mut FrontMatter, timezone: FixedOff
     }
 }
 
-/// Top-level keys with their places.
-struct TopKeys(Vec<Spanned<String>>);
+/// Front matter as written, for `lemma import`: each top-level key with its place and value.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawEntries {
+    pub entries: Vec<(Located<String>, serde_json::Value)>,
+    pub body_offset: usize,
+}
 
-impl<'de> Deserialize<'de> for TopKeys {
+/// The front matter of `file` as written, whatever its format; an error when it cannot be
+/// read.
+pub(crate) fn raw_entries(file: &SourceFile) -> Result<RawEntries, Diagnostic> {
+    let block = match split::split(&file.path, &file.text) {
+        Split::None => return Ok(RawEntries::default()),
+        Split::Broken(d) => return Err(d),
+        Split::Block(block) => block,
+    };
+    let mut diagnostics = Diagnostics::new();
+    let check = Checker {
+        file,
+        lines: LineIndex::new(&file.text),
+        block: &block,
+        diagnostics: &mut diagnostics,
+    };
+    let entries = match serde_saphyr::from_str::<Entries>(&block.yaml) {
+        Ok(Entries(entries)) => entries,
+        Err(e) => {
+            let at = e.location().map(|l| check.locate(&l));
+            let at = at.unwrap_or_else(|| check.lines.position(&file.text, block.start));
+            return Err(yaml_error_at(&file.path, &e, at, &file.text));
+        }
+    };
+    let entries = entries
+        .into_iter()
+        .map(|(key, value)| {
+            let position = check.place(&key);
+            (
+                Located {
+                    value: key.value,
+                    position,
+                },
+                value,
+            )
+        })
+        .collect();
+    Ok(RawEntries {
+        entries,
+        body_offset: block.body_offset,
+    })
+}
+
+/// Top-level keys with their places, and their values.
+struct Entries(Vec<(Spanned<String>, serde_json::Value)>);
+
+impl<'de> Deserialize<'de> for Entries {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Keys;
-        impl<'de> serde::de::Visitor<'de> for Keys {
-            type Value = TopKeys;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Entries;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a mapping")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<TopKeys, A::Error> {
-                let mut keys = Vec::new();
+            ) -> Result<Entries, A::Error> {
+                let mut entries = Vec::new();
                 while let Some(key) = map.next_key::<Spanned<String>>()? {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                    keys.push(key);
+                    entries.push((key, map.next_value::<serde_json::Value>()?));
                 }
-                Ok(TopKeys(keys))
+                Ok(Entries(entries))
             }
-            fn visit_unit<E>(self) -> Result<TopKeys, E> {
-                Ok(TopKeys(Vec::new()))
+            fn visit_unit<E>(self) -> Result<Entries, E> {
+                Ok(Entries(Vec::new()))
             }
         }
-        deserializer.deserialize_any(Keys)
+        deserializer.deserialize_any(Visitor)
     }
 }
 
@@ -434,11 +483,11 @@ impl Checker<'_> {
     /// Warns once per unknown key, at its line; returns the keys of other generators that
     /// lemma ignores, for one warning per key over the whole site.
     fn warn_unknown_keys(&mut self) -> Vec<Located<String>> {
-        let Ok(TopKeys(keys)) = serde_saphyr::from_str::<TopKeys>(&self.block.yaml) else {
+        let Ok(Entries(entries)) = serde_saphyr::from_str::<Entries>(&self.block.yaml) else {
             return Vec::new();
         };
         let mut peers = Vec::new();
-        for key in keys {
+        for (key, _) in entries {
             let position = self.place(&key);
             let name = key.value;
             if KNOWN_KEYS.contains(&name.as_str()) || READ_SPELLINGS.contains(&name.as_str()) {
