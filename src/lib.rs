@@ -25,6 +25,7 @@ mod output;
 mod permalink;
 mod pipeline;
 mod render;
+mod search;
 mod serve;
 mod site;
 

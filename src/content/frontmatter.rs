@@ -16,8 +16,10 @@ use crate::content::xml_chars;
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, Position};
 
 /// The keys lemma reads; others are warned about.
-pub const KNOWN_KEYS: [&str; 13] = [
+pub const KNOWN_KEYS: [&str; 15] = [
     "title",
+    "author",
+    "toc",
     "date",
     "updated",
     "id",
@@ -149,6 +151,8 @@ fn not_text(value: &serde_json::Value, singular: &str) -> (&'static str, String)
 #[derive(Debug, Deserialize)]
 struct RawFrontMatter {
     title: Option<Spanned<String>>,
+    author: Option<Spanned<String>>,
+    toc: Option<bool>,
     date: Option<Spanned<String>>,
     updated: Option<Spanned<String>>,
     id: Option<Spanned<u64>>,
@@ -176,6 +180,10 @@ pub(crate) struct Located<T> {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FrontMatter {
     pub title: Option<String>,
+    /// The article's author, when not the site's.
+    pub author: Option<String>,
+    /// `toc: false` leaves the table of contents out; `true` or nothing follows the config.
+    pub toc: Option<bool>,
     /// Whether a `date:` was written, valid or not: a wrong one is an error of its own, not
     /// a missing date.
     pub date_given: bool,
@@ -314,6 +322,7 @@ fn validate(
         value.map(|v| check.text(field, v))
     };
     let title = text(&mut check, "title", raw.title).map(|t| t.value);
+    let author = text(&mut check, "author", raw.author).map(|t| t.value);
     let slug = text(&mut check, "slug", raw.slug);
     let series = text(&mut check, "series", raw.series).map(|t| t.value);
     let summary = text(&mut check, "summary", raw.summary);
@@ -323,6 +332,8 @@ fn validate(
     });
     FrontMatter {
         title: title.filter(|t| !t.trim().is_empty()),
+        author: author.filter(|a| !a.trim().is_empty()),
+        toc: raw.toc,
         date_given: raw.date.is_some(),
         date: check.date("date", raw.date, timezone),
         updated: check.date("updated", raw.updated, timezone),

@@ -42,6 +42,8 @@ pub(crate) enum LinkCheck {
         position: Position,
         offset: usize,
     },
+    /// Another article as a whole: nothing to confirm, but the link counts for backlinks.
+    Article { article: usize },
     /// A file of the output, relative to the site root (`images/a.png`, `archives/1/`).
     Path {
         path: String,
@@ -82,6 +84,7 @@ pub(super) enum Resolution {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Target {
     Anchor { article: usize, fragment: String },
+    Article(usize),
     Path(String),
 }
 
@@ -95,6 +98,7 @@ impl Target {
                 position,
                 offset,
             },
+            Target::Article(article) => LinkCheck::Article { article },
             Target::Path(path) => LinkCheck::Path {
                 path,
                 position,
@@ -188,13 +192,17 @@ fn resolve_article(
         Some(f) => format!("{url}#{f}"),
         None => url.clone(),
     };
-    let check = fragment
-        .filter(|f| !f.is_empty())
-        .map(|fragment| Target::Anchor {
+    let check = match fragment.filter(|f| !f.is_empty()) {
+        Some(fragment) => Target::Anchor {
             article: *article,
             fragment,
-        });
-    Resolution::Rewrite { url, check }
+        },
+        None => Target::Article(*article),
+    };
+    Resolution::Rewrite {
+        url,
+        check: Some(check),
+    }
 }
 
 fn parent(content_path: &str) -> &str {
@@ -276,7 +284,7 @@ mod tests {
             r,
             Resolution::Rewrite {
                 url: "/blog/archives/1/".into(),
-                check: None
+                check: Some(Target::Article(0))
             }
         );
     }

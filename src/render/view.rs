@@ -7,7 +7,8 @@ use chrono::{DateTime, Datelike, FixedOffset};
 use serde::Serialize;
 
 use super::PageKind;
-use crate::config::Ui;
+use super::reader::{self, CitationView, LengthView, TocEntry};
+use crate::config::{Reader, Ui};
 use crate::output::SitePath;
 use crate::site::{Article, Site, TaxonomyKind, Term};
 
@@ -21,6 +22,7 @@ pub(crate) struct SiteView<'a> {
     pub base_path: &'a str,
     pub feed_url: String,
     pub ui: &'a Ui,
+    pub reader: &'a Reader,
     pub extra: &'a serde_json::Value,
 }
 
@@ -36,6 +38,7 @@ impl<'a> SiteView<'a> {
             base_path: &config.base_path,
             feed_url: super::single_permalink(site, PageKind::Feed),
             ui: &config.ui,
+            reader: &config.reader,
             extra: &config.extra,
         }
     }
@@ -199,6 +202,13 @@ pub(crate) struct ArticleView<'a> {
     pub previous: Option<LinkView<'a>>,
     pub next: Option<LinkView<'a>>,
     pub extra: &'a serde_json::Value,
+    /// The table of contents; `None` below three headings or when switched off.
+    pub toc: Option<Vec<TocEntry<'a>>>,
+    pub citation: Option<CitationView>,
+    /// The articles linking here, newest first.
+    pub backlinks: Vec<LinkView<'a>>,
+    /// Length and reading time.
+    pub length: Option<LengthView>,
 }
 
 impl<'a> ArticleView<'a> {
@@ -212,6 +222,10 @@ impl<'a> ArticleView<'a> {
             previous: link(index + 1),
             next: index.checked_sub(1).and_then(link),
             extra: &article.extra,
+            toc: reader::toc(site, article),
+            citation: reader::citation(site, index),
+            backlinks: reader::backlinks(site, index),
+            length: reader::length(site, index),
         }
     }
 }

@@ -24,6 +24,8 @@ mod math;
 mod new;
 mod output;
 mod properties;
+mod reader;
+mod search;
 mod series;
 mod serve;
 mod subpath;

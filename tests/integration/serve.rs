@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -601,22 +601,9 @@ fn a_taken_port_moves_to_the_next_free_one() {
 /// reloads by itself with the new text and its scroll position (tests/browser/).
 #[test]
 fn a_browser_reloads_the_edited_page() {
-    let browser_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    let chromium = std::env::var("LEMMA_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let missing = if !browser_dir.join("node_modules/playwright-core").is_dir() {
-        Some("tests/browser/node_modules is missing (run `npm ci` in tests/browser; .ci/run does)")
-    } else if !Path::new(&chromium).exists() {
-        Some("no Chromium at /usr/bin/chromium (apt-get install chromium; .ci/run does)")
-    } else {
-        None
-    };
-    if let Some(reason) = missing {
-        if std::env::var_os("CI").is_some() {
-            panic!("browser test cannot run in CI: {reason}");
-        }
-        eprintln!("skipping the browser test: {reason}");
+    let Some((browser_dir, chromium)) = crate::util::browser() else {
         return;
-    }
+    };
     let long_body: String = (1..=80)
         .map(|i| format!("Paragraph {i} of a long derivation, $x_{{{i}}}$.\n\n"))
         .collect();

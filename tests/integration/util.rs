@@ -285,3 +285,27 @@ pub fn assert_in_order(haystack: &str, needles: &[&str]) {
         "expected {needles:?} in this order, found at {found:?} in\n{haystack}"
     );
 }
+
+/// `tests/browser` with playwright-core installed, and Chromium; `None`, with the reason
+/// printed, when either is missing (a failure under `CI=true`).
+pub fn browser() -> Option<(PathBuf, String)> {
+    let browser_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let chromium = std::env::var("LEMMA_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let missing = if !browser_dir.join("node_modules/playwright-core").is_dir() {
+        Some("tests/browser/node_modules is missing (run `npm ci` in tests/browser; .ci/run does)")
+    } else if !Path::new(&chromium).exists() {
+        Some("no Chromium at /usr/bin/chromium (apt-get install chromium; .ci/run does)")
+    } else {
+        None
+    };
+    match missing {
+        Some(reason) if std::env::var_os("CI").is_some() => {
+            panic!("browser test cannot run in CI: {reason}")
+        }
+        Some(reason) => {
+            eprintln!("skipping the browser test: {reason}");
+            None
+        }
+        None => Some((browser_dir, chromium)),
+    }
+}
