@@ -56,6 +56,8 @@ struct RawConfig {
     #[serde(default)]
     compat: Compat,
     #[serde(default)]
+    reader: Reader,
+    #[serde(default)]
     extra: Option<serde_json::Value>,
 }
 
@@ -117,6 +119,15 @@ pub(crate) struct Ui {
     pub not_found: String,
     pub feed: String,
     pub redirecting: String,
+    pub search: String,
+    pub search_placeholder: String,
+    /// Shown when a search finds nothing.
+    pub search_none: String,
+    pub contents: String,
+    pub cite: String,
+    pub backlinks: String,
+    /// `{chars}` and `{minutes}` are filled in per article.
+    pub reading_time: String,
 }
 
 impl Default for Ui {
@@ -138,6 +149,42 @@ impl Default for Ui {
             not_found: "页面不存在".into(),
             feed: "订阅".into(),
             redirecting: "页面已移至".into(),
+            search: "搜索".into(),
+            search_placeholder: "搜索文章".into(),
+            search_none: "没有找到相关文章".into(),
+            contents: "目录".into(),
+            cite: "如果您需要引用本文，请参考".into(),
+            backlinks: "被以下文章引用".into(),
+            reading_time: "全文约 {chars} 字，阅读约 {minutes} 分钟".into(),
+        }
+    }
+}
+
+/// What the default theme offers readers beyond the text (`reader:` in `lemma.yaml`); each is
+/// on unless switched off.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct Reader {
+    /// A full-text index under `pagefind/`, a search box and a search page.
+    pub search: bool,
+    /// A table of contents on articles with at least three headings.
+    pub toc: bool,
+    /// A citation block (plain text and BibTeX) at the end of each article.
+    pub citation: bool,
+    /// The articles linking to each article.
+    pub backlinks: bool,
+    /// Length and reading time on article pages.
+    pub reading_time: bool,
+}
+
+impl Default for Reader {
+    fn default() -> Self {
+        Reader {
+            search: true,
+            toc: true,
+            citation: true,
+            backlinks: true,
+            reading_time: true,
         }
     }
 }
@@ -197,6 +244,7 @@ pub struct Config {
     pub(crate) ui: Ui,
     pub(crate) math: MathConfig,
     pub(crate) compat: Compat,
+    pub(crate) reader: Reader,
     pub(crate) extra: serde_json::Value,
 }
 
@@ -275,6 +323,7 @@ impl Config {
             ui: raw.ui,
             math: raw.math,
             compat: raw.compat,
+            reader: raw.reader,
             extra: raw
                 .extra
                 .unwrap_or(serde_json::Value::Object(Default::default())),

@@ -27,6 +27,7 @@ mod permalink;
 mod pipeline;
 mod progress;
 mod render;
+mod search;
 mod serve;
 mod site;
 

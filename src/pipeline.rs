@@ -10,13 +10,14 @@ use std::time::Instant;
 
 use crate::config::Config;
 use crate::content::discover;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::ExternalLink;
 use crate::math::cache::DiskCache;
 use crate::math::{self, FormulaStore, RenderStats};
 use crate::output::{Discard, OutputFile, Sink, SitePath, WriteError};
 use crate::progress::{Progress, Silent, Stage};
 use crate::render::{self, Theme};
+use crate::search::{self, IndexOutcome};
 use crate::site::Site;
 
 mod checks;
@@ -25,7 +26,7 @@ mod front;
 pub(crate) mod session;
 mod statics;
 
-use checks::{check_anchors, check_planned, page_origins, path_checks};
+use checks::{check_anchors, check_planned, linked_pages, page_origins, path_checks};
 use finish::finish_articles;
 use front::{Bulk, front_half, render_markdown_told};
 pub(crate) use front::{SiteMarkdown, markdown_and_math};
@@ -40,6 +41,9 @@ pub struct BuildOptions {
     pub live_reload: Option<String>,
     /// The formula cache folder; `None` renders every formula afresh.
     pub cache_dir: Option<PathBuf>,
+    /// Where the build records the files of the search index it wrote, so that the next build
+    /// can keep an unchanged index; `None` makes the index on every build.
+    pub search_list: Option<PathBuf>,
 }
 
 /// Counts for the one-line summary.
@@ -53,6 +57,10 @@ pub struct Stats {
     pub formulas: usize,
     /// How the distinct formulas were rendered.
     pub math: RenderStats,
+    /// Articles in the search index (0 when search is off).
+    pub indexed: usize,
+    /// Whether Pagefind ran; `false` when the last build's index was kept.
+    pub index_rebuilt: bool,
     /// Wall time of the build.
     pub seconds: f64,
 }
@@ -106,7 +114,11 @@ pub(crate) fn build_told(
         .collect();
     let mut origins = page_origins(&facts);
     let checks = path_checks(&facts);
-    let articles = finish_articles(&config.base_path, facts, bulks, &store, &mut diagnostics);
+    let links = linked_pages(&facts);
+    let mut articles = finish_articles(&config.base_path, facts, bulks, &store, &mut diagnostics);
+    for (article, links_to) in articles.iter_mut().zip(links) {
+        article.links_to = links_to;
+    }
     let site = Site::new(config.clone(), articles, store);
     let statics = static_files(config, &assets, &mut diagnostics);
     origins.add_statics(config, statics.values());
@@ -119,13 +131,17 @@ pub(crate) fn build_told(
     let sink = &Counting { sink, progress };
     progress.start(Stage::Writing, 0);
     clock.lap("assemble");
-    let (paths, pages) = write(&site, theme, options, statics, sink, &mut diagnostics);
+    let (mut paths, pages) = write(&site, theme, options, statics, sink, &mut diagnostics);
     clock.lap("pages");
+    let index = search_index(&site, options, sink, &mut paths, &mut diagnostics);
+    clock.lap("search");
     let stats = Stats {
         articles: site.articles.len(),
         pages,
         formulas,
         math: math_stats,
+        indexed: index.articles,
+        index_rebuilt: index.rebuilt,
         seconds: started.elapsed().as_secs_f64(),
     };
     Build {
@@ -195,6 +211,35 @@ fn write(
     paths.sort();
     paths.dedup();
     (paths, pages)
+}
+
+/// Writes the search index of `site` into `sink` when the site has search, adding its files
+/// to `paths`. A build with errors is not published, so its index is not made.
+fn search_index(
+    site: &Site,
+    options: &BuildOptions,
+    sink: &dyn Sink,
+    paths: &mut Vec<String>,
+    diagnostics: &mut Diagnostics,
+) -> IndexOutcome {
+    if !site.config.reader.search || diagnostics.error_count() > 0 || !sink.keeps_files() {
+        return IndexOutcome::default();
+    }
+    match search::write_index(site, sink, options.search_list.as_deref()) {
+        Ok((outcome, written)) => {
+            paths.extend(written);
+            paths.sort();
+            paths.dedup();
+            outcome
+        }
+        Err(message) => {
+            diagnostics.push(Diagnostic::whole_file_error(
+                crate::config::CONFIG_FILE,
+                format!("{message}; set `reader: {{search: false}}` to build without search"),
+            ));
+            IndexOutcome::default()
+        }
+    }
 }
 
 /// Per-stage wall time on stderr when `LEMMA_TIMINGS` is set: for profiling, not for users.

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset};
 
 use crate::config::Config;
-use crate::markdown::Mode;
+use crate::markdown::{Heading, Mode, TextLength};
 use crate::math::{self, ArticleMath, FormulaStore, Place};
 use crate::output::SitePath;
 use crate::permalink::slugify;
@@ -39,6 +39,16 @@ pub(crate) struct Article {
     /// The excerpt as a feed shows it, formulas as MathML alone.
     pub feed_excerpt_html: String,
     pub has_more: bool,
+    /// From front matter `author`; `None` means the site's author.
+    pub author: Option<String>,
+    /// Front matter `toc`: `Some(false)` leaves the table of contents out.
+    pub toc: Option<bool>,
+    /// The body's headings, for the table of contents.
+    pub headings: Vec<Heading>,
+    /// The length of the body's text.
+    pub length: TextLength,
+    /// The pages of the articles this one links to, each once, sorted.
+    pub links_to: Vec<SitePath>,
 }
 
 /// Which taxonomy a term belongs to.
@@ -109,6 +119,8 @@ pub(crate) struct Site {
     pub articles: Vec<Article>,
     /// Per kind, sorted by name.
     pub taxonomies: BTreeMap<TaxonomyKind, Vec<Term>>,
+    /// For each article, the articles linking to it, newest first.
+    pub backlinks: Vec<Vec<usize>>,
     /// Every formula's HTML; article pages are assembled from it only when written, so the
     /// whole site's HTML is never in memory at once.
     pub formulas: FormulaStore,
@@ -121,10 +133,12 @@ impl Site {
             .iter()
             .map(|&kind| (kind, collect_terms(kind, &articles)))
             .collect();
+        let backlinks = collect_backlinks(&articles);
         Site {
             config,
             articles,
             taxonomies,
+            backlinks,
             formulas,
         }
     }
@@ -286,6 +300,25 @@ fn collect_terms(kind: TaxonomyKind, articles: &[Article]) -> Vec<Term> {
         }
     }
     terms
+}
+
+/// Who links to whom, turned around: one pass over every article's links. Articles are in
+/// listing order, so each list comes out newest first.
+fn collect_backlinks(articles: &[Article]) -> Vec<Vec<usize>> {
+    let index_of: std::collections::HashMap<&SitePath, usize> = articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (&a.path, i))
+        .collect();
+    let mut backlinks = vec![Vec::new(); articles.len()];
+    for (source, article) in articles.iter().enumerate() {
+        for target in &article.links_to {
+            if let Some(&target) = index_of.get(target) {
+                backlinks[target].push(source);
+            }
+        }
+    }
+    backlinks
 }
 
 /// The URL segment of a term's name: [`slugify`], with the symbols that tell languages apart

@@ -58,6 +58,8 @@ pub(crate) fn run(args: &BuildArgs) -> Result<Outcome, CommandError> {
         drafts: args.drafts,
         live_reload: None,
         cache_dir,
+        search_list: (!args.no_cache)
+            .then(|| crate::config::cache_dir(&config.root).join("search-index.list")),
     };
     let highlight_store =
         (!args.no_cache).then(|| crate::config::cache_dir(&config.root).join("highlight.bin"));
@@ -90,16 +92,27 @@ pub(crate) fn run(args: &BuildArgs) -> Result<Outcome, CommandError> {
     }
     let s = &build.stats;
     eprintln!(
-        "built {} articles, {} pages, {} formulas ({} distinct: {} rendered, {} from cache), {} warning(s) in {:.2}s → {}",
+        "built {} articles, {} pages, {} formulas ({} distinct: {} rendered, {} from cache), {}{} warning(s) in {:.2}s → {}",
         s.articles,
         s.pages,
         s.formulas,
         s.math.distinct,
         s.math.rendered,
         s.math.from_cache,
+        search_summary(&config, s),
         build.diagnostics.warning_count(),
         s.seconds,
         output_dir.display()
     );
     Ok(Outcome::Success)
+}
+
+/// The search index's part of the summary line: how many articles it holds, and whether it
+/// was made again or kept from the last build.
+fn search_summary(config: &Config, stats: &pipeline::Stats) -> String {
+    if !config.reader.search {
+        return String::new();
+    }
+    let how = if stats.index_rebuilt { "made" } else { "kept" };
+    format!("search index of {} articles {how}, ", stats.indexed)
 }

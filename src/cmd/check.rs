@@ -57,6 +57,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, CommandError> {
                 drafts: args.drafts,
                 live_reload: None,
                 cache_dir: Some(crate::config::formula_cache_dir(&config.root)),
+                search_list: None,
             };
             let build = pipeline::build(&config, &options, &Discard);
             (build.diagnostics, build.external_links)

@@ -12,7 +12,7 @@ use super::links::{self, Resolution};
 use super::mkdocs::Shifts;
 use super::refused;
 use super::tags::Edits;
-use super::{Formula, Input, Mode, RenderedBody, heading_id, placeholder};
+use super::{Formula, Heading, Input, Mode, RenderedBody, heading_id, placeholder};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, Position};
 
 /// The environments that number their equations; a paragraph that is one of these, written
@@ -230,6 +230,11 @@ impl<'i, 'f> Rewriter<'i, 'f> {
                 .map_or_else(|| heading_id(&text), |id| id.to_string()),
             &mut out.anchors,
         );
+        out.headings.push(Heading {
+            level: *level as u8,
+            id: id.clone(),
+            text: text.trim().to_string(),
+        });
         let tag = Tag::Heading {
             level: *level,
             id: Some(id.into()),

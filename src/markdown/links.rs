@@ -47,6 +47,8 @@ pub(crate) enum LinkCheck {
         position: Position,
         offset: usize,
     },
+    /// Another article as a whole: nothing to confirm, but the link counts for backlinks.
+    Article { article: usize },
     /// A file of the output, relative to the site root (`images/a.png`, `archives/1/`).
     Path {
         path: String,
@@ -87,6 +89,7 @@ pub(super) enum Resolution {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Target {
     Anchor { article: usize, fragment: String },
+    Article(usize),
     Path(String),
 }
 
@@ -100,6 +103,7 @@ impl Target {
                 position,
                 offset,
             },
+            Target::Article(article) => LinkCheck::Article { article },
             Target::Path(path) => LinkCheck::Path {
                 path,
                 position,
@@ -193,13 +197,17 @@ fn resolve_article(
         Some(f) => format!("{url}#{f}"),
         None => url.clone(),
     };
-    let check = fragment
-        .filter(|f| !f.is_empty())
-        .map(|fragment| Target::Anchor {
+    let check = match fragment.filter(|f| !f.is_empty()) {
+        Some(fragment) => Target::Anchor {
             article: *article,
             fragment,
-        });
-    Resolution::Rewrite { url, check }
+        },
+        None => Target::Article(*article),
+    };
+    Resolution::Rewrite {
+        url,
+        check: Some(check),
+    }
 }
 
 pub(super) fn parent(content_path: &str) -> &str {
@@ -281,7 +289,7 @@ mod tests {
             r,
             Resolution::Rewrite {
                 url: "/blog/archives/1/".into(),
-                check: None
+                check: Some(Target::Article(0))
             }
         );
     }

@@ -7,6 +7,7 @@
 
 mod events;
 mod highlight;
+mod length;
 
 pub(crate) use highlight::{
     load_store as load_highlight_store, save_store as save_highlight_store,
@@ -26,6 +27,7 @@ use crate::content::frontmatter::Located;
 use crate::content::xml_chars;
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
 use events::Part;
+pub(crate) use length::{TextLength, text_length};
 pub(crate) use links::{ExternalLink, LinkCheck, LinkTarget, LinkTargets};
 
 /// One formula as written, before numbering and rendering.
@@ -63,9 +65,22 @@ pub(crate) struct RenderedBody {
     pub first_heading: Option<String>,
     /// Element ids the page will have: headings, footnotes, raw HTML ids.
     pub anchors: BTreeSet<String>,
+    /// The headings of the body, in order (a title heading dropped from the body is not one).
+    pub headings: Vec<Heading>,
     pub checks: Vec<LinkCheck>,
     /// Links to other sites, in source order; never fetched.
     pub external_links: Vec<ExternalLink>,
+}
+
+/// A heading of an article's body, for its table of contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The element id, unique in the page.
+    pub id: String,
+    /// Its text as written, formulas as their TeX.
+    pub text: String,
 }
 
 /// What an article gives the Markdown stage.

@@ -123,6 +123,11 @@ pub trait Sink: Sync {
         let _ = recipe;
         self.put(OutputFile::bytes(path, produce()))
     }
+
+    /// Whether what is put is kept: work done only for the output can be skipped when not.
+    fn keeps_files(&self) -> bool {
+        true
+    }
 }
 
 /// Writes files straight into a folder, as they are produced.
@@ -218,6 +223,10 @@ pub struct Discard;
 impl Sink for Discard {
     fn put(&self, _file: OutputFile) -> Result<(), WriteError> {
         Ok(())
+    }
+
+    fn keeps_files(&self) -> bool {
+        false
     }
 
     /// Nothing is kept, so nothing needs assembling.

@@ -2,7 +2,7 @@
 //! page is written: duplicate ids, links to missing anchors, two sources that would write one
 //! output file (reported at both sources' lines), and links to files the site does not have.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::front::{Facts, Loaded};
 use crate::config::{Config, top_level_key_line};
@@ -90,7 +90,7 @@ fn article_path_checks(article: &Facts) -> impl Iterator<Item = PathCheck> + '_ 
             source_path: file.path.clone(),
             snippet: Some(Snippet::around(&file.text, *offset)),
         }),
-        LinkCheck::Anchor { .. } => None,
+        LinkCheck::Anchor { .. } | LinkCheck::Article { .. } => None,
     })
 }
 
@@ -343,4 +343,39 @@ fn check_links(paths: &[String], checks: &[PathCheck], diagnostics: &mut Diagnos
             diagnostics.push(d);
         }
     }
+}
+
+/// The pages of the articles each of `articles` links to, in the same order, each once and
+/// sorted: read off the link checks in one pass (a link by path to an article's page counts).
+pub(super) fn linked_pages(articles: &[Facts]) -> Vec<Vec<SitePath>> {
+    let by_path: HashMap<&str, &SitePath> = articles
+        .iter()
+        .map(|f| (f.loaded.path.as_str(), &f.loaded.path))
+        .collect();
+    articles
+        .iter()
+        .map(|facts| {
+            let mut links: Vec<SitePath> = facts
+                .checks
+                .iter()
+                .filter_map(|check| match check {
+                    LinkCheck::Anchor { article, .. } | LinkCheck::Article { article } => {
+                        articles.get(*article).map(|a| a.loaded.path.clone())
+                    }
+                    LinkCheck::Path { path, .. } => {
+                        let page = path.strip_suffix("index.html").unwrap_or(path);
+                        let folder = format!("{page}/");
+                        by_path
+                            .get(page)
+                            .or_else(|| by_path.get(folder.as_str()))
+                            .map(|&p| p.clone())
+                    }
+                })
+                .filter(|target| *target != facts.loaded.path)
+                .collect();
+            links.sort();
+            links.dedup();
+            links
+        })
+        .collect()
 }

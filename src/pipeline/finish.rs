@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use super::front::{Bulk, Facts, Loaded};
 use crate::diagnostics::Diagnostics;
-use crate::markdown::Mode;
+use crate::markdown::{self, Mode};
 use crate::math::{self, FormulaStore, Place};
 use crate::site::Article;
 
@@ -73,11 +73,16 @@ pub(super) fn finish_article(
         draft: front.draft,
         aliases: loaded.aliases.clone(),
         extra: front.extra.clone(),
+        length: markdown::text_length(&bulk.html),
         body_html: bulk.html,
         math: bulk.math,
         excerpt_html,
         feed_excerpt_html,
         has_more: bulk.has_more,
+        author: front.author.clone(),
+        toc: front.toc,
+        headings: bulk.headings,
+        links_to: Vec::new(),
     }
 }
 

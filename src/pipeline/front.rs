@@ -16,7 +16,7 @@ use crate::content::SourceFile;
 use crate::content::frontmatter::{self, Parsed};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::markdown::{
-    self, ExternalLink, Formula, LinkCheck, LinkTarget, LinkTargets, RenderedBody,
+    self, ExternalLink, Formula, Heading, LinkCheck, LinkTarget, LinkTargets, RenderedBody,
 };
 use crate::math::{self, ArticleMath};
 use crate::output::SitePath;
@@ -56,6 +56,8 @@ pub(super) struct Bulk {
     pub(super) has_more: bool,
     /// Text of the first `# heading`, the title fallback.
     pub(super) first_heading: Option<String>,
+    /// The body's headings, for the table of contents.
+    pub(super) headings: Vec<Heading>,
     pub(super) math: ArticleMath,
 }
 
@@ -73,6 +75,7 @@ fn split(
         has_more,
         first_heading,
         mut anchors,
+        headings,
         checks,
         external_links,
     } = body;
@@ -89,6 +92,7 @@ fn split(
         has_more: has_more || summary_html.is_some(),
         excerpt: summary_html.or(excerpt),
         first_heading,
+        headings,
         math,
     };
     (facts, bulk)

@@ -33,7 +33,7 @@ use pages::{Layout, ListingEntry, PageSet};
 use sources::Source;
 
 use super::BuildOptions;
-use super::checks::{check_anchors, check_output, page_origins, path_checks};
+use super::checks::{check_anchors, check_output, linked_pages, page_origins, path_checks};
 use super::finish::finish_article;
 use super::front::{Bulk, Facts, Loaded, front_half, render_markdown};
 use super::statics::{copy_static_files, static_files};
@@ -143,8 +143,7 @@ impl Session {
         (session, update)
     }
 
-    /// The site as it is now (for the session's tests).
-    #[cfg(test)]
+    /// The site as the last update left it.
     pub(crate) fn site(&self) -> &Site {
         &self.site
     }
@@ -289,15 +288,34 @@ impl Session {
             .collect();
         let layout_before = Layout::of(&self.site);
         let changed_paths: Vec<String> = fresh.keys().cloned().collect();
+        let linked_before = self.linked_from(&changed_paths);
         self.assemble(fresh, all);
         if all || Layout::of(&self.site) != layout_before {
             *pages = PageSet::All;
             return;
         }
+        // Backlinks show the linking article's title, in listing order: the pages it linked
+        // to and links to now show it anew.
+        for path in linked_before
+            .iter()
+            .chain(&self.linked_from(&changed_paths))
+        {
+            pages.add(path);
+        }
         for content_path in &changed_paths {
             let old = old_entries.get(content_path);
             pages::affected_pages(&self.site, content_path, &old_order, old, pages);
         }
+    }
+
+    /// The pages the articles at `content_paths` link to, as the site holds them now.
+    fn linked_from(&self, content_paths: &[String]) -> Vec<crate::output::SitePath> {
+        self.site
+            .articles
+            .iter()
+            .filter(|a| content_paths.contains(&a.content_path))
+            .flat_map(|a| a.links_to.iter().cloned())
+            .collect()
     }
 
     /// Drafts, permalinks and link targets of the whole site again. Returns the articles to
@@ -380,6 +398,12 @@ impl Session {
                 self.articles[index] = facts;
             }
             fresh.insert(content_path, article);
+        }
+        let links = linked_pages(&self.articles);
+        for (content_path, article) in &mut fresh {
+            if let Some(target) = self.targets.articles.get(content_path) {
+                article.links_to = links.get(target.index).cloned().unwrap_or_default();
+            }
         }
         fresh
     }

@@ -21,6 +21,8 @@ pub(crate) enum PageKind {
     /// One series with its parts, in reading order.
     Series,
     Archive,
+    /// `search/`: the full-text search, when the site has it.
+    Search,
     #[serde(rename = "404")]
     NotFound,
     Feed,
@@ -30,8 +32,9 @@ pub(crate) enum PageKind {
 
 impl PageKind {
     /// The kinds a site has exactly one page of.
-    pub(crate) const SINGLE: [PageKind; 5] = [
+    pub(crate) const SINGLE: [PageKind; 6] = [
         PageKind::Archive,
+        PageKind::Search,
         PageKind::NotFound,
         PageKind::Feed,
         PageKind::Sitemap,
@@ -48,6 +51,7 @@ impl PageKind {
             PageKind::Term => "term.html",
             PageKind::Series => "series.html",
             PageKind::Archive => "archive.html",
+            PageKind::Search => "search.html",
             PageKind::NotFound => "404.html",
             PageKind::Feed => "atom.xml",
             PageKind::Sitemap => "sitemap.xml",
@@ -59,6 +63,7 @@ impl PageKind {
     pub(crate) fn single_path(self) -> Option<SitePath> {
         let path = match self {
             PageKind::Archive => "archives/",
+            PageKind::Search => "search/",
             PageKind::NotFound => "404.html",
             PageKind::Feed => "atom.xml",
             PageKind::Sitemap => "sitemap.xml",

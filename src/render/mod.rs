@@ -4,6 +4,7 @@
 //! name. Every page is independent, so pages render in parallel.
 
 mod kind;
+mod reader;
 pub(crate) mod view;
 
 pub(crate) use kind::PageKind;
@@ -20,7 +21,7 @@ use walkdir::WalkDir;
 use crate::content::xml_chars;
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, display_path};
 use crate::output::{Sink, SitePath};
-use crate::site::{Site, TaxonomyKind};
+use crate::site::{Article, Site, TaxonomyKind};
 use view::*;
 
 /// The loaded templates, ready to render.
@@ -280,19 +281,24 @@ fn recipe(site: &Site, html: &str, splices: &[Splice]) -> u128 {
     hasher.update(html.as_bytes());
     for splice in splices {
         let (Splice::Page(index) | Splice::Feed(index)) = *splice;
-        let article = &site.articles[index];
         hasher.update(&[splice.form()]);
-        hasher.update(article.path.as_str().as_bytes());
-        hasher.update(article.body_html.as_bytes());
-        for formula in &article.math.formulas {
-            hasher.update(formula.job.as_ref().map_or(&[0u8; 32], |job| &job.key));
-            for anchor in &formula.anchors {
-                hasher.update(anchor.as_bytes());
-                hasher.update(&[0]);
-            }
-        }
+        content_recipe(&mut hasher, &site.articles[index]);
     }
     hasher.digest128()
+}
+
+/// Feeds what an article's assembled content follows from into `hasher`: its path, its body
+/// and the cache keys of its formulas (which fix their HTML).
+pub(crate) fn content_recipe(hasher: &mut xxhash_rust::xxh3::Xxh3, article: &Article) {
+    hasher.update(article.path.as_str().as_bytes());
+    hasher.update(article.body_html.as_bytes());
+    for formula in &article.math.formulas {
+        hasher.update(formula.job.as_ref().map_or(&[0u8; 32], |job| &job.key));
+        for anchor in &formula.anchors {
+            hasher.update(anchor.as_bytes());
+            hasher.update(&[0]);
+        }
+    }
 }
 
 /// An XML page without the characters XML forbids: the last line of defence for what no
@@ -431,6 +437,9 @@ fn page_jobs<'a>(site: &'a Site, select: Select) -> Vec<PageJob<'a>> {
         jobs.extend(taxonomy_pages(site, kind, select));
     }
     for kind in PageKind::SINGLE {
+        if kind == PageKind::Search && !site.config.reader.search {
+            continue;
+        }
         match kind.single_path() {
             Some(path) if select(&path) => jobs.push(single_page(site, kind, &path)),
             _ => {}
@@ -457,6 +466,7 @@ fn single_page<'a>(site: &'a Site, kind: PageKind, path: &SitePath) -> PageJob<'
             PageJob::new(site, kind, "", path, extra)
         }
         PageKind::NotFound => PageJob::new(site, kind, &ui.not_found, path, Box::new(Context::new)),
+        PageKind::Search => PageJob::new(site, kind, &ui.search, path, Box::new(Context::new)),
         _ => PageJob::new(site, kind, "", path, Box::new(Context::new)),
     }
 }

@@ -7,7 +7,8 @@ use chrono::{DateTime, Datelike, FixedOffset};
 use serde::Serialize;
 
 use super::PageKind;
-use crate::config::Ui;
+use super::reader::{self, CitationView, LengthView, TocEntry};
+use crate::config::{Reader, Ui};
 use crate::output::SitePath;
 use crate::site::{Article, Site, TaxonomyKind, Term, term_key};
 
@@ -23,6 +24,7 @@ pub(crate) struct SiteView<'a> {
     pub ui: &'a Ui,
     /// `math.output` as written in `lemma.yaml`: the theme loads KaTeX's CSS or a math font.
     pub math_output: &'static str,
+    pub reader: &'a Reader,
     pub extra: &'a serde_json::Value,
 }
 
@@ -39,6 +41,7 @@ impl<'a> SiteView<'a> {
             feed_url: super::single_permalink(site, PageKind::Feed),
             ui: &config.ui,
             math_output: config.math.output.name(),
+            reader: &config.reader,
             extra: &config.extra,
         }
     }
@@ -211,6 +214,13 @@ pub(crate) struct ArticleView<'a> {
     pub previous: Option<LinkView<'a>>,
     pub next: Option<LinkView<'a>>,
     pub extra: &'a serde_json::Value,
+    /// The table of contents; `None` below three headings or when switched off.
+    pub toc: Option<Vec<TocEntry<'a>>>,
+    pub citation: Option<CitationView>,
+    /// The articles linking here, newest first.
+    pub backlinks: Vec<LinkView<'a>>,
+    /// Length and reading time.
+    pub length: Option<LengthView>,
 }
 
 impl<'a> ArticleView<'a> {
@@ -224,6 +234,10 @@ impl<'a> ArticleView<'a> {
             previous: link(index + 1),
             next: index.checked_sub(1).and_then(link),
             extra: &article.extra,
+            toc: reader::toc(site, article),
+            citation: reader::citation(site, index),
+            backlinks: reader::backlinks(site, index),
+            length: reader::length(site, index),
         }
     }
 }

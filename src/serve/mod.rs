@@ -10,6 +10,7 @@
 //! Errors never stop the server: a batch that breaks the site keeps the last good pages where
 //! it could not make new ones, and the errors are shown over every page until fixed.
 
+mod index;
 pub(crate) mod server;
 pub(crate) mod state;
 pub(crate) mod watch;
@@ -76,12 +77,14 @@ pub(crate) struct Preview {
     state: AppState,
     /// The diagnostics last printed, so each rebuild prints only what is new.
     printed: BTreeSet<String>,
+    indexer: index::Indexer,
 }
 
 impl Preview {
     /// Builds the site at `root` for serving at `origin` and publishes it into a new state.
     pub(crate) fn start(root: &Path, origin: &str, drafts: bool, cache: bool) -> Preview {
         let state = AppState::new(SiteState::new("/"));
+        let indexer = index::Indexer::start(state.clone());
         let mut preview = Preview {
             root: root.to_path_buf(),
             origin: origin.trim_end_matches('/').to_string(),
@@ -89,11 +92,13 @@ impl Preview {
                 drafts,
                 live_reload: Some(server::SCRIPT_PATH.to_string()),
                 cache_dir: cache.then(|| crate::config::formula_cache_dir(root)),
+                search_list: None,
             },
             session: None,
             config_errors: Vec::new(),
             state,
             printed: BTreeSet::new(),
+            indexer,
         };
         preview.reconfigure();
         warm_up_katex();
@@ -185,6 +190,12 @@ impl Preview {
             message
         };
         self.report(&update, &diagnostics);
+        if let Some(session) = self.session.as_ref() {
+            let site = session.site();
+            if site.config.reader.search {
+                self.indexer.request(site, self.options.drafts);
+            }
+        }
         if let Some(message) = message {
             // No receiver only means no page is open.
             let _ = self.state.reload.send(message);

@@ -123,6 +123,9 @@ fn built_in_assets_are_only_the_theme() {
                 && !p.starts_with("katex/")
                 && p != "style.css"
                 && p != "highlight.css"
+                // Search, on unless switched off: the index and the search page's script.
+                && !p.starts_with("pagefind/")
+                && p != "search.js"
                 // The marker by which lemma knows the folder is its own to replace.
                 && p != ".lemma-output"
         })

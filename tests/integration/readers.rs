@@ -83,7 +83,7 @@ fn task_list_boxes_are_symbols_not_unlabelled_form_controls() {
     let b = Site::with_article("- [x] done\n- [ ] open\n").build();
     b.assert_success();
     let page = b.read("archives/1/index.html");
-    assert_not_contains!(page, "<input");
+    assert_not_contains!(page, "type=\"checkbox\"");
     assert_contains!(
         page,
         "<li><span class=\"task-marker\">\u{2611}</span> done</li>"
@@ -102,7 +102,9 @@ fn code_blocks_and_display_formulas_take_the_keyboard_focus() {
     let b = Site::with_article(body).build();
     b.assert_success();
     let page = b.read("archives/1/index.html");
-    assert_eq!(page.matches("<pre ").count(), 2, "{page}");
+    // The two code blocks, and the citation's BibTeX entry.
+    assert_eq!(page.matches("<pre ").count(), 3, "{page}");
+    assert_contains!(page, "<pre class=\"citation-bibtex\" tabindex=\"0\">");
     assert_eq!(
         page.matches("<pre class=\"hl-code\" tabindex=\"0\">")
             .count(),
@@ -115,5 +117,5 @@ fn code_blocks_and_display_formulas_take_the_keyboard_focus() {
         page,
         "<span class=\"katex-display\"><span class=\"katex\" tabindex=\"0\">"
     );
-    assert_eq!(page.matches("tabindex=").count(), 3, "{page}");
+    assert_eq!(page.matches("tabindex=").count(), 4, "{page}");
 }

@@ -25,8 +25,10 @@ use split::{Block, Split};
 use terms::{Terms, not_text};
 
 /// The keys lemma reads; others are warned about.
-pub const KNOWN_KEYS: [&str; 15] = [
+pub const KNOWN_KEYS: [&str; 17] = [
     "title",
+    "author",
+    "toc",
     "date",
     "updated",
     "id",
@@ -59,13 +61,11 @@ const READ_SPELLINGS: [&str; 9] = [
 
 /// Keys that Hugo, Hexo and Jekyll themes read and lemma has no use for: one warning per
 /// key for the whole site, with a count, instead of one per article.
-pub(crate) const PEER_KEYS: [&str; 41] = [
+pub(crate) const PEER_KEYS: [&str; 39] = [
     "layout",
     "description",
     "comments",
     "comment",
-    "toc",
-    "author",
     "authors",
     "keywords",
     "cover",
@@ -149,6 +149,8 @@ impl<'de> serde::de::Visitor<'de> for MathVisitor {
 #[derive(Debug, Deserialize)]
 struct RawFrontMatter {
     title: Option<Spanned<String>>,
+    author: Option<Spanned<String>>,
+    toc: Option<bool>,
     date: Option<Spanned<String>>,
     #[serde(alias = "lastmod", alias = "last_modified_at")]
     updated: Option<Spanned<String>>,
@@ -187,6 +189,10 @@ pub(crate) struct Located<T> {
 #[derive(Debug, Clone)]
 pub(crate) struct FrontMatter {
     pub title: Option<String>,
+    /// The article's author, when not the site's.
+    pub author: Option<String>,
+    /// `toc: false` leaves the table of contents out; `true` or nothing follows the config.
+    pub toc: Option<bool>,
     /// Whether a date was given, valid or not (in `date:` or a Jekyll file name): a wrong one
     /// is an error of its own, not a missing date.
     pub date_given: bool,
@@ -218,6 +224,8 @@ impl Default for FrontMatter {
     fn default() -> Self {
         FrontMatter {
             title: None,
+            author: None,
+            toc: None,
             date_given: false,
             date: None,
             updated: None,
@@ -512,6 +520,7 @@ impl Checker<'_> {
 
     fn validate(&mut self, raw: RawFrontMatter, timezone: FixedOffset) -> FrontMatter {
         let title = raw.title.map(|t| self.text("title", t).value);
+        let author = raw.author.map(|t| self.text("author", t).value);
         let slug = raw.slug.map(|t| self.text("slug", t));
         let series = raw.series.map(|t| self.text("series", t).value);
         let summary = raw.summary.map(|t| self.text("summary", t));
@@ -525,6 +534,8 @@ impl Checker<'_> {
         let (categories, categories_flat_list) = self.categories(raw.categories);
         FrontMatter {
             title: title.filter(|t| !t.trim().is_empty()),
+            author: author.filter(|a| !a.trim().is_empty()),
+            toc: raw.toc,
             date_given: raw.date.is_some(),
             date: self.date("date", raw.date, timezone),
             updated: self.date("updated", raw.updated, timezone),

@@ -27,7 +27,12 @@ fn control_characters_never_reach_the_feed_or_the_sitemap() {
         .file("content/escaped.md", &escaped)
         .build();
     b.assert_success();
-    for (path, text) in b.texts() {
+    // Pagefind's index files are binary, whatever bytes they happen to hold.
+    for (path, text) in b
+        .texts()
+        .into_iter()
+        .filter(|(p, _)| !p.starts_with("pagefind/"))
+    {
         let bad: Vec<char> = text
             .chars()
             .filter(|&c| c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
