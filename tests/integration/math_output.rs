@@ -31,6 +31,9 @@ fn mathml_pages_carry_mathml_alone_with_numbers_links_and_the_math_font() {
     assert_not_contains!(page, "mml-eqn-num");
     assert_contains!(page, "<mtext><a href=\"#eq-main\">(1)</a></mtext>");
     assert_contains!(page, "id=\"eq-main\"");
+    // Those links are reachable as they are: none is taken out of the tab order or repeated.
+    assert_not_contains!(page, "tabindex=\"-1\"");
+    assert_not_contains!(page, "eqref-keys");
     let css = b.read("mathml.css");
     assert_contains!(css, "math-font/latinmodern-math.woff2");
     let font = &b.files()["math-font/latinmodern-math.woff2"];
@@ -56,6 +59,12 @@ fn html_pages_carry_katex_html_alone() {
     assert_eq!(page.matches("class=\"katex-html\"").count(), 3, "{page}");
     assert_contains!(page, "katex.min.css");
     assert_eq!(link_text(&page, "#eq-main").as_deref(), Some("(1)"));
+    // The HTML half is aria-hidden: its link leaves the tab order, and a real one follows.
+    assert_contains!(page, "<a tabindex=\"-1\" href=\"#eq-main\">");
+    assert_contains!(
+        page,
+        "<span class=\"eqref-keys\"><a class=\"eqref\" href=\"#eq-main\">(1)</a></span>"
+    );
 }
 
 #[test]
