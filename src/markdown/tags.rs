@@ -177,8 +177,9 @@ fn find_tags(body: &str) -> Vec<Found<'_>> {
             continue;
         };
         // A tag stays on its line.
-        let line_end = rest.find('\n').unwrap_or(rest.len());
-        let Some(end) = rest[..line_end].find(closing) else {
+        let line_end = rest.find('\n').unwrap_or(rest.len()).max(open_len);
+        // The closing delimiter comes after the opening one: `{%}` is no tag.
+        let Some(end) = rest[open_len..line_end].find(closing).map(|e| e + open_len) else {
             at = open + open_len;
             continue;
         };
@@ -452,6 +453,14 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].offset, 0);
         assert!(problems[0].message.contains("`highlight`"));
+    }
+
+    #[test]
+    fn delimiters_that_overlap_are_no_tag() {
+        for body in ["{%}", "{{%}}", "{{<>}}", "{%}\n%}", "a {{<"] {
+            let (text, _) = rewritten(body, "a.md");
+            assert_eq!(text, body);
+        }
     }
 
     #[test]
