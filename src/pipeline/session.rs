@@ -123,6 +123,8 @@ pub(crate) struct Session {
     /// store as its formulas need them.
     cached: HashMap<JobKey, Compressed>,
     progress: Option<Progress>,
+    /// Formulas rendered but not handed to the disk cache yet.
+    unsaved: Vec<(JobKey, Compressed)>,
 }
 
 impl Session {
@@ -152,6 +154,7 @@ impl Session {
             unrendered: BTreeMap::new(),
             cached: HashMap::new(),
             progress: None,
+            unsaved: Vec::new(),
         }
     }
 

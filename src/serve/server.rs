@@ -219,7 +219,7 @@ async fn site_file(State(state): State<AppState>, method: Method, uri: Uri) -> R
             None => break,
         }
     }
-    let (target, file, errors) = {
+    let (target, file, errors, pending) = {
         let site = state.read();
         let target = resolve(uri.path(), &site);
         let file = match &target {
@@ -227,9 +227,9 @@ async fn site_file(State(state): State<AppState>, method: Method, uri: Uri) -> R
             Target::NotFound => site.get("404.html").cloned(),
             _ => None,
         };
-        (target, file, site.errors.clone())
+        (target, file, site.errors.clone(), site.pending_pages())
     };
-    match target {
+    let mut response = match target {
         Target::File(_) => match file {
             Some(file) => respond(StatusCode::OK, file, &errors),
             None => not_found(None, &errors),
@@ -246,8 +246,16 @@ async fn site_file(State(state): State<AppState>, method: Method, uri: Uri) -> R
             format!("400 bad request: {reason}\n"),
         )
             .into_response(),
-    }
+    };
+    response
+        .headers_mut()
+        .insert(PENDING_HEADER, HeaderValue::from(pending));
+    response
 }
+
+/// How many pages still wait to be rendered: the background work of a cold start is done
+/// once this says 0.
+pub(crate) const PENDING_HEADER: &str = "x-lemma-pending";
 
 /// The site's `404.html` (or a minimal page when the site has none yet) with status 404.
 fn not_found(page: Option<Served>, errors: &ErrorBox) -> Response {

@@ -165,6 +165,11 @@ impl SiteState {
         self.files.contains_key(path) || self.pending.contains(path)
     }
 
+    /// How many pages are not rendered yet.
+    pub(crate) fn pending_pages(&self) -> usize {
+        self.pending.len()
+    }
+
     /// Whether a request for `path` must wait for the session.
     pub(crate) fn must_wait(&self, path: &str) -> bool {
         !self.started || self.pending.contains(path)

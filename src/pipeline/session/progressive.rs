@@ -32,7 +32,7 @@ use crate::site::Article;
 const MARKDOWN_STEP: usize = 64;
 /// About how many formulas one background step renders per core: a fraction of a second, so
 /// requests and edits never wait long.
-const FORMULAS_PER_CORE: usize = 48;
+const FORMULAS_PER_CORE: usize = 64;
 
 /// An article not finished yet; the site shows it as its front matter alone until then.
 pub(super) enum Waiting {
@@ -54,7 +54,25 @@ pub(crate) struct Progress {
     /// Formulas to render in all, once every article's Markdown is known.
     pub total: Option<usize>,
     pub started: Instant,
+    /// When the total became known, and how many were done then: the rate is measured from
+    /// there.
+    pub counted: Option<(Instant, usize)>,
 }
+
+impl Progress {
+    /// Seconds the formulas left should take at the rate so far.
+    pub(crate) fn seconds_left(&self) -> Option<f64> {
+        let (since, done_then) = self.counted?;
+        let rendered = self.done.checked_sub(done_then).filter(|&n| n > 0)?;
+        let left = self.total?.saturating_sub(self.done);
+        Some(since.elapsed().as_secs_f64() / rendered as f64 * left as f64)
+    }
+}
+
+/// Formulas rendered in the background are added to the disk cache this many at a time (and
+/// at the end): each addition is a cache segment, and many small ones make the cache merge
+/// them again and again.
+const CACHE_BATCH: usize = 8192;
 
 impl Session {
     /// The site at `config` through the front half alone: no Markdown, no formula, no page
@@ -78,17 +96,24 @@ impl Session {
     fn begin(&mut self, sink: &dyn Sink) -> Update {
         let started = Instant::now();
         let before = self.all_files();
+        // The cache is read while the front half runs: the first page needs it.
+        let reading = self
+            .cache
+            .clone()
+            .map(|cache| std::thread::spawn(move || cache.load_all()));
         self.load_theme();
         self.sources.clear();
         let (_, _, assets) = self.discover_content();
         let (loaded, _) = self.front_half(&BTreeSet::new(), true);
-        if let Some(cache) = &self.cache {
-            self.cached = cache.load_all();
+        if let Some(reading) = reading {
+            // A reader that failed only means formulas are rendered again.
+            self.cached = reading.join().unwrap_or_default();
         }
         self.progress = Some(Progress {
             done: 0,
             total: None,
             started,
+            counted: None,
         });
         self.wait_for_all(loaded);
         self.static_errors = Diagnostics::new();
@@ -359,6 +384,7 @@ impl Session {
         let written = self.render_ready(pages, sink);
         let count = written.len();
         self.cached.clear();
+        self.save_rendered();
         Some(self.finish(before, written, count, false, started))
     }
 
@@ -387,6 +413,7 @@ impl Session {
             .filter(|k| !self.site.formulas.contains(k) && !self.cached.contains_key(*k))
             .count();
         progress.total = Some(progress.done + left);
+        progress.counted = Some((Instant::now(), progress.done));
     }
 
     /// The next marked articles in `order` whose new formulas make one step's work.
@@ -433,11 +460,10 @@ impl Session {
             return;
         }
         let (fresh, _) = math::render_all(missing.values().copied(), None);
-        let mut to_cache = Vec::new();
         for key in missing.keys() {
             if let Some(result) = fresh.get(key) {
                 if let Ok(compressed) = result {
-                    to_cache.push((*key, compressed.clone()));
+                    self.unsaved.push((*key, compressed.clone()));
                 }
                 self.site.formulas.insert(*key, result.clone());
             }
@@ -445,8 +471,16 @@ impl Session {
         if let Some(progress) = &mut self.progress {
             progress.done += missing.len();
         }
-        if let (Some(writer), false) = (&self.cache_writer, to_cache.is_empty()) {
-            let _ = writer.send(to_cache);
+        if !self.is_partial() || self.unsaved.len() >= CACHE_BATCH {
+            self.save_rendered();
+        }
+    }
+
+    /// Hands the formulas rendered since the last time to the disk cache's writer.
+    fn save_rendered(&mut self) {
+        let unsaved = std::mem::take(&mut self.unsaved);
+        if let (Some(writer), false) = (&self.cache_writer, unsaved.is_empty()) {
+            let _ = writer.send(unsaved);
         }
     }
 }
