@@ -81,6 +81,17 @@ class Server:
         response = self.conn.getresponse()
         return response.status, response.read().decode("utf-8", "replace")
 
+    def wait_line(self, prefix, timeout=1800):
+        """Seconds from the start of the process to the line starting with `prefix`."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            for line, stamp in zip(list(self.lines), list(self.stamps)):
+                if line.startswith(prefix):
+                    return stamp - self.started
+            time.sleep(0.1)
+        self.stop()
+        sys.exit(f"no line {prefix!r}:\n" + "\n".join(self.lines[-30:]))
+
     def rss_mib(self):
         with open(f"/proc/{self.proc.pid}/status") as f:
             for line in f:
@@ -123,15 +134,11 @@ def first_cold_page(lemma, site, page_of):
             break
         time.sleep(0.01)
     first = time.perf_counter() - server.started
-    deadline = time.perf_counter() + 1800
-    done = None
-    while done is None and time.perf_counter() < deadline:
-        done = next((t for l, t in zip(server.lines, server.stamps) if l.startswith("formulas done")), None)
-        time.sleep(0.2)
+    done = server.wait_line("formulas done")
     rss = server.rss_mib()
     server.stop()
     progress = [l for l in server.lines if l.startswith("formulas ")]
-    return first, (done - server.started) if done else None, rss, progress
+    return first, done, rss, progress
 
 
 def edit_curve(server, page, article, template, edits, every):
@@ -211,12 +218,15 @@ def main():
     article_id = re.search(r"^id: (\d+)", text, re.M).group(1)
     paragraphs = [p for p in text.split("\n\n") if p and not p.startswith(("---", "#", "$$", "!", "|", ">", "-", "```", "<!--")) and "$" not in p]
 
-    started = time.perf_counter()
     server = Server(lemma, site)
-    print(f"serve start-up (build in memory): {time.perf_counter() - started:.1f} s; {server.url}; RSS {server.rss_mib():.0f} MiB")
+    serving = time.perf_counter() - server.started
     page = f"{server.base}archives/{article_id}/"
     status, body = server.get(page)
     assert status == 200, (status, page)
+    first = time.perf_counter() - server.started
+    ready = server.wait_line("formulas done")
+    print(f"serve start-up (warm cache): serving after {serving:.2f} s, first article page after {first:.2f} s, "
+          f"every page ready after {ready:.1f} s; {server.url}; RSS then {server.rss_mib():.0f} MiB")
 
     results = {"text": [], "excerpt": [], "formula": [], "template": []}
     middle = paragraphs[len(paragraphs) // 2][:20]
@@ -243,8 +253,8 @@ def main():
     print("load average (1, 5, 15 min):", " ".join(f"{x:.2f}" for x in os.getloadavg()))
     for kind, seconds in results.items():
         print(summary(kind, seconds))
-    rebuilds = [l for l in server.lines if l.startswith("rebuilt in")]
-    print("server's own rebuild times (ms):", ", ".join(re.search(r"in (\d+) ms", l).group(1) for l in rebuilds[1:]))
+    rebuilds = [l for l in server.lines if l.startswith("rebuilt in")][:4 * args.repeat]
+    print("server's own rebuild times (ms):", ", ".join(re.search(r"in (\d+) ms", l).group(1) for l in rebuilds))
     print(f"RSS across {args.edits} edits (text, excerpt, formula, template in turn), MiB:")
     print("  " + "  ".join(f"{n}: {mib:.0f}" for n, mib in curve))
     low = curve[0][1]
@@ -252,11 +262,10 @@ def main():
     if not args.no_cold:
         cold_site = os.path.join(args.work, f"cold-{args.articles}")
         shutil.rmtree(cold_site, ignore_errors=True)
-        shutil.copytree(site, cold_site, ignore=shutil.ignore_patterns(".lemma-cache", "templates"))
+        shutil.copytree(site, cold_site, ignore=shutil.ignore_patterns(".lemma-cache", "templates", "public"))
         first, done, cold_rss, progress = first_cold_page(lemma, cold_site, lambda s: f"{s.base}archives/{article_id}/")
         print(f"cold start (no .lemma-cache): first article page with its formulas after {first:.2f} s; "
-              f"background done after {done:.1f} s; RSS then {cold_rss:.0f} MiB" if done else
-              f"cold start: first page after {first:.2f} s; background never finished")
+              f"background done after {done:.1f} s; RSS then {cold_rss:.0f} MiB")
         for line in progress[:3] + (["…"] if len(progress) > 6 else []) + progress[-3:]:
             print("  " + line)
 

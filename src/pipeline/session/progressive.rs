@@ -213,8 +213,15 @@ impl Session {
             let path = |i: usize| self.site.articles[i].content_path.clone();
             whole.extend(needs.whole.iter().map(|&i| path(i)));
             listed.extend(needs.listed.iter().map(|&i| path(i)));
+            // A title from the front matter is in the site already; one from the first
+            // heading needs the article's Markdown.
             let untitled = needs.titled.iter().map(|&i| path(i)).filter(|p| {
-                matches!(self.waiting.get(p), Some(Waiting::Loaded(l)) if l.parsed.front.title.is_none())
+                let loaded = match self.waiting.get(p) {
+                    Some(Waiting::Loaded(loaded)) => loaded,
+                    Some(Waiting::Marked { facts, .. }) => &facts.loaded,
+                    None => return false,
+                };
+                loaded.parsed.front.title.is_none()
             });
             listed.extend(untitled.collect::<Vec<_>>());
         }
@@ -377,6 +384,8 @@ impl Session {
             self.assemble(fresh, false);
             return Some(self.finish(before, Vec::new(), 0, false, started));
         }
+        // Whatever waits is no article of the site any more.
+        self.waiting.clear();
         if self.unrendered.is_empty() {
             return None;
         }

@@ -897,6 +897,14 @@ fn a_rescan_finds_every_change() {
 #[test]
 fn every_page_asked_for_first_is_the_page_a_build_makes() {
     let fixture = Fixture::new(true);
+    // Its title comes from its first heading: its neighbours' pages need its Markdown.
+    fixture.write(
+        "content/h.md",
+        &md(
+            "date: 2024-01-08\nid: 8\nseries: S",
+            "# Heading title\n\nEta $w$.\n",
+        ),
+    );
     let fresh = fixture.built();
     let pages = fresh
         .files
