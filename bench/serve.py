@@ -11,9 +11,16 @@ HTTP until the edit shows. Four kinds of edit, each repeated:
 - formula:  one formula, new to the cache (KaTeX renders it)
 - template: templates/article.html (every page is rendered again)
 
+Then memory: the server's resident set (RSS) at start, and across `--edits` consecutive edits
+(the four kinds in turn, each waited for), sampled every `--every` edits. Last, a cold start:
+`lemma serve` on a copy of the site without `.lemma-cache/`, timed from the start of the process
+to the first answer for an article page with its formulas rendered, and to the end of the
+background rendering.
+
 Not part of `cargo test`: the first build takes minutes on a cold formula cache.
 
     python3 bench/serve.py [--articles 1000] [--seed 42] [--work /tmp/lemma-serve-bench] [--repeat 5]
+                           [--edits 200] [--every 20] [--lemma target/release/lemma] [--no-cold]
 """
 import argparse
 import http.client
@@ -41,17 +48,20 @@ class Server:
     """`lemma serve` on a free port; collects its stderr."""
 
     def __init__(self, lemma, site):
+        self.started = time.perf_counter()
         self.proc = subprocess.Popen(
             [lemma, "serve", "--root", site, "--port", "0"],
             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
         )
         self.lines = []
+        self.stamps = []
         self.url = None
         ready = threading.Event()
 
         def read():
             for line in self.proc.stderr:
                 self.lines.append(line.rstrip("\n"))
+                self.stamps.append(time.perf_counter())
                 match = re.search(r"serving (http://\S+)", line)
                 if match:
                     self.url = match.group(1)
@@ -70,6 +80,17 @@ class Server:
         self.conn.request("GET", path)
         response = self.conn.getresponse()
         return response.status, response.read().decode("utf-8", "replace")
+
+    def wait_line(self, prefix, timeout=1800):
+        """Seconds from the start of the process to the line starting with `prefix`."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            for line, stamp in zip(list(self.lines), list(self.stamps)):
+                if line.startswith(prefix):
+                    return stamp - self.started
+            time.sleep(0.1)
+        self.stop()
+        sys.exit(f"no line {prefix!r}:\n" + "\n".join(self.lines[-30:]))
 
     def rss_mib(self):
         with open(f"/proc/{self.proc.pid}/status") as f:
@@ -100,6 +121,48 @@ def timed_edit(server, path, write, needle, timeout=30.0, poll=0.001):
         time.sleep(poll)
 
 
+def first_cold_page(lemma, site, page_of):
+    """`lemma serve` on `site` without a formula cache: seconds from the process start to the
+    first answer for an article page with its formulas rendered, to the end of the background
+    work, and the RSS then."""
+    shutil.rmtree(os.path.join(site, ".lemma-cache"), ignore_errors=True)
+    server = Server(lemma, site)
+    page = page_of(server)
+    while True:
+        status, body = server.get(page)
+        if status == 200 and 'class="katex"' in body:
+            break
+        time.sleep(0.01)
+    first = time.perf_counter() - server.started
+    done = server.wait_line("formulas done")
+    rss = server.rss_mib()
+    server.stop()
+    progress = [l for l in server.lines if l.startswith("formulas ")]
+    return first, done, rss, progress
+
+
+def edit_curve(server, page, article, template, edits, every):
+    """RSS (MiB) before the first edit and after every `every` edits of the four kinds in turn."""
+    curve = [(0, server.rss_mib())]
+    with open(article, encoding="utf-8") as f:
+        text = f.read()
+    body = text.split("\n---\n", 1)[1] if "\n---\n" in text else text
+    anchor = next(p for p in body.split("\n\n") if p.strip() and "$" not in p and not p.startswith(("#", "!", "|", ">", "-", "<")))[:10]
+    for n in range(1, edits + 1):
+        kind = n % 4
+        token = f"curve{n}x{os.getpid()}"
+        if kind == 0:
+            timed_edit(server, page, lambda: replace_in(template, "{% block content %}", "{% block content %}<!-- " + token + " -->"), token, poll=0.01)
+        elif kind == 3:
+            formula = f" $y_{{{n}}} + {os.getpid()}{n}$"
+            timed_edit(server, page, lambda: replace_in(article, anchor, anchor + formula), f"<mn>{os.getpid()}{n}</mn>", poll=0.01)
+        else:
+            timed_edit(server, page, lambda: replace_in(article, anchor, anchor + token), token, poll=0.01)
+        if n % every == 0:
+            curve.append((n, server.rss_mib()))
+    return curve
+
+
 def replace_in(path, old, new):
     with open(path, encoding="utf-8") as f:
         text = f.read()
@@ -119,13 +182,21 @@ def main():
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--work", default="/tmp/lemma-serve-bench")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--edits", type=int, default=200)
+    parser.add_argument("--every", type=int, default=20)
+    parser.add_argument("--lemma", help="a lemma binary (default: build target/release/lemma)")
+    parser.add_argument("--no-cold", action="store_true", help="skip the cold start")
     args = parser.parse_args()
     math_bench = load_math_bench()
     if not os.path.exists(math_bench.GEN):
         sys.exit(f"needs {math_bench.GEN} (the shared corpus generator)")
     os.makedirs(args.work, exist_ok=True)
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "lemma"], cwd=REPO, check=True)
-    lemma = os.path.join(REPO, "target", "release", "lemma")
+    if args.lemma:
+        lemma = os.path.abspath(args.lemma)
+    else:
+        subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "lemma"], cwd=REPO, check=True)
+        target = os.environ.get("CARGO_TARGET_DIR", os.path.join(REPO, "target"))
+        lemma = os.path.join(target, "release", "lemma")
     site, _ = math_bench.make_site(args.work, args.articles, args.seed)
     # A warm formula cache, as the issue's figures assume (kept across runs in the work folder).
     cache = os.path.join(args.work, f"cache-{args.articles}")
@@ -147,12 +218,15 @@ def main():
     article_id = re.search(r"^id: (\d+)", text, re.M).group(1)
     paragraphs = [p for p in text.split("\n\n") if p and not p.startswith(("---", "#", "$$", "!", "|", ">", "-", "```", "<!--")) and "$" not in p]
 
-    started = time.perf_counter()
     server = Server(lemma, site)
-    print(f"serve start-up (build in memory): {time.perf_counter() - started:.1f} s; {server.url}; RSS {server.rss_mib():.0f} MiB")
+    serving = time.perf_counter() - server.started
     page = f"{server.base}archives/{article_id}/"
     status, body = server.get(page)
     assert status == 200, (status, page)
+    first = time.perf_counter() - server.started
+    ready = server.wait_line("formulas done")
+    print(f"serve start-up (warm cache): serving after {serving:.2f} s, first article page after {first:.2f} s, "
+          f"every page ready after {ready:.1f} s; {server.url}; RSS then {server.rss_mib():.0f} MiB")
 
     results = {"text": [], "excerpt": [], "formula": [], "template": []}
     middle = paragraphs[len(paragraphs) // 2][:20]
@@ -173,13 +247,27 @@ def main():
         results["template"].append(timed_edit(server, page, lambda: replace_in(template, "{% block content %}", "{% block content %}<!-- " + marker + " -->"), marker, poll=0.01))
         time.sleep(0.3)
     rss = server.rss_mib()
+    curve = edit_curve(server, page, article, template, args.edits, args.every)
     server.stop()
     print(f"corpus: {args.articles} articles, seed {args.seed}; {os.cpu_count()} cores; page {page}; RSS at the end {rss:.0f} MiB")
     print("load average (1, 5, 15 min):", " ".join(f"{x:.2f}" for x in os.getloadavg()))
     for kind, seconds in results.items():
         print(summary(kind, seconds))
-    rebuilds = [l for l in server.lines if l.startswith("rebuilt in")]
-    print("server's own rebuild times (ms):", ", ".join(re.search(r"in (\d+) ms", l).group(1) for l in rebuilds[1:]))
+    rebuilds = [l for l in server.lines if l.startswith("rebuilt in")][:4 * args.repeat]
+    print("server's own rebuild times (ms):", ", ".join(re.search(r"in (\d+) ms", l).group(1) for l in rebuilds))
+    print(f"RSS across {args.edits} edits (text, excerpt, formula, template in turn), MiB:")
+    print("  " + "  ".join(f"{n}: {mib:.0f}" for n, mib in curve))
+    low = curve[0][1]
+    print(f"  growth: {100 * (max(m for _, m in curve) - low) / low:+.1f}% over the first sample")
+    if not args.no_cold:
+        cold_site = os.path.join(args.work, f"cold-{args.articles}")
+        shutil.rmtree(cold_site, ignore_errors=True)
+        shutil.copytree(site, cold_site, ignore=shutil.ignore_patterns(".lemma-cache", "templates", "public"))
+        first, done, cold_rss, progress = first_cold_page(lemma, cold_site, lambda s: f"{s.base}archives/{article_id}/")
+        print(f"cold start (no .lemma-cache): first article page with its formulas after {first:.2f} s; "
+              f"background done after {done:.1f} s; RSS then {cold_rss:.0f} MiB")
+        for line in progress[:3] + (["…"] if len(progress) > 6 else []) + progress[-3:]:
+            print("  " + line)
 
 
 if __name__ == "__main__":

@@ -65,6 +65,15 @@ impl DiskCache {
 
     /// The cached entries among `wanted`. Unreadable segments and bad records are skipped.
     pub(crate) fn load(&self, wanted: &HashSet<JobKey>) -> HashMap<JobKey, Compressed> {
+        self.load_where(|key| wanted.contains(key))
+    }
+
+    /// Every cached entry (for `serve`, which reads the cache before it knows its formulas).
+    pub(crate) fn load_all(&self) -> HashMap<JobKey, Compressed> {
+        self.load_where(|_| true)
+    }
+
+    fn load_where(&self, wanted: impl Fn(&JobKey) -> bool) -> HashMap<JobKey, Compressed> {
         let mut found = HashMap::new();
         for segment in self.segments() {
             let Ok(bytes) = std::fs::read(&segment) else {
@@ -73,7 +82,7 @@ impl DiskCache {
             // Entries stay slices of the segment: no copy of a cache that can be 100 MB.
             let bytes = Arc::new(bytes);
             for (key, range) in record_ranges(&bytes) {
-                if wanted.contains(&key) && !found.contains_key(&key) {
+                if wanted(&key) && !found.contains_key(&key) {
                     found.insert(key, Compressed::Shared(Arc::clone(&bytes), range));
                 }
             }

@@ -10,7 +10,7 @@ pub(crate) mod path;
 mod staging;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -194,20 +194,23 @@ impl Sink for DirSink<'_> {
     }
 }
 
-/// Keeps files in memory (for `serve`, and for tests).
+/// Keeps files in memory (for tests; `serve` has a sink of its own that compresses pages).
+#[cfg(test)]
 #[derive(Default)]
 pub(crate) struct MemorySink {
-    files: Mutex<BTreeMap<String, OutputFile>>,
+    files: Mutex<std::collections::BTreeMap<String, OutputFile>>,
 }
 
+#[cfg(test)]
 impl MemorySink {
-    pub(crate) fn into_files(self) -> BTreeMap<String, OutputFile> {
+    pub(crate) fn into_files(self) -> std::collections::BTreeMap<String, OutputFile> {
         self.files
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
+#[cfg(test)]
 impl Sink for MemorySink {
     fn put(&self, file: OutputFile) -> Result<(), WriteError> {
         if let Ok(mut files) = self.files.lock() {

@@ -24,6 +24,7 @@ use crate::permalink;
 use crate::progress::{Progress, Silent, Stage};
 
 /// An article between the front-matter and Markdown stages.
+#[derive(Clone)]
 pub(super) struct Loaded {
     pub(super) file: SourceFile,
     pub(super) parsed: Parsed,
@@ -47,6 +48,7 @@ pub(super) struct Facts {
 }
 
 /// The bulk of an article after the Markdown and math stages, which moves into its page.
+#[derive(Clone, Default)]
 pub(super) struct Bulk {
     /// The body's HTML, with formula placeholders.
     pub(super) html: String,

@@ -25,18 +25,20 @@ use std::time::Instant;
 
 mod files;
 mod pages;
+mod progressive;
 mod sources;
 #[cfg(test)]
 mod tests;
 
 use pages::{Layout, ListingEntry, PageSet};
+pub(crate) use progressive::Progress;
+use progressive::Waiting;
 use sources::Source;
 
 use super::BuildOptions;
 use super::checks::{check_anchors, check_output, linked_pages, page_origins, path_checks};
 use super::finish::finish_article;
 use super::front::{Bulk, Facts, Loaded, front_half, render_markdown};
-use super::statics::{copy_static_files, static_files};
 use crate::config::Config;
 use crate::content::SourceFile;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -44,7 +46,7 @@ use crate::markdown::{LinkTarget, LinkTargets};
 use crate::math::cache::DiskCache;
 use crate::math::store::Compressed;
 use crate::math::{self, FormulaStore, Job, JobKey};
-use crate::output::Sink;
+use crate::output::{Sink, SitePath};
 use crate::render::{self, Theme};
 use crate::site::{Article, Site};
 
@@ -113,14 +115,24 @@ pub(crate) struct Session {
     /// Output paths of the files beside the articles in `content/`.
     asset_paths: BTreeSet<String>,
     static_errors: Diagnostics,
+    /// Articles not finished yet, by content path (see [`progressive`]).
+    waiting: BTreeMap<String, Waiting>,
+    /// The pages not rendered yet, by output file.
+    unrendered: BTreeMap<String, SitePath>,
+    /// The formula cache, read whole by a progressive start; entries move into the site's
+    /// store as its formulas need them.
+    cached: HashMap<JobKey, Compressed>,
+    progress: Option<Progress>,
+    /// Formulas rendered but not handed to the disk cache yet.
+    unsaved: Vec<(JobKey, Compressed)>,
 }
 
 impl Session {
-    /// Builds the whole site into `sink`.
-    pub(crate) fn new(config: Config, options: BuildOptions, sink: &dyn Sink) -> (Session, Update) {
+    /// A session with nothing built yet.
+    pub(super) fn empty(config: Config, options: BuildOptions) -> Session {
         let cache = options.cache_dir.as_ref().map(DiskCache::new);
         let site = Site::new(config.clone(), Vec::new(), FormulaStore::default());
-        let mut session = Session {
+        Session {
             config,
             options,
             cache_writer: cache.clone().map(spawn_cache_writer),
@@ -138,9 +150,12 @@ impl Session {
             static_files: BTreeSet::new(),
             asset_paths: BTreeSet::new(),
             static_errors: Diagnostics::new(),
-        };
-        let update = session.rebuild(sink);
-        (session, update)
+            waiting: BTreeMap::new(),
+            unrendered: BTreeMap::new(),
+            cached: HashMap::new(),
+            progress: None,
+            unsaved: Vec::new(),
+        }
     }
 
     /// The site as the last update left it.
@@ -150,32 +165,6 @@ impl Session {
 
     pub(crate) fn config(&self) -> &Config {
         &self.config
-    }
-
-    /// Builds everything again with a new config; rendered formulas are kept.
-    pub(crate) fn reconfigure(&mut self, config: Config, sink: &dyn Sink) -> Update {
-        self.config = config;
-        self.rebuild(sink)
-    }
-
-    fn rebuild(&mut self, sink: &dyn Sink) -> Update {
-        let started = Instant::now();
-        let before = self.all_files();
-        self.load_theme();
-        self.sources.clear();
-        let (_, _, assets) = self.discover_content();
-        self.targets = LinkTargets::default();
-        let everything = self.sources.keys().cloned().collect();
-        let mut pages = PageSet::All;
-        self.rebuild_articles(&everything, true, true, &mut pages);
-        self.static_errors = Diagnostics::new();
-        let statics = static_files(&self.config, &assets, &mut self.static_errors);
-        let mut written = copy_static_files(statics, sink, &mut self.static_errors);
-        self.static_files = written.iter().cloned().collect();
-        let rendered = self.render(&pages, sink);
-        let pages = rendered.len();
-        written.extend(rendered);
-        self.finish(before, written, pages, true, started)
     }
 
     /// Brings the site up to date with `changes`, putting what changed into `sink`.
@@ -271,6 +260,11 @@ impl Session {
         };
         if all {
             *pages = PageSet::All;
+            if self.is_partial() {
+                // Every article waits again, for the background steps or a request.
+                self.wait_for_all(to_render);
+                return;
+            }
         }
         let old_order: Vec<String> = self
             .site
@@ -397,6 +391,7 @@ impl Session {
             } else {
                 self.articles[index] = facts;
             }
+            self.waiting.remove(&content_path);
             fresh.insert(content_path, article);
         }
         let links = linked_pages(&self.articles);
@@ -410,6 +405,14 @@ impl Session {
 
     /// Renders the formulas of `bulks` the session does not have yet.
     fn render_formulas(&mut self, bulks: &[Bulk]) {
+        if self.progress.is_some() {
+            let jobs: Vec<Job> = bulks
+                .iter()
+                .flat_map(|b| b.math.formulas.iter().filter_map(|f| f.job.clone()))
+                .collect();
+            self.render_jobs(&jobs);
+            return;
+        }
         let store = &self.site.formulas;
         let missing: BTreeMap<JobKey, &Job> = bulks
             .iter()
@@ -450,12 +453,41 @@ impl Session {
                 }
             }
         }
+        // Every article's links, as far as Markdown has found them: the backlinks.
+        let links = linked_pages(&self.articles);
+        for article in &mut articles {
+            if let Some(target) = self.targets.articles.get(&article.content_path) {
+                article.links_to = links.get(target.index).cloned().unwrap_or_default();
+            }
+        }
         let store = std::mem::take(&mut self.site.formulas);
         self.site = Site::new(self.config.clone(), articles, store);
     }
 
-    /// Renders `pages` with the current theme; returns the files written.
+    /// Renders `pages` with the current theme; returns the files written. While the site is
+    /// partial, only the pages already rendered are, and every page when all would be.
     fn render(&mut self, pages: &PageSet, sink: &dyn Sink) -> Vec<String> {
+        if !self.is_partial() {
+            return self.render_now(pages, sink);
+        }
+        match pages {
+            PageSet::All => {
+                self.unrender_all();
+                Vec::new()
+            }
+            PageSet::Some(set) => {
+                let rendered = set
+                    .iter()
+                    .filter(|page| !self.unrendered.contains_key(page.file().as_str()))
+                    .cloned()
+                    .collect();
+                self.render_ready(rendered, sink)
+            }
+        }
+    }
+
+    /// Renders `pages` with the current theme as they are; returns the files written.
+    fn render_now(&mut self, pages: &PageSet, sink: &dyn Sink) -> Vec<String> {
         let Some(theme) = &self.theme else {
             return Vec::new();
         };
@@ -495,7 +527,10 @@ impl Session {
         for article in &self.articles {
             all.extend(article.diagnostics.iter().cloned());
         }
-        check_anchors(&self.articles, &mut all);
+        if self.waiting.is_empty() {
+            // Articles that wait have no anchors yet.
+            check_anchors(&self.articles, &mut all);
+        }
         let mut origins = page_origins(&self.articles);
         // Only a static file that is also a page can collide.
         let statics: Vec<_> = self

@@ -3,11 +3,11 @@
 //! trail an edit by the time one index takes; requests that queue up meanwhile are merged
 //! into the newest. Drafts are indexed, as the preview shows them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::mpsc;
 
-use super::state::{self, AppState};
-use crate::output::OutputFile;
+use super::state::{AppState, ServeSink};
+use crate::output::{OutputFile, Sink};
 use crate::search::{self, SearchDocument};
 use crate::site::Site;
 
@@ -57,13 +57,15 @@ fn serve_requests(incoming: &mpsc::Receiver<Vec<SearchDocument>>, state: &AppSta
                 continue;
             }
         };
-        let files: BTreeMap<String, OutputFile> = files
-            .into_iter()
-            .map(|(path, bytes)| (path.as_str().to_string(), OutputFile::bytes(path, bytes)))
-            .collect();
-        let now: BTreeSet<String> = files.keys().cloned().collect();
+        let sink = ServeSink::default();
+        for (path, bytes) in files {
+            // A sink in memory does not fail.
+            let _ = sink.put(OutputFile::bytes(path, bytes));
+        }
+        let files = sink.into_files();
+        let now: BTreeSet<String> = files.iter().map(|(path, _)| path.clone()).collect();
         let removed: Vec<String> = published.difference(&now).cloned().collect();
-        state.write().apply(state::load(files), &removed);
+        state.write().apply(files, &removed);
         published = now;
     }
 }

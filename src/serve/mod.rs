@@ -2,7 +2,7 @@
 //!
 //! Two threads. The main thread owns the [`Session`] (the site and every stage's result) and
 //! runs the watch loop: a batch of changes goes through [`Session::update`] into a
-//! [`MemorySink`], and what it wrote is published into the shared [`SiteState`]. The HTTP
+//! [`ServeSink`], and what it wrote is published into the shared [`SiteState`]. The HTTP
 //! server (axum on a tokio runtime, [`server`]) runs on a thread of its own and only reads that
 //! state. After each publish a message on a broadcast channel tells the pages that changed to
 //! reload. Nothing is ever written into `public/`.
@@ -16,21 +16,21 @@ pub(crate) mod state;
 pub(crate) mod watch;
 
 use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::convert::Infallible;
 use std::io;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
 
 use url::Url;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Entry};
-use crate::output::MemorySink;
 use crate::pipeline::BuildOptions;
-use crate::pipeline::session::{Session, Update};
-use state::{AppState, SiteState};
+use crate::pipeline::session::{Progress, Session, Update};
+use state::{AppState, Event, ServeSink, SiteState};
 use watch::{Batch, SourceWatcher};
 
 /// How `serve` was asked to run.
@@ -78,14 +78,26 @@ pub(crate) struct Preview {
     /// The diagnostics last printed, so each rebuild prints only what is new.
     printed: BTreeSet<String>,
     indexer: index::Indexer,
+    /// When the progress of the background work was last printed.
+    progress_printed: Option<Instant>,
 }
 
+/// How often the progress of the background work is printed.
+const PROGRESS_EVERY: Duration = Duration::from_secs(2);
+
 impl Preview {
-    /// Builds the site at `root` for serving at `origin` and publishes it into a new state.
-    pub(crate) fn start(root: &Path, origin: &str, drafts: bool, cache: bool) -> Preview {
-        let state = AppState::new(SiteState::new("/"));
+    /// A preview of the site at `root`, served at `origin`, not read yet: requests wait for
+    /// [`Preview::begin`]. The server's requests come to `events`.
+    pub(crate) fn new(
+        root: &Path,
+        origin: &str,
+        drafts: bool,
+        cache: bool,
+        events: mpsc::Sender<Event>,
+    ) -> Preview {
+        let state = AppState::new(SiteState::new("/"), events);
         let indexer = index::Indexer::start(state.clone());
-        let mut preview = Preview {
+        Preview {
             root: root.to_path_buf(),
             origin: origin.trim_end_matches('/').to_string(),
             options: BuildOptions {
@@ -99,10 +111,17 @@ impl Preview {
             state,
             printed: BTreeSet::new(),
             indexer,
-        };
-        preview.reconfigure();
+            progress_printed: None,
+        }
+    }
+
+    /// Reads the site (the front half only: pages are rendered as they are asked for, and in
+    /// the background) and lets requests in.
+    pub(crate) fn begin(&mut self) {
+        // KaTeX starts on every thread while the site is read: the first page needs it.
         warm_up_katex();
-        preview
+        self.reconfigure(false);
+        self.state.write().started = true;
     }
 
     pub(crate) fn state(&self) -> AppState {
@@ -127,51 +146,108 @@ impl Preview {
         Ok(config)
     }
 
-    /// Reads the config again and builds everything (keeping the last good site on errors).
-    fn reconfigure(&mut self) {
+    /// Reads the config again and starts the site anew (keeping the last good site on
+    /// errors); its pages are rendered on request and in the background. `announce`: print
+    /// the summary and reload the open pages.
+    fn reconfigure(&mut self, announce: bool) {
         let config = match self.load_config() {
             Ok(config) => config,
             Err(errors) => {
                 self.config_errors = errors;
-                self.publish(Update::default(), MemorySink::default());
+                self.publish(Update::default(), ServeSink::default(), announce);
                 return;
             }
         };
         self.config_errors.clear();
-        let sink = MemorySink::default();
+        let sink = ServeSink::default();
         let update = match &mut self.session {
-            Some(session) => session.reconfigure(config, &sink),
+            Some(session) => session.restart(config, &sink),
             None => {
-                let (session, update) = Session::new(config, self.options.clone(), &sink);
+                let (session, update) = Session::start(config, self.options.clone(), &sink);
                 self.session = Some(session);
                 update
             }
         };
-        self.publish(update, sink);
+        self.publish(update, sink, announce);
     }
 
     /// Rebuilds what `batch` changed and publishes it.
     pub(crate) fn apply(&mut self, batch: &Batch) {
         if batch.config || self.session.is_none() {
-            self.reconfigure();
+            self.reconfigure(true);
             return;
         }
         let Some(session) = &mut self.session else {
             return;
         };
-        let sink = MemorySink::default();
+        let sink = ServeSink::default();
         let update = session.update(&batch.changes, &sink);
-        self.publish(update, sink);
+        self.publish(update, sink, true);
     }
 
-    /// Puts a rebuild's files and errors into the served state and tells the pages.
-    fn publish(&mut self, update: Update, sink: MemorySink) {
-        let files = state::load(sink.into_files());
+    /// Renders the page at output path `file` if it waits, with the articles it shows.
+    pub(crate) fn ready(&mut self, file: &str) {
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        let sink = ServeSink::default();
+        let update = session.ready(file, &sink);
+        self.publish(update, sink, false);
+    }
+
+    /// Whether articles or pages are still to be done in the background.
+    pub(crate) fn is_partial(&self) -> bool {
+        self.session.as_ref().is_some_and(Session::is_partial)
+    }
+
+    /// One step of the background work, then its progress now and then.
+    pub(crate) fn advance(&mut self) {
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        let sink = ServeSink::default();
+        let Some(update) = session.advance(&sink) else {
+            return;
+        };
+        let done = !session.is_partial();
+        let progress = session.progress();
+        self.publish(update, sink, false);
+        let Some(progress) = progress else {
+            return;
+        };
+        if done {
+            let seconds = progress.started.elapsed().as_secs_f64();
+            eprintln!(
+                "formulas done: {} rendered in {seconds:.1} s; every page ready",
+                thousands(progress.done)
+            );
+        } else if self
+            .progress_printed
+            .is_none_or(|at| at.elapsed() >= PROGRESS_EVERY)
+        {
+            if let Some(line) = progress_line(&progress) {
+                eprintln!("{line}");
+                self.progress_printed = Some(Instant::now());
+            }
+        }
+    }
+
+    /// Puts a rebuild's files and errors into the served state. When `announce` (an edit),
+    /// prints its summary and tells the open pages that changed; pages rendered for the first
+    /// time (on request, in the background) were open nowhere, so only errors that came or
+    /// went reload them.
+    fn publish(&mut self, update: Update, sink: ServeSink, announce: bool) {
+        let files = sink.into_files();
         let mut diagnostics = Diagnostics::new();
         diagnostics.extend(self.config_errors.iter().cloned());
         diagnostics.extend(update.diagnostics.iter().cloned());
         let errors = state::ErrorBox::new(&diagnostics);
         let base_path = self.session.as_ref().map(|s| s.config().base_path.clone());
+        let pending: HashSet<String> = self
+            .session
+            .iter()
+            .flat_map(|s| s.unrendered_files().cloned())
+            .collect();
         let message = {
             let mut site = self.state.write();
             let errors_changed = site.errors != errors;
@@ -179,18 +255,25 @@ impl Preview {
             if let Some(base_path) = &base_path {
                 site.set_base_path(base_path);
             }
-            let message = reload_message(
-                &site.base_path_decoded,
-                &files,
-                &update.removed,
-                errors_changed || base_path_changed || update.all_pages,
-            );
+            let message = if announce {
+                reload_message(
+                    &site.base_path_decoded,
+                    &files,
+                    &update.removed,
+                    errors_changed || base_path_changed || update.all_pages,
+                )
+            } else {
+                errors_changed.then(|| "*".into())
+            };
             site.apply(files, &update.removed);
+            site.set_pending(pending);
             site.errors = errors;
             message
         };
-        self.report(&update, &diagnostics);
-        if let Some(session) = self.session.as_ref() {
+        self.report(&update, &diagnostics, announce);
+        // Only a finished site is indexed: articles still waiting stand in it as their front
+        // matter alone.
+        if let Some(session) = self.session.as_ref().filter(|s| !s.is_partial()) {
             let site = session.site();
             if site.config.reader.search {
                 self.indexer.request(site, self.options.drafts);
@@ -202,8 +285,8 @@ impl Preview {
         }
     }
 
-    /// Prints the rebuild's summary and the diagnostics not printed before.
-    fn report(&mut self, update: &Update, diagnostics: &Diagnostics) {
+    /// Prints the diagnostics not printed before, and the rebuild's summary when `summary`.
+    fn report(&mut self, update: &Update, diagnostics: &Diagnostics, summary: bool) {
         let now: BTreeSet<String> = diagnostics.limited().iter().map(Entry::render).collect();
         for line in now.difference(&self.printed) {
             eprintln!("{line}");
@@ -213,7 +296,7 @@ impl Preview {
             eprintln!("errors fixed");
         }
         self.printed = now;
-        if !update.written.is_empty() || !update.removed.is_empty() {
+        if summary && (!update.written.is_empty() || !update.removed.is_empty()) {
             eprintln!(
                 "rebuilt in {:.0} ms: {} page(s), {} file(s) in all{}",
                 update.seconds * 1000.0,
@@ -227,6 +310,35 @@ impl Preview {
             );
         }
     }
+}
+
+/// `formulas 12,345 / 56,135, about 40 s left`, once the total is known and a formula has
+/// been rendered.
+fn progress_line(progress: &Progress) -> Option<String> {
+    let total = progress.total?;
+    if progress.done == 0 || total == 0 {
+        return None;
+    }
+    let left = progress.seconds_left()?;
+    Some(format!(
+        "formulas {} / {}, about {:.0} s left",
+        thousands(progress.done),
+        thousands(total),
+        left
+    ))
+}
+
+/// `56135` as `56,135`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Starts KaTeX on every rendering thread in the background: a build served from the formula
@@ -293,9 +405,29 @@ pub(crate) enum ServeError {
     WatcherStopped,
 }
 
+/// glibc's allocator raises its mmap threshold each time a large block is freed, so that the
+/// pages of a full render (hundreds of KB each, made and dropped on every rendering thread) end
+/// up in the heaps, which it cannot give back in pieces: a long-running `serve` then grew by a
+/// third over a few template edits. A fixed threshold keeps such blocks mapped on their own and
+/// returned when freed.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn keep_large_blocks_mapped() {
+    const THRESHOLD: libc::c_int = 128 * 1024;
+    // SAFETY: mallopt only changes allocator settings; it is called before the threads that
+    // allocate are started, and a refused setting (0) leaves the default, which still works.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, THRESHOLD);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, THRESHOLD);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn keep_large_blocks_mapped() {}
+
 /// Runs `lemma serve` until the process is stopped; returns only when it cannot start or the
 /// file watcher stops.
 pub(crate) fn run(options: &ServeOptions) -> Result<Infallible, ServeError> {
+    keep_large_blocks_mapped();
     let root = std::fs::canonicalize(&options.root).map_err(|source| ServeError::Root {
         root: options.root.clone(),
         source,
@@ -311,26 +443,62 @@ pub(crate) fn run(options: &ServeOptions) -> Result<Infallible, ServeError> {
     } else {
         address
     };
-    let mut watcher = SourceWatcher::new(&root).map_err(|source| ServeError::Watch {
+    let watcher = SourceWatcher::new(&root).map_err(|source| ServeError::Watch {
         root: root.clone(),
         source,
     })?;
-    let mut preview = Preview::start(
+    let (events, inbox) = mpsc::channel();
+    let mut preview = Preview::new(
         &root,
         &format!("http://{host}"),
         options.drafts,
         options.cache,
+        events.clone(),
     );
+    // The server takes requests at once; each waits for the page it asks for, not the site.
     server::spawn(listener, preview.state(), options.header_timeout).map_err(ServeError::Server)?;
+    watch_in_background(watcher, events);
+    preview.begin();
     let url = preview.url();
     eprintln!("serving {url} (Ctrl-C to stop)");
     if options.open {
         open_browser(&url);
     }
-    while let Some(batch) = watcher.next_batch() {
-        preview.apply(&batch);
+    loop {
+        // Requests and edits come first; the background work goes on between them.
+        let event = if preview.is_partial() {
+            match inbox.try_recv() {
+                Ok(event) => Some(event),
+                Err(mpsc::TryRecvError::Empty) => None,
+                Err(mpsc::TryRecvError::Disconnected) => return Err(ServeError::WatcherStopped),
+            }
+        } else {
+            Some(inbox.recv().map_err(|_| ServeError::WatcherStopped)?)
+        };
+        match event {
+            None => preview.advance(),
+            Some(Event::Changes(batch)) => preview.apply(&batch),
+            Some(Event::Page { file, done }) => {
+                if let Some(file) = file {
+                    preview.ready(&file);
+                }
+                let _ = done.send(());
+            }
+            Some(Event::WatcherStopped) => return Err(ServeError::WatcherStopped),
+        }
     }
-    Err(ServeError::WatcherStopped)
+}
+
+/// Watches the sources on a thread of its own, handing each batch of changes to `events`.
+fn watch_in_background(mut watcher: SourceWatcher, events: mpsc::Sender<Event>) {
+    std::thread::spawn(move || {
+        while let Some(batch) = watcher.next_batch() {
+            if events.send(Event::Changes(batch)).is_err() {
+                return;
+            }
+        }
+        let _ = events.send(Event::WatcherStopped);
+    });
 }
 
 /// Opens `url` with the desktop's opener; a failure only means the user opens it by hand.

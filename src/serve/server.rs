@@ -198,7 +198,28 @@ async fn site_file(State(state): State<AppState>, method: Method, uri: Uri) -> R
         )
             .into_response();
     }
-    let (target, file, errors) = {
+    // A request waits for the site to start, then for its page; an edit can make the page
+    // wait again (when every page is to be rendered again) just as it came, so once more.
+    for _ in 0..3 {
+        let waiting = {
+            let site = state.read();
+            let needed = match resolve(uri.path(), &site) {
+                Target::File(path) => Some(path),
+                Target::NotFound => Some("404.html".to_string()),
+                _ => None,
+            };
+            match needed {
+                _ if !site.started => Some(None),
+                Some(path) if site.must_wait(&path) => Some(Some(path)),
+                _ => None,
+            }
+        };
+        match waiting {
+            Some(file) => state.wait_for(file).await,
+            None => break,
+        }
+    }
+    let (target, file, errors, pending) = {
         let site = state.read();
         let target = resolve(uri.path(), &site);
         let file = match &target {
@@ -206,9 +227,9 @@ async fn site_file(State(state): State<AppState>, method: Method, uri: Uri) -> R
             Target::NotFound => site.get("404.html").cloned(),
             _ => None,
         };
-        (target, file, site.errors.clone())
+        (target, file, site.errors.clone(), site.pending_pages())
     };
-    match target {
+    let mut response = match target {
         Target::File(_) => match file {
             Some(file) => respond(StatusCode::OK, file, &errors),
             None => not_found(None, &errors),
@@ -225,23 +246,32 @@ async fn site_file(State(state): State<AppState>, method: Method, uri: Uri) -> R
             format!("400 bad request: {reason}\n"),
         )
             .into_response(),
-    }
+    };
+    response
+        .headers_mut()
+        .insert(PENDING_HEADER, HeaderValue::from(pending));
+    response
 }
+
+/// How many pages still wait to be rendered: the background work of a cold start is done
+/// once this says 0.
+pub(crate) const PENDING_HEADER: &str = "x-lemma-pending";
 
 /// The site's `404.html` (or a minimal page when the site has none yet) with status 404.
 fn not_found(page: Option<Served>, errors: &ErrorBox) -> Response {
-    let page = page.unwrap_or_else(|| Served {
-        bytes: "<!doctype html><html><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1></body></html>".into(),
-        content_type: HeaderValue::from_static("text/html; charset=utf-8"),
+    let page = page.unwrap_or_else(|| {
+        let minimal = "<!doctype html><html><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1></body></html>";
+        Served::new("404.html", minimal.into())
     });
     respond(StatusCode::NOT_FOUND, page, errors)
 }
 
 fn respond(status: StatusCode, file: Served, errors: &ErrorBox) -> Response {
+    let bytes = file.bytes();
     let body = if file.is_html() && !errors.is_empty() {
-        Body::from(with_overlay(&file.bytes, errors))
+        Body::from(with_overlay(&bytes, errors))
     } else {
-        Body::from(file.bytes)
+        Body::from(bytes)
     };
     (
         status,
@@ -261,17 +291,13 @@ fn respond(status: StatusCode, file: Served, errors: &ErrorBox) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::serve::state::content_type;
 
     fn site(base_path: &str, paths: &[&str]) -> SiteState {
         let mut site = SiteState::new(base_path);
         let files = paths
             .iter()
             .map(|p| {
-                let served = Served {
-                    bytes: p.to_string().into(),
-                    content_type: content_type(p),
-                };
+                let served = Served::new(p, p.to_string().into());
                 (p.to_string(), served)
             })
             .collect();

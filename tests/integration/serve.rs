@@ -136,12 +136,14 @@ impl Server {
                 .to_string()
         };
         let (content_type, location) = (header("content-type"), header("location"));
+        let pending = header("x-lemma-pending");
         let status = response.status().as_u16();
         let body = response.body_mut().read_to_string().unwrap_or_default();
         Response {
             status,
             content_type,
             location,
+            pending,
             body,
         }
     }
@@ -204,6 +206,8 @@ pub struct Response {
     pub status: u16,
     pub content_type: String,
     pub location: String,
+    /// How many pages the server has still to render (`0` once a cold start is done).
+    pub pending: String,
     pub body: String,
 }
 
@@ -644,6 +648,66 @@ fn a_browser_reloads_the_edited_page() {
     );
     assert_contains!(stdout, "reloaded with the new text");
     eprintln!("{}", stdout.trim());
+}
+
+/// A cold start (no formula cache): the page asked for comes first, with its formulas, while
+/// the other articles' formulas are still being rendered, and an edit made meanwhile is kept.
+#[test]
+fn a_cold_start_answers_the_first_page_before_the_background_work_ends() {
+    // 24 articles of 20 display formulas each, none shared: seconds of KaTeX in the background.
+    let article = |id: u32, opening: &str| {
+        let formulas: String = (0..20)
+            .map(|k| format!("$$\\sum_{{i=0}}^{{{k}}} a_{{{id}}} x^{{{k}}}$$\n\n"))
+            .collect();
+        md(
+            &format!("title: A{id}\ndate: 2024-01-{id:02}\nid: {id}"),
+            &format!("{opening}\n\n{formulas}Closing.\n"),
+        )
+    };
+    let mut site = Site::new();
+    for id in 1..=24 {
+        site = site.file(&format!("content/a{id:02}.md"), &article(id, "Opening."));
+    }
+    let server = Server::start(site.root(), &["--no-cache"]);
+    let first = server.get("/archives/24/");
+    assert_eq!(first.status, 200);
+    let displays = |r: &Response| r.body.matches("class=\"katex-display\"").count();
+    assert_eq!(displays(&first), 20, "{}", first.body);
+    assert_ne!(
+        first.pending,
+        "0",
+        "the first page came after the background work\n{}",
+        server.log()
+    );
+    // The oldest article is rendered last: this edit comes while it waits.
+    write(
+        site.root(),
+        "content/a01.md",
+        &article(1, "Edited opening."),
+    );
+    server.wait_for("/archives/1/", "the edit", |r| {
+        r.body.contains("Edited opening.")
+    });
+    let started = Instant::now();
+    while !server.log().contains("formulas done: ") {
+        assert!(
+            started.elapsed() < Duration::from_secs(900),
+            "the background work never ended\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let log = server.log();
+    assert!(
+        log.lines()
+            .any(|l| l.starts_with("formulas ") && l.contains(" / 480, about ")),
+        "no progress line\n{log}"
+    );
+    let last = server.get("/archives/1/");
+    assert_eq!(last.pending, "0");
+    assert_contains!(last.body, "Edited opening.");
+    assert_eq!(displays(&last), 20);
+    assert_serves_a_fresh_build(&server, site.root(), "after a cold start");
 }
 
 /// The pages of `lemma build --drafts --base-url <server>` of the site as it is now, compared

@@ -206,3 +206,71 @@ fn add_terms(site: &Site, new: &ListingEntry, old: Option<&ListingEntry>, pages:
         }
     }
 }
+
+/// What a page shows of the articles, by their index in the site: the articles it shows whole
+/// (an article's own page, the feed), those it lists with their excerpt (home pages, terms),
+/// and those it names by title alone (neighbours, series links, the archive). A page rendered
+/// once these are finished is the page a full build makes.
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct Needs {
+    pub(super) whole: Vec<usize>,
+    pub(super) listed: Vec<usize>,
+    pub(super) titled: Vec<usize>,
+}
+
+impl Needs {
+    /// An article's listing entry: its title and excerpt, and its series' links.
+    fn list(&mut self, site: &Site, index: usize) {
+        self.listed.push(index);
+        if let Some((term, position)) = site.series_of(index) {
+            for at in [position.checked_sub(2), Some(position)]
+                .into_iter()
+                .flatten()
+            {
+                self.titled.extend(term.articles.get(at));
+            }
+        }
+    }
+}
+
+/// What page `page` of `site` needs of the articles (see [`Needs`]).
+pub(super) fn needs(site: &Site, page: &SitePath) -> Needs {
+    let mut needs = Needs::default();
+    if let Some(index) = site.articles.iter().position(|a| &a.path == page) {
+        needs.whole.push(index);
+        needs.list(site, index);
+        needs.titled.extend(index.checked_sub(1));
+        needs
+            .titled
+            .extend((index + 1 < site.articles.len()).then_some(index + 1));
+        return needs;
+    }
+    if Some(page) == PageKind::Feed.single_path().as_ref() {
+        for index in 0..site.articles.len().min(site.config.feed_limit) {
+            needs.whole.push(index);
+            needs.list(site, index);
+        }
+        return needs;
+    }
+    if Some(page) == PageKind::Archive.single_path().as_ref() {
+        needs.titled.extend(0..site.articles.len());
+        return needs;
+    }
+    let per_page = site.config.paginate.max(1);
+    let home_pages = site.articles.len().div_ceil(per_page).max(1);
+    if let Some(number) = (1..=home_pages).find(|&n| render::page_path(n) == *page) {
+        let start = (number - 1) * per_page;
+        for index in start..(start + per_page).min(site.articles.len()) {
+            needs.list(site, index);
+        }
+        return needs;
+    }
+    for kind in TaxonomyKind::ALL {
+        if let Some(term) = site.terms(kind).iter().find(|t| &t.path == page) {
+            for &index in &term.articles {
+                needs.list(site, index);
+            }
+        }
+    }
+    needs
+}

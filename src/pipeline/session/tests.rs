@@ -215,24 +215,52 @@ struct Held {
 }
 
 impl Held {
+    /// A session started as `serve` starts it, its background work done.
     fn start(fixture: &Fixture) -> Held {
+        let mut held = Held::begin(fixture);
+        held.finish_background();
+        held
+    }
+
+    /// A session through the front half only.
+    fn begin(fixture: &Fixture) -> Held {
         let sink = MemorySink::default();
-        let (session, update) = Session::new(fixture.config(), options(fixture.drafts), &sink);
-        Held {
+        let (session, update) = Session::start(fixture.config(), options(fixture.drafts), &sink);
+        let mut held = Held {
             session,
-            files: read_all(sink),
-            diagnostics: rendered(&update.diagnostics),
+            files: Files::new(),
+            diagnostics: Vec::new(),
+        };
+        held.take(&update, sink);
+        held
+    }
+
+    /// Runs the background steps until nothing is left.
+    fn finish_background(&mut self) {
+        loop {
+            let sink = MemorySink::default();
+            let Some(update) = self.session.advance(&sink) else {
+                break;
+            };
+            self.take(&update, sink);
         }
+        assert!(!self.session.is_partial());
+    }
+
+    /// Lays an update's files over those held, as `serve` publishes them: the pages that
+    /// wait to be rendered (again) are not served.
+    fn take(&mut self, update: &Update, sink: MemorySink) {
+        for path in update.removed.iter().chain(self.session.unrendered_files()) {
+            self.files.remove(path);
+        }
+        self.files.extend(read_all(sink));
+        self.diagnostics = rendered(&update.diagnostics);
     }
 
     fn update(&mut self, changes: &Changes) -> Update {
         let sink = MemorySink::default();
         let update = self.session.update(changes, &sink);
-        for path in &update.removed {
-            self.files.remove(path);
-        }
-        self.files.extend(read_all(sink));
-        self.diagnostics = rendered(&update.diagnostics);
+        self.take(&update, sink);
         update
     }
 
@@ -884,4 +912,90 @@ fn a_link_removed_and_added_again_updates_the_backlinks_of_its_target() {
         update.written
     );
     run.write("the link back", "content/a.md", &alpha("", ALPHA_BODY));
+}
+
+/// Pages are rendered at a cold start as they are asked for: each, asked for first, comes
+/// out as a fresh build makes it, though the articles it does not show wait.
+#[test]
+fn every_page_asked_for_first_is_the_page_a_build_makes() {
+    let fixture = Fixture::new(true);
+    // Its title comes from its first heading: its neighbours' pages need its Markdown.
+    fixture.write(
+        "content/h.md",
+        &md(
+            "date: 2024-01-08\nid: 8\nseries: S",
+            "# Heading title\n\nEta $w$.\n",
+        ),
+    );
+    let fresh = fixture.built();
+    let pages = fresh
+        .files
+        .keys()
+        .filter(|p| [".html", ".xml", ".txt"].iter().any(|e| p.ends_with(e)));
+    let mut asked = 0;
+    for page in pages {
+        let mut held = Held::begin(&fixture);
+        assert!(held.session.is_partial());
+        assert!(
+            !held.files.contains_key(page),
+            "{page} before it is asked for"
+        );
+        let sink = MemorySink::default();
+        let update = held.session.ready(page, &sink);
+        held.take(&update, sink);
+        assert_eq!(update.written, [page.clone()], "{page}");
+        let (a, b) = (&held.files[page], &fresh.files[page]);
+        assert!(a == b, "{page} asked for first:\n{}", diff(a, b));
+        assert!(held.session.is_partial(), "{page}: the rest still waits");
+        asked += 1;
+    }
+    assert!(asked > 20, "only {asked} pages");
+}
+
+/// Edits made while the background work goes on are kept: the session then finishes as a
+/// fresh build of the edited site.
+#[test]
+fn edits_during_the_background_work() {
+    let fixture = Fixture::new(true);
+    let mut held = Held::begin(&fixture);
+    let sink = MemorySink::default();
+    let update = held.session.ready("archives/1/index.html", &sink);
+    held.take(&update, sink);
+    let edits: [(&str, String); 4] = [
+        (
+            "content/a.md",
+            alpha("", &ALPHA_BODY.replace("Alpha opens", "Alpha now opens")),
+        ),
+        ("content/b.md", beta("Beta Two", "A *summary*.", "")),
+        (
+            "content/f.md",
+            md("title: Zeta\ndate: 2024-01-07\nid: 7", "Zeta $z$.\n"),
+        ),
+        ("templates/article.html", article_template("v2")),
+    ];
+    for (step, (path, text)) in edits.into_iter().enumerate() {
+        fixture.write(path, &text);
+        let update = held.update(&changes(&[path]));
+        assert!(held.session.is_partial(), "{path}");
+        assert!(
+            !update.written.iter().any(|p| p == "archives/2/index.html"),
+            "{path}: a page nobody asked for"
+        );
+        // One step of the background work after the first edit: the fixture is so small
+        // that a few steps finish it, and the later edits must still find work going on.
+        if step == 0 {
+            let sink = MemorySink::default();
+            if let Some(update) = held.session.advance(&sink) {
+                held.take(&update, sink);
+            }
+        }
+    }
+    // A new article moves links, and a template changes every page: all pages wait again.
+    assert!(!held.files.contains_key("archives/1/index.html"));
+    held.finish_background();
+    assert_same(
+        "edits during the background work",
+        &held.output(),
+        &fixture.built(),
+    );
 }
