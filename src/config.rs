@@ -123,6 +123,8 @@ pub(crate) struct Ui {
     pub search_placeholder: String,
     /// Shown when a search finds nothing.
     pub search_none: String,
+    /// `{count}` is filled in with the number of articles found.
+    pub search_found: String,
     pub contents: String,
     pub cite: String,
     pub backlinks: String,
@@ -152,6 +154,7 @@ impl Default for Ui {
             search: "搜索".into(),
             search_placeholder: "搜索文章".into(),
             search_none: "没有找到相关文章".into(),
+            search_found: "找到 {count} 篇文章".into(),
             contents: "目录".into(),
             cite: "如果您需要引用本文，请参考".into(),
             backlinks: "被以下文章引用".into(),

@@ -46,7 +46,9 @@ async function run(query) {
   const hits = await Promise.all(search.results.slice(0, MAX_RESULTS).map((r) => r.data()));
   if (ticket !== latest) return;
   list.replaceChildren(...hits.map(item));
-  status.textContent = hits.length ? `${search.results.length}` : root.dataset.none;
+  status.textContent = hits.length
+    ? root.dataset.found.replace("{count}", search.results.length)
+    : root.dataset.none;
   root.dataset.state = "done";
 }
 
