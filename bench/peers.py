@@ -270,7 +270,9 @@ def count_formulas(public, page_of, items):
             mismatches.append({"id": item["id"], "expected": want, "rendered": 0, "not_the_article": True})
             continue
         got = html.count('class="katex"')
-        got_display = html.count('class="katex-display"')
+        # KaTeX's `output: "mathml"` wraps a display formula in no katex-display span.
+        got_display = (html.count('class="katex-display"')
+                       + html.count('<span class="katex"><math xmlns="http://www.w3.org/1998/Math/MathML" display="block">'))
         errors += html.count("katex-error")
         rendered += got
         displays += got_display

@@ -21,6 +21,7 @@ Not part of `cargo test`: the first build takes minutes on a cold formula cache.
 
     python3 bench/serve.py [--articles 1000] [--seed 42] [--work /tmp/lemma-serve-bench] [--repeat 5]
                            [--edits 200] [--every 20] [--lemma target/release/lemma] [--no-cold]
+                           [--output htmlAndMathml|mathml|html] [--no-search]
 """
 import argparse
 import http.client
@@ -186,6 +187,9 @@ def main():
     parser.add_argument("--every", type=int, default=20)
     parser.add_argument("--lemma", help="a lemma binary (default: build target/release/lemma)")
     parser.add_argument("--no-cold", action="store_true", help="skip the cold start")
+    parser.add_argument("--no-search", action="store_true", help="reader.search: false (no Pagefind index)")
+    parser.add_argument("--output", default="htmlAndMathml", choices=["htmlAndMathml", "mathml", "html"],
+                        help="math.output of the site")
     args = parser.parse_args()
     math_bench = load_math_bench()
     if not os.path.exists(math_bench.GEN):
@@ -197,7 +201,10 @@ def main():
         subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "lemma"], cwd=REPO, check=True)
         target = os.environ.get("CARGO_TARGET_DIR", os.path.join(REPO, "target"))
         lemma = os.path.join(target, "release", "lemma")
-    site, _ = math_bench.make_site(args.work, args.articles, args.seed)
+    site, _ = math_bench.make_site(args.work, args.articles, args.seed, args.output)
+    if args.no_search:
+        with open(os.path.join(site, "lemma.yaml"), "a") as f:
+            f.write("reader:\n  search: false\n")
     # A warm formula cache, as the issue's figures assume (kept across runs in the work folder).
     cache = os.path.join(args.work, f"cache-{args.articles}")
     if os.path.isdir(cache):

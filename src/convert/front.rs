@@ -7,6 +7,9 @@ use std::fmt::Write as _;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Front {
     pub title: Option<String>,
+    pub author: Option<String>,
+    /// `toc: false` (or `true`), as the author wrote it.
+    pub toc: Option<bool>,
     pub date: Option<String>,
     pub updated: Option<String>,
     pub id: Option<u64>,
@@ -43,6 +46,7 @@ impl Front {
         };
         let text_keys = [
             ("title", &self.title),
+            ("author", &self.author),
             ("date", &self.date),
             ("updated", &self.updated),
         ];
@@ -53,6 +57,9 @@ impl Front {
         }
         if let Some(id) = self.id {
             line("id", id.to_string());
+        }
+        if let Some(toc) = self.toc {
+            line("toc", toc.to_string());
         }
         if let Some(slug) = &self.slug {
             line("slug", quoted(slug));
@@ -109,6 +116,8 @@ mod tests {
     fn what_is_written_reads_back() {
         let front = Front {
             title: Some("A \"quoted\" title: yes".into()),
+            author: Some("苏 剑林".into()),
+            toc: Some(false),
             date: Some("2019-05-01 10:00:00".into()),
             categories: vec![vec!["GPU".into(), "CUDA".into()], vec!["Life".into()]],
             tags: vec!["C++".into(), "#hash".into()],
@@ -128,6 +137,8 @@ mod tests {
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         let read = parsed.front;
         assert_eq!(read.title.as_deref(), Some("A \"quoted\" title: yes"));
+        assert_eq!(read.author.as_deref(), Some("苏 剑林"));
+        assert_eq!(read.toc, Some(false));
         assert_eq!(read.categories[0].value, ["GPU", "CUDA"]);
         assert_eq!(read.tags[1].value, "#hash");
         assert!(read.draft && !read.math);

@@ -322,6 +322,8 @@ fn read_key(generator: Generator, front: &mut Front, key: &str, value: &serde_js
     let off = value.as_bool() == Some(false) || value.as_str() == Some("false");
     match key {
         "title" => front.title = text(),
+        "author" => front.author = text(),
+        "toc" => front.toc = value.as_bool(),
         "date" => front.date = text(),
         "updated" | "lastmod" | "last_modified_at" => front.updated = text(),
         "id" => front.id = value.as_u64(),

@@ -1,10 +1,11 @@
 //! The search index of the previewed site, made on a thread of its own: Pagefind takes a
 //! while on a large archive, and the pages of an edit should not wait for it. The index may
-//! trail an edit by the time one index takes; requests that queue up meanwhile are merged
-//! into the newest. Drafts are indexed, as the preview shows them.
+//! trail an edit by the time one index takes; a request made meanwhile replaces the one that
+//! waits, so at most one set of documents waits (a thousand articles' text is tens of MB).
+//! Drafts are indexed, as the preview shows them.
 
 use std::collections::BTreeSet;
-use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 use super::state::{AppState, ServeSink};
 use crate::output::{OutputFile, Sink};
@@ -13,7 +14,7 @@ use crate::site::Site;
 
 /// The thread that makes the index, and what it was last asked for.
 pub(super) struct Indexer {
-    requests: mpsc::Sender<Vec<SearchDocument>>,
+    waiting: Arc<Request>,
     /// The recipe of the last request: an edit that leaves the indexed articles as they were
     /// sends none.
     last: u128,
@@ -21,9 +22,10 @@ pub(super) struct Indexer {
 
 impl Indexer {
     pub(super) fn start(state: AppState) -> Indexer {
-        let (requests, incoming) = mpsc::channel();
+        let waiting = Arc::new(Request::default());
+        let incoming = Arc::clone(&waiting);
         std::thread::spawn(move || serve_requests(&incoming, &state));
-        Indexer { requests, last: 0 }
+        Indexer { waiting, last: 0 }
     }
 
     /// Asks for the index of `site` as it is now, if its articles changed since the last ask.
@@ -38,19 +40,53 @@ impl Indexer {
             .iter()
             .map(|&i| search::document(site, i))
             .collect();
-        // The thread ends only with the process.
-        let _ = self.requests.send(documents);
+        self.waiting.replace(documents);
+    }
+}
+
+/// The documents of the newest index asked for and not begun yet.
+#[derive(Default)]
+struct Request {
+    documents: Mutex<Option<Vec<SearchDocument>>>,
+    asked: Condvar,
+}
+
+impl Request {
+    fn replace(&self, documents: Vec<SearchDocument>) {
+        let mut waiting = self
+            .documents
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        *waiting = Some(documents);
+        self.asked.notify_one();
+    }
+
+    /// The documents asked for, once there are some.
+    fn take(&self) -> Vec<SearchDocument> {
+        let mut waiting = self
+            .documents
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if let Some(documents) = waiting.take() {
+                return documents;
+            }
+            waiting = self
+                .asked
+                .wait(waiting)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
     }
 }
 
 /// Makes the index of the newest request and publishes it, replacing the files of the last.
-fn serve_requests(incoming: &mpsc::Receiver<Vec<SearchDocument>>, state: &AppState) {
+fn serve_requests(incoming: &Request, state: &AppState) {
     let mut published: BTreeSet<String> = BTreeSet::new();
-    while let Ok(mut documents) = incoming.recv() {
-        while let Ok(newer) = incoming.try_recv() {
-            documents = newer;
-        }
-        let files = match search::make_index(documents) {
+    loop {
+        let documents = incoming.take();
+        let made = search::make_index(documents);
+        super::release_free_memory();
+        let files = match made {
             Ok(files) => files,
             Err(message) => {
                 eprintln!("warning: search index: {message}");
