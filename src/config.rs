@@ -178,6 +178,8 @@ pub(crate) struct Reader {
     pub backlinks: bool,
     /// Length and reading time on article pages.
     pub reading_time: bool,
+    /// Fenced code in a known language highlighted at build time.
+    pub highlight: bool,
 }
 
 impl Default for Reader {
@@ -188,6 +190,7 @@ impl Default for Reader {
             citation: true,
             backlinks: true,
             reading_time: true,
+            highlight: true,
         }
     }
 }

@@ -65,6 +65,7 @@ pub fn article(text: &str, katex_seed: u32) {
     let site = crate::pipeline::SiteMarkdown {
         math: &site_math,
         kramdown_inline_math: katex_seed % 2 == 0,
+        highlight: true,
     };
     let (body, summary_html, math) = crate::pipeline::markdown_and_math(
         &file,

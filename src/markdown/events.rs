@@ -190,7 +190,9 @@ impl<'i, 'f> Rewriter<'i, 'f> {
                 walk.keep(i);
             }
             Event::Text(_) => return self.text_run(walk, i),
-            Event::Start(Tag::CodeBlock(kind)) => return code_block(walk, i, kind),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                return code_block(walk, i, kind, self.input.highlight);
+            }
             Event::TaskListMarker(done) => {
                 walk.push(Event::InlineHtml(task_marker(*done).into()), i)
             }
@@ -493,7 +495,6 @@ impl<'a> Walk<'_, 'a> {
     }
 }
 
-/// A code block, written whole as (highlighted) HTML; its text is never searched for math.
 /// A task list's box as a symbol: a disabled `<input>` would be a form control without a
 /// label or a use, while `☑`/`☐` is read out by screen readers as checked or not.
 fn task_marker(done: bool) -> &'static str {
@@ -504,7 +505,14 @@ fn task_marker(done: bool) -> &'static str {
     }
 }
 
-fn code_block<'a>(walk: &mut Walk<'_, 'a>, i: usize, kind: &CodeBlockKind) -> Step {
+/// A code block, written whole as HTML, highlighted unless `highlight` is off; its text is
+/// never searched for math.
+fn code_block<'a>(
+    walk: &mut Walk<'_, 'a>,
+    i: usize,
+    kind: &CodeBlockKind,
+    highlight: bool,
+) -> Step {
     let end = matching_end(walk.original, i);
     let code: String = walk.original[i + 1..end]
         .iter()
@@ -518,7 +526,7 @@ fn code_block<'a>(walk: &mut Walk<'_, 'a>, i: usize, kind: &CodeBlockKind) -> St
         CodeBlockKind::Indented => "",
     };
     walk.push(
-        Event::Html(highlight::code_block(language, &code).into()),
+        Event::Html(highlight::code_block(language, &code, highlight).into()),
         i,
     );
     Step::To(end + 1)

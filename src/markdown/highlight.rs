@@ -104,16 +104,22 @@ pub(super) fn fence_language(info: &str) -> &str {
 /// text otherwise. The `language-x` class is kept as pulldown-cmark writes it. A long line
 /// makes the block scroll sideways, so it takes keyboard focus (`tabindex="0"`): a reader
 /// without a mouse scrolls it with the arrow keys.
-pub(super) fn code_block(language: &str, code: &str) -> String {
+pub(super) fn code_block(language: &str, code: &str, highlight: bool) -> String {
     let mut html = String::with_capacity(code.len() * 2 + 64);
     if language.is_empty() {
         html.push_str("<pre tabindex=\"0\"><code>");
     } else {
-        html.push_str("<pre class=\"hl-code\" tabindex=\"0\"><code class=\"language-");
+        let class = if highlight { " class=\"hl-code\"" } else { "" };
+        html.push_str(&format!(
+            "<pre{class} tabindex=\"0\"><code class=\"language-"
+        ));
         let _ = escape_html(&mut html, language);
         html.push_str("\">");
     }
-    match stored_or_highlighted(language, code) {
+    let spans = highlight
+        .then(|| stored_or_highlighted(language, code))
+        .flatten();
+    match spans {
         Some(spans) => html.push_str(&spans),
         None => {
             let _ = escape_html(&mut html, code);
@@ -270,7 +276,7 @@ mod tests {
 
     #[test]
     fn rust_gets_classed_spans_without_inline_style() {
-        let html = code_block("rust", "fn main() { let x = 1; }\n");
+        let html = code_block("rust", "fn main() { let x = 1; }\n", true);
         assert!(
             html.starts_with(
                 "<pre class=\"hl-code\" tabindex=\"0\"><code class=\"language-rust\">"
@@ -283,7 +289,7 @@ mod tests {
 
     #[test]
     fn unknown_language_is_escaped_plain_text() {
-        let html = code_block("no-such-lang", "a < b && c\n");
+        let html = code_block("no-such-lang", "a < b && c\n", true);
         assert_eq!(
             html,
             "<pre class=\"hl-code\" tabindex=\"0\"><code class=\"language-no-such-lang\">a &lt; b &amp;&amp; c\n</code></pre>\n"
@@ -293,21 +299,21 @@ mod tests {
     #[test]
     fn missing_language_is_plain_pre() {
         assert_eq!(
-            code_block("", "$y$ <i>\n"),
+            code_block("", "$y$ <i>\n", true),
             "<pre tabindex=\"0\"><code>$y$ &lt;i&gt;\n</code></pre>\n"
         );
     }
 
     #[test]
     fn angle_brackets_in_highlighted_code_are_escaped() {
-        let html = code_block("rust", "let v: Vec<u8> = vec![];\n");
+        let html = code_block("rust", "let v: Vec<u8> = vec![];\n", true);
         assert!(!html.contains("<u8>"), "{html}");
         assert!(html.contains("&lt;"), "{html}");
     }
 
     #[test]
     fn dollars_stay_literal() {
-        let html = code_block("python", "s = '$x$ and $$y$$'\n");
+        let html = code_block("python", "s = '$x$ and $$y$$'\n", true);
         assert!(html.contains("$x$ and $$y$$"), "{html}");
     }
 
@@ -328,7 +334,16 @@ mod tests {
     #[test]
     fn without_a_loaded_store_nothing_is_kept() {
         // No unit test loads the store, as `serve` never does: highlighting keeps nothing.
-        assert!(code_block("rust", "fn kept_nowhere() {}\n").contains("hl-"));
+        assert!(code_block("rust", "fn kept_nowhere() {}\n", true).contains("hl-"));
+    }
+
+    #[test]
+    fn switched_off_it_keeps_the_language_and_the_text() {
+        let html = code_block("rust", "let x = 1 < 2;\n", false);
+        assert_eq!(
+            html,
+            "<pre tabindex=\"0\"><code class=\"language-rust\">let x = 1 &lt; 2;\n</code></pre>\n"
+        );
         let store = STORE.lock().unwrap_or_else(PoisonError::into_inner);
         assert!(!store.open && store.entries.is_empty() && store.used.is_empty());
     }

@@ -97,6 +97,8 @@ pub(crate) struct Input<'a> {
     pub math: bool,
     /// kramdown's reading: `$$…$$` inside a sentence is inline math.
     pub kramdown_inline_math: bool,
+    /// Fenced code in a known language is highlighted (`reader.highlight`).
+    pub highlight: bool,
     /// The article's own excerpt marker, besides `<!--more-->`.
     pub excerpt_separator: Option<&'a str>,
 }

@@ -15,6 +15,7 @@ pub(super) fn with_input<R>(text: &str, f: impl FnOnce(&Input) -> R) -> R {
         targets: &targets,
         math: true,
         kramdown_inline_math: false,
+        highlight: true,
         excerpt_separator: None,
     };
     f(&input)

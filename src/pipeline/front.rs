@@ -267,6 +267,7 @@ pub(super) fn render_markdown_told(
             let site = SiteMarkdown {
                 math: &config.math,
                 kramdown_inline_math: config.compat.kramdown_inline_math,
+                highlight: config.reader.highlight,
             };
             let (body, summary_html, math) = markdown_and_math(
                 &loaded.file,
@@ -287,6 +288,7 @@ pub(super) fn render_markdown_told(
 pub(crate) struct SiteMarkdown<'a> {
     pub(crate) math: &'a MathConfig,
     pub(crate) kramdown_inline_math: bool,
+    pub(crate) highlight: bool,
 }
 
 /// One article through the Markdown stage and math preprocessing, KaTeX not yet called: its
@@ -308,6 +310,7 @@ pub(crate) fn markdown_and_math(
         targets,
         math: parsed.front.math,
         kramdown_inline_math: site.kramdown_inline_math,
+        highlight: site.highlight,
         excerpt_separator: parsed.front.excerpt_separator.as_deref(),
     };
     let mut formulas: Vec<Formula> = Vec::new();
@@ -345,6 +348,7 @@ mod tests {
         let site = SiteMarkdown {
             math: &math,
             kramdown_inline_math: false,
+            highlight: true,
         };
         markdown_and_math(&file, &parsed, "/a/", &targets, &site, &mut diagnostics);
         let found = diagnostics.into_iter();

@@ -65,3 +65,19 @@ fn warm_builds_take_highlighted_code_from_the_cache() {
     fresh.assert_success();
     assert_not_contains!(fresh.read("archives/1/index.html"), "hl-SOURCE");
 }
+
+#[test]
+fn switched_off_code_stays_plain() {
+    let b = Site::with_article(BODY)
+        .config("title: T\nbase_url: https://x.org/\nreader:\n  highlight: false\n")
+        .build();
+    b.assert_success();
+    let page = b.read("archives/1/index.html");
+    assert_contains!(
+        page,
+        "<pre tabindex=\"0\"><code class=\"language-rust\">fn main() { let price = &quot;$x$&quot;; }\n</code></pre>"
+    );
+    assert_not_contains!(page, "hl-");
+    assert_not_contains!(page, "highlight.css");
+    assert_eq!(page.matches("class=\"katex\"").count(), 1, "{page}");
+}
