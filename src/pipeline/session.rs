@@ -37,7 +37,6 @@ use sources::Source;
 
 use super::BuildOptions;
 use super::checks::{check_anchors, check_output, linked_pages, page_origins, path_checks};
-use super::finish::finish_article;
 use super::front::{Bulk, Facts, Loaded, front_half, render_markdown};
 use crate::config::Config;
 use crate::content::SourceFile;
@@ -370,22 +369,13 @@ impl Session {
         if all {
             self.articles = Vec::with_capacity(facts.len());
         }
-        let now = chrono::Utc::now();
         let mut fresh = BTreeMap::new();
         for (mut facts, bulk) in facts.into_iter().zip(bulks) {
             let content_path = facts.loaded.file.content_path.clone();
             let Some(&LinkTarget { index, .. }) = self.targets.articles.get(&content_path) else {
                 continue;
             };
-            let mut article = finish_article(
-                &self.config.base_path,
-                &facts.loaded,
-                bulk,
-                &self.site.formulas,
-                &mut facts.diagnostics,
-            );
-            // A preview shows what is not published yet, marked as such.
-            article.draft |= article.date.is_some_and(|date| date > now);
+            let article = self.preview_article(&facts.loaded, bulk, &mut facts.diagnostics);
             if all {
                 self.articles.push(facts);
             } else {
@@ -394,12 +384,7 @@ impl Session {
             self.waiting.remove(&content_path);
             fresh.insert(content_path, article);
         }
-        let links = linked_pages(&self.articles);
-        for (content_path, article) in &mut fresh {
-            if let Some(target) = self.targets.articles.get(content_path) {
-                article.links_to = links.get(target.index).cloned().unwrap_or_default();
-            }
-        }
+        // Their links reach `links_to` in `assemble`, with every other article's.
         fresh
     }
 

@@ -84,9 +84,7 @@ fn serve_requests(incoming: &Request, state: &AppState) {
     let mut published: BTreeSet<String> = BTreeSet::new();
     loop {
         let documents = incoming.take();
-        let made = search::make_index(documents);
-        super::release_free_memory();
-        let files = match made {
+        let files = match search::make_index(documents) {
             Ok(files) => files,
             Err(message) => {
                 eprintln!("warning: search index: {message}");

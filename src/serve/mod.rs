@@ -424,22 +424,6 @@ fn keep_large_blocks_mapped() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn keep_large_blocks_mapped() {}
 
-/// Gives the memory that allocations freed since back to the system. Pagefind makes an index
-/// of a thousand articles from millions of small allocations, on the indexing thread's own
-/// heap; glibc keeps that heap's free space, and each index after an edit fragmented it more
-/// (a `serve` grew from 559 to 1,513 MiB over 20 edits).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-pub(crate) fn release_free_memory() {
-    // SAFETY: malloc_trim only returns free pages of the allocator's heaps to the system; it
-    // touches no memory in use, and its result (whether any was returned) is not needed.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-pub(crate) fn release_free_memory() {}
-
 /// Runs `lemma serve` until the process is stopped; returns only when it cannot start or the
 /// file watcher stops.
 pub(crate) fn run(options: &ServeOptions) -> Result<Infallible, ServeError> {

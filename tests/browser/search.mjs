@@ -1,7 +1,7 @@
 // Search in headless Chromium: the built example archive is served from a folder under a base
 // path, and real queries go through the search page (Pagefind's JS API behind it).
 //
-//   node search.mjs OUTPUT_DIR BASE_PATH CHROMIUM QUERIES_JSON
+//   node search.mjs OUTPUT_DIR BASE_PATH QUERIES_JSON CHROMIUM
 //
 // QUERIES_JSON is a list of {"query", "expect"}: `expect` is the title the first result must
 // have, or null when the query must find nothing. Prints one line per query; exits non-zero
@@ -12,9 +12,9 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 
-const [root, basePath, executablePath, queriesJson] = process.argv.slice(2);
+const [root, basePath, queriesJson, executablePath] = process.argv.slice(2);
 if (!root || !basePath || !executablePath || !queriesJson) {
-  console.error("usage: node search.mjs OUTPUT_DIR BASE_PATH CHROMIUM QUERIES_JSON");
+  console.error("usage: node search.mjs OUTPUT_DIR BASE_PATH QUERIES_JSON CHROMIUM");
   process.exit(2);
 }
 const queries = JSON.parse(queriesJson);

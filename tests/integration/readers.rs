@@ -30,23 +30,11 @@ fn example_output() -> &'static Path {
 /// Runs `node readers.mjs <check>` over the example archive (skipped as [`browser`] says).
 fn browser_check(check: &str) {
     let what = format!("the {check} browser check");
-    let Some((browser_dir, chromium)) = browser(&what, &["playwright-core", "axe-core"]) else {
+    let Some(browser) = browser(&what, &["playwright-core", "axe-core"]) else {
         return;
     };
-    let output = Command::new("node")
-        .arg(browser_dir.join("readers.mjs"))
-        .arg(check)
-        .arg(example_output())
-        .arg(&chromium)
-        .current_dir(&browser_dir)
-        .output()
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the {check} check failed\n--- stdout:\n{stdout}\n--- stderr:\n{stderr}"
-    );
+    let args = [check.to_string(), example_output().display().to_string()];
+    let stdout = run_browser_script(&browser, "readers.mjs", &args, "");
     let summary = stdout.lines().last().unwrap_or("");
     assert_contains!(summary, " 0 problem(s)");
     eprintln!("{summary}");

@@ -137,8 +137,7 @@ fn search_can_be_switched_off() {
 /// the draft has (Chinese and Latin).
 #[test]
 fn a_browser_finds_words_of_the_example_archive_and_nothing_of_its_draft() {
-    let Some((browser_dir, chromium)) =
-        crate::util::browser("the search browser test", &["playwright-core"])
+    let Some(browser) = crate::util::browser("the search browser test", &["playwright-core"])
     else {
         return;
     };
@@ -166,21 +165,12 @@ fn a_browser_finds_words_of_the_example_archive_and_nothing_of_its_draft() {
         {"query": "\"Schulz\"", "expect": null},
         {"query": "\"正交化\"", "expect": null},
     ]);
-    let output = Command::new("node")
-        .arg(browser_dir.join("search.mjs"))
-        .arg(out.path().join("public"))
-        .arg("/blog/")
-        .arg(&chromium)
-        .arg(queries.to_string())
-        .current_dir(&browser_dir)
-        .output()
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "browser test failed\n--- stdout:\n{stdout}\n--- stderr:\n{stderr}"
-    );
+    let args = [
+        out.path().join("public").display().to_string(),
+        "/blog/".to_string(),
+        queries.to_string(),
+    ];
+    let stdout = crate::util::run_browser_script(&browser, "search.mjs", &args, "");
     assert_eq!(stdout.lines().count(), 5, "{stdout}");
 }
 

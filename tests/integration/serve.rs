@@ -84,22 +84,8 @@ impl Server {
     /// `node tests/browser/<script> <args…> <chromium>` against this server (see
     /// [`crate::util::browser`]): its output, or a failure showing it and the server's log.
     pub fn in_browser(&self, browser: &(PathBuf, String), script: &str, args: &[String]) -> String {
-        let (browser_dir, chromium) = browser;
-        let output = Command::new("node")
-            .arg(browser_dir.join(script))
-            .args(args)
-            .arg(chromium)
-            .current_dir(browser_dir)
-            .output()
-            .expect("run node");
-        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(
-            output.status.success(),
-            "browser test {script} failed\n--- stdout:\n{stdout}\n--- stderr:\n{stderr}\n--- server:\n{}",
-            self.log()
-        );
-        stdout
+        let context = format!("--- server:\n{}", self.log());
+        crate::util::run_browser_script(browser, script, args, &context)
     }
 
     pub fn log(&self) -> String {

@@ -309,3 +309,28 @@ pub fn browser(what: &str, packages: &[&str]) -> Option<(PathBuf, String)> {
     }
     Some((browser_dir, chromium))
 }
+
+/// `node tests/browser/<script> <args…> <chromium>` with `browser` from [`browser`]: its
+/// standard output, or a failure that shows both outputs and `context` (e.g. a server's log).
+pub fn run_browser_script(
+    browser: &(PathBuf, String),
+    script: &str,
+    args: &[String],
+    context: &str,
+) -> String {
+    let (browser_dir, chromium) = browser;
+    let output = Command::new("node")
+        .arg(browser_dir.join(script))
+        .args(args)
+        .arg(chromium)
+        .current_dir(browser_dir)
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "browser test {script} failed\n--- stdout:\n{stdout}\n--- stderr:\n{stderr}\n{context}"
+    );
+    stdout
+}
