@@ -22,6 +22,7 @@ mod embedded;
 pub mod fuzzing;
 mod markdown;
 mod math;
+mod memory;
 mod output;
 mod permalink;
 mod pipeline;

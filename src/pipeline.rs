@@ -57,10 +57,8 @@ pub struct Stats {
     pub formulas: usize,
     /// How the distinct formulas were rendered.
     pub math: RenderStats,
-    /// Articles in the search index (0 when search is off).
-    pub indexed: usize,
-    /// Whether Pagefind ran; `false` when the last build's index was kept.
-    pub index_rebuilt: bool,
+    /// The search index: articles in it (0 when search is off), parts, parts made again.
+    pub(crate) index: IndexOutcome,
     /// Wall time of the build.
     pub seconds: f64,
 }
@@ -133,15 +131,15 @@ pub(crate) fn build_told(
     clock.lap("assemble");
     let (mut paths, pages) = write(&site, theme, options, statics, sink, &mut diagnostics);
     clock.lap("pages");
-    let index = search_index(&site, options, sink, &mut paths, &mut diagnostics);
+    let articles = site.articles.len();
+    let index = search_index(site, options, sink, &mut paths, &mut diagnostics);
     clock.lap("search");
     let stats = Stats {
-        articles: site.articles.len(),
+        articles,
         pages,
         formulas,
         math: math_stats,
-        indexed: index.articles,
-        index_rebuilt: index.rebuilt,
+        index,
         seconds: started.elapsed().as_secs_f64(),
     };
     Build {
@@ -214,9 +212,11 @@ fn write(
 }
 
 /// Writes the search index of `site` into `sink` when the site has search, adding its files
-/// to `paths`. A build with errors is not published, so its index is not made.
+/// to `paths`. A build with errors is not published, so its index is not made. The site is
+/// dropped first: Pagefind needs only the articles' text, and the memory of the formulas and
+/// pages is better spent on it.
 fn search_index(
-    site: &Site,
+    site: Site,
     options: &BuildOptions,
     sink: &dyn Sink,
     paths: &mut Vec<String>,
@@ -225,7 +225,13 @@ fn search_index(
     if !site.config.reader.search || diagnostics.error_count() > 0 || !sink.keeps_files() {
         return IndexOutcome::default();
     }
-    match search::write_index(site, sink, options.search_list.as_deref()) {
+    let inputs: Vec<_> = search::parts(&site, false)
+        .into_iter()
+        .map(|part| search::part_input(&site, part))
+        .collect();
+    drop(site);
+    crate::memory::give_back();
+    match search::write_index(inputs, sink, options.search_list.as_deref()) {
         Ok((outcome, written)) => {
             paths.extend(written);
             paths.sort();

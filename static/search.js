@@ -6,17 +6,37 @@ const field = document.getElementById("search-query");
 const status = root.querySelector(".search-status");
 const list = root.querySelector(".search-results");
 const MAX_RESULTS = 20;
-let pagefind = null;
+let loading = null;
 let latest = 0;
+let merged = false;
 
-async function index() {
-  if (!pagefind) {
-    pagefind = await import(root.dataset.base + "pagefind/pagefind.js");
-    // The index holds each page's URL with the base path already in it.
-    await pagefind.options({ baseUrl: "/" });
-    await pagefind.init();
-  }
+// The index comes in parts (see lemma's src/search.rs): the first, with Pagefind's scripts,
+// under `pagefind/`, and the others in the folders `pagefind/lemma-parts.json` lists, merged
+// into it. A missing list means an index of one part.
+async function load() {
+  const folder = root.dataset.base + "pagefind/";
+  const [pagefind, parts] = await Promise.all([
+    import(folder + "pagefind.js"),
+    fetch(folder + "lemma-parts.json", { cache: "no-cache" })
+      .then((response) => (response.ok ? response.json() : { parts: [] }))
+      .catch(() => ({ parts: [] })),
+  ]);
+  // The index holds each page's URL with the base path already in it.
+  await pagefind.options({ baseUrl: "/" });
+  await pagefind.init();
+  await Promise.all(
+    parts.parts.map((part) => pagefind.mergeIndex(folder + part, { baseUrl: "/" })),
+  );
+  merged = parts.parts.length > 0;
   return pagefind;
+}
+
+function index() {
+  loading ??= load().catch((error) => {
+    loading = null;
+    throw error;
+  });
+  return loading;
 }
 
 function item(data) {
@@ -32,6 +52,26 @@ function item(data) {
   return li;
 }
 
+// The first results to show. Each part of a merged index ranks its pages alone, and a part
+// that does not know a word answers with pages holding its longest known prefix ("s" for
+// "singular"), which a single index does only for a word no page has. So over a merged index,
+// the pages whose text holds at least one of the words searched come first, each group in
+// Pagefind's order.
+async function best(query, results) {
+  if (!merged) {
+    return Promise.all(results.slice(0, MAX_RESULTS).map((r) => r.data()));
+  }
+  const words = query.toLowerCase().replaceAll('"', " ").split(/\s+/).filter(Boolean);
+  const candidates = await Promise.all(results.slice(0, 2 * MAX_RESULTS).map((r) => r.data()));
+  const holds = (data) => {
+    const text = `${data.meta.title || ""} ${data.content}`.toLowerCase();
+    return words.some((word) => text.includes(word));
+  };
+  const found = candidates.filter(holds);
+  const rest = candidates.filter((data) => !holds(data));
+  return [...found, ...rest].slice(0, MAX_RESULTS);
+}
+
 async function run(query) {
   const ticket = ++latest;
   const url = new URL(location.href);
@@ -43,7 +83,7 @@ async function run(query) {
     return;
   }
   const search = await (await index()).search(query);
-  const hits = await Promise.all(search.results.slice(0, MAX_RESULTS).map((r) => r.data()));
+  const hits = await best(query, search.results);
   if (ticket !== latest) return;
   list.replaceChildren(...hits.map(item));
   status.textContent = hits.length

@@ -108,11 +108,16 @@ pub(crate) fn run(args: &BuildArgs) -> Result<Outcome, CommandError> {
 }
 
 /// The search index's part of the summary line: how many articles it holds, and whether it
-/// was made again or kept from the last build.
+/// was made again or kept from the last build (for an index in parts, how many were made).
 fn search_summary(config: &Config, stats: &pipeline::Stats) -> String {
     if !config.reader.search {
         return String::new();
     }
-    let how = if stats.index_rebuilt { "made" } else { "kept" };
-    format!("search index of {} articles {how}, ", stats.indexed)
+    let index = &stats.index;
+    let how = match (index.parts, index.made) {
+        (0 | 1, 0) => "kept".to_string(),
+        (0 | 1, _) => "made".to_string(),
+        (parts, made) => format!("in {parts} parts, {made} made"),
+    };
+    format!("search index of {} articles {how}, ", index.articles)
 }

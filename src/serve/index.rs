@@ -1,23 +1,25 @@
 //! The search index of the previewed site, made on a thread of its own: Pagefind takes a
-//! while on a large archive, and the pages of an edit should not wait for it. The index may
-//! trail an edit by the time one index takes; a request made meanwhile replaces the one that
-//! waits, so at most one set of documents waits (a thousand articles' text is tens of MB).
-//! Drafts are indexed, as the preview shows them.
+//! while on a large archive, and the pages of an edit should not wait for it. Only the parts
+//! of the index whose articles changed are made again (see [`crate::search`]), one at a time,
+//! so an edit to one article costs one part, and the thread's memory is one part's. The index
+//! may trail an edit by the time its parts take; parts asked for meanwhile join the waiting
+//! request, the newest version of a part replacing an older one. Drafts are indexed, as the
+//! preview shows them.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 use super::state::{AppState, ServeSink};
 use crate::output::{OutputFile, Sink};
-use crate::search::{self, SearchDocument};
+use crate::search::{self, PartInput};
 use crate::site::Site;
 
 /// The thread that makes the index, and what it was last asked for.
 pub(super) struct Indexer {
     waiting: Arc<Request>,
-    /// The recipe of the last request: an edit that leaves the indexed articles as they were
-    /// sends none.
-    last: u128,
+    /// The recipe of each part last asked for: an edit that leaves a part's articles as they
+    /// were asks nothing for it.
+    asked: Vec<u128>,
 }
 
 impl Indexer {
@@ -25,51 +27,61 @@ impl Indexer {
         let waiting = Arc::new(Request::default());
         let incoming = Arc::clone(&waiting);
         std::thread::spawn(move || serve_requests(&incoming, &state));
-        Indexer { waiting, last: 0 }
+        Indexer {
+            waiting,
+            asked: Vec::new(),
+        }
     }
 
-    /// Asks for the index of `site` as it is now, if its articles changed since the last ask.
+    /// Asks for the parts of the index of `site` that changed since the last ask.
     pub(super) fn request(&mut self, site: &Site, drafts: bool) {
-        let articles = search::indexed_articles(site, drafts);
-        let recipe = search::index_recipe(site, &articles);
-        if recipe == self.last {
+        let parts = search::parts(site, drafts);
+        let recipes: Vec<u128> = parts.iter().map(|part| part.recipe).collect();
+        if recipes == self.asked {
             return;
         }
-        self.last = recipe;
-        let documents = articles
-            .iter()
-            .map(|&i| search::document(site, i))
+        let changed = parts
+            .into_iter()
+            .filter(|part| self.asked.get(part.number) != Some(&part.recipe))
+            .map(|part| search::part_input(site, part))
             .collect();
-        self.waiting.replace(documents);
+        self.asked = recipes;
+        self.waiting.add(changed, self.asked.len());
     }
 }
 
-/// The documents of the newest index asked for and not begun yet.
+/// The parts asked for and not begun yet, and how many parts the index has now.
+#[derive(Default)]
+struct Pending {
+    parts: BTreeMap<usize, PartInput>,
+    count: usize,
+}
+
+/// The waiting request, shared with the thread.
 #[derive(Default)]
 struct Request {
-    documents: Mutex<Option<Vec<SearchDocument>>>,
+    pending: Mutex<Option<Pending>>,
     asked: Condvar,
 }
 
 impl Request {
-    fn replace(&self, documents: Vec<SearchDocument>) {
-        let mut waiting = self
-            .documents
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        *waiting = Some(documents);
+    fn add(&self, parts: Vec<PartInput>, count: usize) {
+        let mut waiting = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+        let pending = waiting.get_or_insert_with(Pending::default);
+        for input in parts {
+            pending.parts.insert(input.part.number, input);
+        }
+        pending.parts.retain(|&number, _| number < count);
+        pending.count = count;
         self.asked.notify_one();
     }
 
-    /// The documents asked for, once there are some.
-    fn take(&self) -> Vec<SearchDocument> {
-        let mut waiting = self
-            .documents
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+    /// The waiting request, once there is one.
+    fn take(&self) -> Pending {
+        let mut waiting = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
         loop {
-            if let Some(documents) = waiting.take() {
-                return documents;
+            if let Some(pending) = waiting.take() {
+                return pending;
             }
             waiting = self
                 .asked
@@ -79,27 +91,47 @@ impl Request {
     }
 }
 
-/// Makes the index of the newest request and publishes it, replacing the files of the last.
+/// Makes the parts of each request and publishes them, each replacing the files of its last
+/// version; parts beyond the index's new end are removed.
 fn serve_requests(incoming: &Request, state: &AppState) {
-    let mut published: BTreeSet<String> = BTreeSet::new();
+    let mut published: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
     loop {
-        let documents = incoming.take();
-        let files = match search::make_index(documents) {
-            Ok(files) => files,
-            Err(message) => {
-                eprintln!("warning: search index: {message}");
-                continue;
+        let Pending { parts, count } = incoming.take();
+        for (number, input) in parts {
+            match search::make_part(number, &input.documents) {
+                Ok(files) => publish(state, &mut published, number, files),
+                Err(message) => eprintln!("warning: search index: {message}"),
             }
-        };
-        let sink = ServeSink::default();
-        for (path, bytes) in files {
-            // A sink in memory does not fail.
-            let _ = sink.put(OutputFile::bytes(path, bytes));
+            drop(input);
+            crate::memory::give_back();
         }
-        let files = sink.into_files();
-        let now: BTreeSet<String> = files.iter().map(|(path, _)| path.clone()).collect();
-        let removed: Vec<String> = published.difference(&now).cloned().collect();
-        state.write().apply(files, &removed);
-        published = now;
+        let beyond: Vec<usize> = published.range(count..).map(|(&n, _)| n).collect();
+        let mut removed = Vec::new();
+        for number in beyond {
+            removed.extend(published.remove(&number).unwrap_or_default());
+        }
+        let sink = ServeSink::default();
+        // A sink in memory does not fail.
+        let _ = sink.put(search::parts_file(count));
+        state.write().apply(sink.into_files(), &removed);
     }
+}
+
+/// Serves the files of part `number`, removing those of its last version that it no longer has.
+fn publish(
+    state: &AppState,
+    published: &mut BTreeMap<usize, BTreeSet<String>>,
+    number: usize,
+    files: BTreeMap<crate::output::SitePath, Vec<u8>>,
+) {
+    let sink = ServeSink::default();
+    for (path, bytes) in files {
+        // A sink in memory does not fail.
+        let _ = sink.put(OutputFile::bytes(path, bytes));
+    }
+    let files = sink.into_files();
+    let now: BTreeSet<String> = files.iter().map(|(path, _)| path.clone()).collect();
+    let before = published.insert(number, now.clone()).unwrap_or_default();
+    let removed: Vec<String> = before.difference(&now).cloned().collect();
+    state.write().apply(files, &removed);
 }

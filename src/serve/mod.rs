@@ -405,29 +405,10 @@ pub(crate) enum ServeError {
     WatcherStopped,
 }
 
-/// glibc's allocator raises its mmap threshold each time a large block is freed, so that the
-/// pages of a full render (hundreds of KB each, made and dropped on every rendering thread) end
-/// up in the heaps, which it cannot give back in pieces: a long-running `serve` then grew by a
-/// third over a few template edits. A fixed threshold keeps such blocks mapped on their own and
-/// returned when freed.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn keep_large_blocks_mapped() {
-    const THRESHOLD: libc::c_int = 128 * 1024;
-    // SAFETY: mallopt only changes allocator settings; it is called before the threads that
-    // allocate are started, and a refused setting (0) leaves the default, which still works.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, THRESHOLD);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, THRESHOLD);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn keep_large_blocks_mapped() {}
-
 /// Runs `lemma serve` until the process is stopped; returns only when it cannot start or the
 /// file watcher stops.
 pub(crate) fn run(options: &ServeOptions) -> Result<Infallible, ServeError> {
-    keep_large_blocks_mapped();
+    crate::memory::keep_large_blocks_mapped();
     let root = std::fs::canonicalize(&options.root).map_err(|source| ServeError::Root {
         root: options.root.clone(),
         source,

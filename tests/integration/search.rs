@@ -1,6 +1,8 @@
 //! Search: a Pagefind index under `pagefind/` (below the base path), a search box on every
 //! page and a search page; drafts never indexed by `build`; an unchanged site keeps its index;
-//! `reader: {search: false}` removes all of it. Real queries run in Chromium (last test).
+//! `reader: {search: false}` removes all of it. An index in parts (forced small here with
+//! `LEMMA_SEARCH_PART_BYTES`) keeps the parts an edit leaves alone, in `build` and `serve`.
+//! Real queries run in Chromium, over an index of several parts.
 
 use std::path::Path;
 use std::process::Command;
@@ -35,14 +37,7 @@ fn site() -> Site {
 
 /// The number of pages the index holds, from `pagefind/pagefind-entry.json`.
 fn indexed_pages(build: &Build) -> u64 {
-    let entry: serde_json::Value =
-        serde_json::from_str(&build.read("pagefind/pagefind-entry.json")).unwrap();
-    entry["languages"]
-        .as_object()
-        .unwrap()
-        .values()
-        .map(|language| language["page_count"].as_u64().unwrap())
-        .sum()
+    page_count(&build.read("pagefind/pagefind-entry.json"))
 }
 
 #[test]
@@ -132,6 +127,129 @@ fn search_can_be_switched_off() {
     assert_not_contains!(build.stderr, "search index");
 }
 
+/// Each article in a part of its own.
+const ONE_ARTICLE_PER_PART: (&str, &str) = ("LEMMA_SEARCH_PART_BYTES", "1");
+
+/// Four articles, one day apart: part 0 holds the oldest.
+fn dated_site() -> Site {
+    (1..=4).fold(
+        Site::new().config("title: T\nbase_url: https://x.org/blog/\n"),
+        |site, day| {
+            site.file(
+                &format!("content/p{day}.md"),
+                &md(
+                    &format!("title: Day {day}\ndate: 2024-01-0{day}\nid: {day}"),
+                    &format!("Words of day {day}.\n"),
+                ),
+            )
+        },
+    )
+}
+
+/// The files of part `number` of the index, by path.
+fn part_files(build: &Build, number: usize) -> Vec<(String, Vec<u8>)> {
+    let folder = match number {
+        0 => "pagefind/".to_string(),
+        _ => format!("pagefind/{number}/"),
+    };
+    build
+        .files()
+        .into_iter()
+        .filter(|(path, _)| {
+            let inner = path.strip_prefix(&folder);
+            // Part 0's folder holds the other parts' folders.
+            inner.is_some_and(|inner| !inner.split('/').next().unwrap().parse::<u32>().is_ok())
+        })
+        .filter(|(path, _)| path != "pagefind/lemma-parts.json")
+        .collect()
+}
+
+/// The number of pages an index's `pagefind-entry.json` counts; 0 when it is not one.
+fn page_count(entry: &str) -> u64 {
+    let entry: serde_json::Value = serde_json::from_str(entry).unwrap_or_default();
+    entry["languages"]
+        .as_object()
+        .map(|languages| {
+            languages
+                .values()
+                .filter_map(|l| l["page_count"].as_u64())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn an_index_in_parts_lists_them_and_keeps_those_an_edit_leaves_alone() {
+    let env = [ONE_ARTICLE_PER_PART];
+    let first = dated_site().run_env(&["build"], &env);
+    first.assert_success();
+    assert_contains!(
+        first.stderr,
+        "search index of 4 articles in 4 parts, 4 made"
+    );
+    assert_eq!(
+        first.read("pagefind/lemma-parts.json"),
+        r#"{"parts":["1/","2/","3/"]}"#
+    );
+    for number in 0..4 {
+        let entry = match number {
+            0 => "pagefind/pagefind-entry.json".to_string(),
+            _ => format!("pagefind/{number}/pagefind-entry.json"),
+        };
+        assert_eq!(page_count(&first.read(&entry)), 1, "{entry}");
+        // Oldest first: part 0 has day 1.
+        let fragments: String = part_files(&first, number)
+            .iter()
+            .filter(|(path, _)| path.ends_with(".pf_fragment"))
+            .map(|(path, _)| path.clone())
+            .collect();
+        assert!(!fragments.is_empty(), "part {number} has no fragment");
+    }
+    assert!(first.exists("pagefind/pagefind.js"));
+    assert!(
+        !first.exists("pagefind/1/pagefind.js"),
+        "scripts only in part 0"
+    );
+    let before: Vec<_> = (0..4).map(|n| part_files(&first, n)).collect();
+
+    let second = first.into_site().run_env(&["build"], &env);
+    assert_contains!(
+        second.stderr,
+        "search index of 4 articles in 4 parts, 0 made"
+    );
+
+    // The newest article is in the last part: only that part is made again.
+    let site = second.into_site().file(
+        "content/p4.md",
+        &md("title: Day 4\ndate: 2024-01-04\nid: 4", "Other words.\n"),
+    );
+    let third = site.run_env(&["build"], &env);
+    third.assert_success();
+    assert_contains!(
+        third.stderr,
+        "search index of 4 articles in 4 parts, 1 made"
+    );
+    for (number, files) in before.iter().enumerate().take(3) {
+        assert_eq!(&part_files(&third, number), files, "part {number}");
+    }
+    assert_ne!(part_files(&third, 3), before[3]);
+
+    // A new article becomes a part of its own at the end.
+    let site = third.into_site().file(
+        "content/p5.md",
+        &md("title: Day 5\ndate: 2024-01-05\nid: 5", "New words.\n"),
+    );
+    let fourth = site.run_env(&["build"], &env);
+    assert_contains!(
+        fourth.stderr,
+        "search index of 5 articles in 5 parts, 1 made"
+    );
+    assert_eq!(
+        fourth.read("pagefind/lemma-parts.json"),
+        r#"{"parts":["1/","2/","3/","4/"]}"#
+    );
+}
+
 /// The example archive, built with its draft under `/blog/`, searched in Chromium: a Chinese
 /// word from the middle of an article, an English phrase from a code comment, and words only
 /// the draft has (Chinese and Latin).
@@ -149,6 +267,8 @@ fn a_browser_finds_words_of_the_example_archive_and_nothing_of_its_draft() {
         .arg("--output")
         .arg(out.path().join("public"))
         .args(["--base-url", "https://example.org/blog/"])
+        // An index of several parts, so that the search page merges them.
+        .env("LEMMA_SEARCH_PART_BYTES", "40000")
         .output()
         .unwrap();
     assert!(
@@ -156,6 +276,8 @@ fn a_browser_finds_words_of_the_example_archive_and_nothing_of_its_draft() {
         "{}",
         String::from_utf8_lossy(&build.stderr)
     );
+    let parts = std::fs::read_to_string(out.path().join("public/pagefind/lemma-parts.json"));
+    assert_contains!(parts.unwrap(), r#""parts":["1/","2/","#);
     let queries = serde_json::json!([
         {"query": "卡方分布", "expect": "随机投影与 JL 引理：一个完整的证明"},
         {"query": "largest singular value", "expect": "幂迭代求最大奇异值：Rust 与 Python 两种写法"},
@@ -179,18 +301,7 @@ fn a_browser_finds_words_of_the_example_archive_and_nothing_of_its_draft() {
 fn serve_indexes_drafts_and_follows_edits() {
     let site = site();
     let server = crate::serve::Server::start(site.root(), &[]);
-    let count = |body: &str| -> u64 {
-        let entry: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
-        entry["languages"]
-            .as_object()
-            .map(|languages| {
-                languages
-                    .values()
-                    .filter_map(|l| l["page_count"].as_u64())
-                    .sum()
-            })
-            .unwrap_or(0)
-    };
+    let count = page_count;
     let entry = "/blog/pagefind/pagefind-entry.json";
     let response = server.wait_for(entry, "the index", |r| r.status == 200);
     assert_eq!(count(&response.body), 3, "{}", response.body);
@@ -204,4 +315,34 @@ fn serve_indexes_drafts_and_follows_edits() {
         count(&r.body) == 4
     });
     assert_eq!(response.status, 200);
+}
+
+/// In `serve`, the parts follow edits: a new article adds one, a removed one takes it away.
+#[test]
+fn serve_adds_and_removes_parts_of_the_index() {
+    let site = site();
+    let server = crate::serve::Server::start_env(site.root(), &[], &[ONE_ARTICLE_PER_PART]);
+    let parts = "/blog/pagefind/lemma-parts.json";
+    // The draft is indexed too: three articles, three parts.
+    server.wait_for(parts, "the index in three parts", |r| {
+        r.body == r#"{"parts":["1/","2/"]}"#
+    });
+    let newest = "/blog/pagefind/2/pagefind-entry.json";
+    assert_eq!(page_count(&server.get(newest).body), 1);
+    let article = site.root().join("content/d.md");
+    std::fs::write(
+        &article,
+        md("title: New\ndate: 2024-01-04\nid: 4", "Fresh words.\n"),
+    )
+    .unwrap();
+    server.wait_for(parts, "a fourth part", |r| {
+        r.body == r#"{"parts":["1/","2/","3/"]}"#
+    });
+    let added = "/blog/pagefind/3/pagefind-entry.json";
+    assert_eq!(page_count(&server.get(added).body), 1);
+    std::fs::remove_file(&article).unwrap();
+    server.wait_for(parts, "three parts again", |r| {
+        r.body == r#"{"parts":["1/","2/"]}"#
+    });
+    assert_eq!(server.get(added).status, 404);
 }

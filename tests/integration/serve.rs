@@ -30,6 +30,11 @@ pub struct Server {
 impl Server {
     /// `lemma serve --root <root> <args>`, on a port the system chooses unless `args` name one.
     pub fn start(root: &Path, args: &[&str]) -> Server {
+        Server::start_env(root, args, &[])
+    }
+
+    /// [`Server::start`] with more environment variables.
+    pub fn start_env(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut args = args.to_vec();
         if !args.contains(&"--port") {
             args.extend(["--port", "0"]);
@@ -39,6 +44,7 @@ impl Server {
             .arg("--root")
             .arg(root)
             .args(args)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

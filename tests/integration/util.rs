@@ -89,8 +89,14 @@ impl Site {
 
     /// `lemma <args> --root <site>`: any subcommand (`&["check", "--format", "json"]`).
     pub fn run(self, args: &[&str]) -> Build {
+        self.run_env(args, &[])
+    }
+
+    /// [`Site::run`] with more environment variables.
+    pub fn run_env(self, args: &[&str], env: &[(&str, &str)]) -> Build {
         let output = Command::new(env!("CARGO_BIN_EXE_lemma"))
             .args(args)
+            .envs(env.iter().copied())
             .arg("--root")
             .arg(self.root())
             .output()
