@@ -12,7 +12,9 @@ HTTP until the edit shows. Four kinds of edit, each repeated:
 - template: templates/article.html (every page is rendered again)
 
 Then memory: the server's resident set (RSS) at start, and across `--edits` consecutive edits
-(the four kinds in turn, each waited for), sampled every `--every` edits. Last, a cold start:
+(the four kinds in turn, each waited for), sampled every `--every` edits once the server is at
+rest (no CPU used for a second: the search index follows an edit on a thread of its own), and
+the run's peak. Last, a cold start:
 `lemma serve` on a copy of the site without `.lemma-cache/`, timed from the start of the process
 to the first answer for an article page with its formulas rendered, and to the end of the
 background rendering.
@@ -93,12 +95,30 @@ class Server:
         self.stop()
         sys.exit(f"no line {prefix!r}:\n" + "\n".join(self.lines[-30:]))
 
-    def rss_mib(self):
+    def rss_mib(self, field="VmRSS:"):
         with open(f"/proc/{self.proc.pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field):
                     return int(line.split()[1]) / 1024
         return 0.0
+
+    def cpu_ticks(self):
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+
+    def rss_at_rest(self, quiet=1.0, limit=120.0):
+        """RSS (MiB) once the server has used no CPU for `quiet` seconds: the search index of
+        the last edit is made on a thread of its own, after the page shows."""
+        deadline = time.monotonic() + limit
+        last = self.cpu_ticks()
+        while time.monotonic() < deadline:
+            time.sleep(quiet)
+            now = self.cpu_ticks()
+            if now == last:
+                break
+            last = now
+        return self.rss_mib()
 
     def stop(self):
         self.proc.terminate()
@@ -143,8 +163,9 @@ def first_cold_page(lemma, site, page_of):
 
 
 def edit_curve(server, page, article, template, edits, every):
-    """RSS (MiB) before the first edit and after every `every` edits of the four kinds in turn."""
-    curve = [(0, server.rss_mib())]
+    """RSS (MiB) at rest before the first edit and after every `every` edits of the four kinds
+    in turn."""
+    curve = [(0, server.rss_at_rest())]
     with open(article, encoding="utf-8") as f:
         text = f.read()
     body = text.split("\n---\n", 1)[1] if "\n---\n" in text else text
@@ -160,7 +181,7 @@ def edit_curve(server, page, article, template, edits, every):
         else:
             timed_edit(server, page, lambda: replace_in(article, anchor, anchor + token), token, poll=0.01)
         if n % every == 0:
-            curve.append((n, server.rss_mib()))
+            curve.append((n, server.rss_at_rest()))
     return curve
 
 
@@ -233,7 +254,8 @@ def main():
     first = time.perf_counter() - server.started
     ready = server.wait_line("formulas done")
     print(f"serve start-up (warm cache): serving after {serving:.2f} s, first article page after {first:.2f} s, "
-          f"every page ready after {ready:.1f} s; {server.url}; RSS then {server.rss_mib():.0f} MiB")
+          f"every page ready after {ready:.1f} s; {server.url}; RSS then {server.rss_mib():.0f} MiB, "
+          f"at rest (search index made) {server.rss_at_rest():.0f} MiB")
 
     results = {"text": [], "excerpt": [], "formula": [], "template": []}
     middle = paragraphs[len(paragraphs) // 2][:20]
@@ -255,6 +277,7 @@ def main():
         time.sleep(0.3)
     rss = server.rss_mib()
     curve = edit_curve(server, page, article, template, args.edits, args.every)
+    peak = server.rss_mib("VmHWM:")
     server.stop()
     print(f"corpus: {args.articles} articles, seed {args.seed}; {os.cpu_count()} cores; page {page}; RSS at the end {rss:.0f} MiB")
     print("load average (1, 5, 15 min):", " ".join(f"{x:.2f}" for x in os.getloadavg()))
@@ -262,10 +285,11 @@ def main():
         print(summary(kind, seconds))
     rebuilds = [l for l in server.lines if l.startswith("rebuilt in")][:4 * args.repeat]
     print("server's own rebuild times (ms):", ", ".join(re.search(r"in (\d+) ms", l).group(1) for l in rebuilds))
-    print(f"RSS across {args.edits} edits (text, excerpt, formula, template in turn), MiB:")
+    print(f"RSS at rest across {args.edits} edits (text, excerpt, formula, template in turn), MiB:")
     print("  " + "  ".join(f"{n}: {mib:.0f}" for n, mib in curve))
     low = curve[0][1]
-    print(f"  growth: {100 * (max(m for _, m in curve) - low) / low:+.1f}% over the first sample")
+    print(f"  growth: {100 * (max(m for _, m in curve) - low) / low:+.1f}% over the first sample; "
+          f"peak RSS of the whole run {peak:.0f} MiB")
     if not args.no_cold:
         cold_site = os.path.join(args.work, f"cold-{args.articles}")
         shutil.rmtree(cold_site, ignore_errors=True)

@@ -126,13 +126,13 @@ pub(crate) fn build_told(
     } else {
         sink
     };
-    let sink = &Counting { sink, progress };
+    let counted = &Counting { sink, progress };
     progress.start(Stage::Writing, 0);
     clock.lap("assemble");
-    let (mut paths, pages) = write(&site, theme, options, statics, sink, &mut diagnostics);
+    let (mut paths, pages) = write(&site, theme, options, statics, counted, &mut diagnostics);
     clock.lap("pages");
     let articles = site.articles.len();
-    let index = search_index(site, options, sink, &mut paths, &mut diagnostics);
+    let index = search_index(site, options, sink, progress, &mut paths, &mut diagnostics);
     clock.lap("search");
     let stats = Stats {
         articles,
@@ -219,6 +219,7 @@ fn search_index(
     site: Site,
     options: &BuildOptions,
     sink: &dyn Sink,
+    progress: &dyn Progress,
     paths: &mut Vec<String>,
     diagnostics: &mut Diagnostics,
 ) -> IndexOutcome {
@@ -231,7 +232,10 @@ fn search_index(
         .collect();
     drop(site);
     crate::memory::give_back();
-    match search::write_index(inputs, sink, options.search_list.as_deref()) {
+    progress.start(Stage::Search, inputs.len());
+    match search::write_index(inputs, sink, options.search_list.as_deref(), &|| {
+        progress.step()
+    }) {
         Ok((outcome, written)) => {
             paths.extend(written);
             paths.sort();

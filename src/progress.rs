@@ -12,6 +12,8 @@ pub(crate) enum Stage {
     Formulas,
     /// Rendering the pages and writing them, with the static files.
     Writing,
+    /// The parts of the search index.
+    Search,
 }
 
 impl Stage {
@@ -22,6 +24,7 @@ impl Stage {
             Stage::Articles => "articles",
             Stage::Formulas => "formulas",
             Stage::Writing => "writing",
+            Stage::Search => "search index",
         }
     }
 }

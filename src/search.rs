@@ -268,11 +268,13 @@ fn escape_text(text: &str) -> String {
 
 /// Writes the index of `inputs` into `sink`, part by part. `list` records which files each
 /// part has: a part whose recipe it names is put with [`Sink::put_made`], so a sink holding
-/// the last build's files keeps them and Pagefind never runs for that part.
+/// the last build's files keeps them and Pagefind never runs for that part. `done` is called
+/// after each part.
 pub(crate) fn write_index(
     inputs: Vec<PartInput>,
     sink: &dyn Sink,
     list: Option<&Path>,
+    done: &dyn Fn(),
 ) -> Result<(IndexOutcome, Vec<String>), String> {
     let listed = list.and_then(read_list).unwrap_or_default();
     let mut outcome = IndexOutcome {
@@ -291,6 +293,7 @@ pub(crate) fn write_index(
             crate::memory::give_back();
         }
         written.extend(paths.into_iter().map(|path| (recipe, path)));
+        done();
     }
     let parts = parts_file(outcome.parts);
     let path = parts.path.clone();

@@ -93,6 +93,8 @@ fn a_pipe_gets_a_few_plain_lines() {
             "formulas: 20 / 40, about ",
             "formulas: 30 / 40, about ",
             "writing…",
+            // One part: a small site's index.
+            "search index: 1 to do…",
             "built 1 articles",
         ],
     );
