@@ -36,6 +36,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// This build of lemma, named by its sources (see `build.rs`): every recipe of output that a
+/// later build may keep starts with it, so pages made by another lemma are made again.
+pub(crate) const BUILD_ID: &str = env!("LEMMA_BUILD_ID");
+
 pub use config::{Config, MathOutput};
 pub use content::frontmatter::KNOWN_KEYS;
 pub use diagnostics::{Diagnostic, Diagnostics, Position, Severity};

@@ -171,7 +171,7 @@ pub(crate) fn document(site: &Site, index: usize) -> SearchDocument {
 /// Everything part `number` of the index of `articles` follows from, without assembling their
 /// pages: each article's URL, title, body and formulas (see [`crate::render::content_recipe`]).
 pub(crate) fn index_recipe(site: &Site, number: usize, articles: &[usize]) -> u128 {
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut hasher = crate::render::recipe_hasher();
     hasher.update(b"pagefind 1.6 lemma 2\0");
     hasher.update(&(number as u64).to_le_bytes());
     hasher.update(site.config.language.as_bytes());

@@ -8,7 +8,6 @@ const list = root.querySelector(".search-results");
 const MAX_RESULTS = 20;
 let loading = null;
 let latest = 0;
-let merged = false;
 
 // The index comes in parts (see lemma's src/search.rs): the first, with Pagefind's scripts,
 // under `pagefind/`, and the others in the folders `pagefind/lemma-parts.json` lists, merged
@@ -27,7 +26,6 @@ async function load() {
   await Promise.all(
     parts.parts.map((part) => pagefind.mergeIndex(folder + part, { baseUrl: "/" })),
   );
-  merged = parts.parts.length > 0;
   return pagefind;
 }
 
@@ -52,24 +50,21 @@ function item(data) {
   return li;
 }
 
-// The first results to show. Each part of a merged index ranks its pages alone, and a part
-// that does not know a word answers with pages holding its longest known prefix ("s" for
-// "singular"), which a single index does only for a word no page has. So over a merged index,
-// the pages whose text holds at least one of the words searched come first, each group in
-// Pagefind's order.
-async function best(query, results) {
-  if (!merged) {
-    return Promise.all(results.slice(0, MAX_RESULTS).map((r) => r.data()));
+// The first results to show: the pages holding every word searched (each asked for exactly,
+// which never falls back to a prefix) first, then the others, each group in Pagefind's order.
+// Each part of a merged index ranks its own pages, and a part that does not know a word answers
+// with pages holding its longest known prefix ("s" for "singular"), which can outrank the one
+// page that has the word; a single index ranks a title's own article higher this way too (see
+// bench/search.py). A quoted search is exact already.
+async function best(pagefind, query, results) {
+  const words = query.replaceAll('"', " ").split(/\s+/).filter(Boolean);
+  if (!/^\s*".+"\s*$/.test(query) && words.length) {
+    const exact = await Promise.all(words.map((word) => pagefind.search(`"${word}"`)));
+    const holding = exact.map((search) => new Set(search.results.map((r) => r.id)));
+    const holdsAll = (result) => holding.every((ids) => ids.has(result.id));
+    results = [...results.filter(holdsAll), ...results.filter((r) => !holdsAll(r))];
   }
-  const words = query.toLowerCase().replaceAll('"', " ").split(/\s+/).filter(Boolean);
-  const candidates = await Promise.all(results.slice(0, 2 * MAX_RESULTS).map((r) => r.data()));
-  const holds = (data) => {
-    const text = `${data.meta.title || ""} ${data.content}`.toLowerCase();
-    return words.some((word) => text.includes(word));
-  };
-  const found = candidates.filter(holds);
-  const rest = candidates.filter((data) => !holds(data));
-  return [...found, ...rest].slice(0, MAX_RESULTS);
+  return Promise.all(results.slice(0, MAX_RESULTS).map((r) => r.data()));
 }
 
 async function run(query) {
@@ -82,8 +77,9 @@ async function run(query) {
     status.textContent = "";
     return;
   }
-  const search = await (await index()).search(query);
-  const hits = await best(query, search.results);
+  const pagefind = await index();
+  const search = await pagefind.search(query);
+  const hits = await best(pagefind, query, search.results);
   if (ticket !== latest) return;
   list.replaceChildren(...hits.map(item));
   status.textContent = hits.length

@@ -277,7 +277,7 @@ fn recipe(site: &Site, html: &str, splices: &[Splice]) -> u128 {
     if splices.is_empty() {
         return 0;
     }
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut hasher = recipe_hasher();
     hasher.update(html.as_bytes());
     for splice in splices {
         let (Splice::Page(index) | Splice::Feed(index)) = *splice;
@@ -285,6 +285,14 @@ fn recipe(site: &Site, html: &str, splices: &[Splice]) -> u128 {
         content_recipe(&mut hasher, &site.articles[index]);
     }
     hasher.digest128()
+}
+
+/// A hasher for a recipe: it starts with this build of lemma (see [`crate::BUILD_ID`]).
+pub(crate) fn recipe_hasher() -> xxhash_rust::xxh3::Xxh3 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(crate::BUILD_ID.as_bytes());
+    hasher.update(&[0]);
+    hasher
 }
 
 /// Feeds what an article's assembled content follows from into `hasher`: its path, its body
@@ -720,6 +728,16 @@ fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recipes_start_with_this_build_of_lemma() {
+        let mut plain = xxhash_rust::xxh3::Xxh3::new();
+        plain.update(b"page");
+        let mut ours = recipe_hasher();
+        ours.update(b"page");
+        assert_eq!(crate::BUILD_ID.len(), 16, "{}", crate::BUILD_ID);
+        assert_ne!(plain.digest128(), ours.digest128());
+    }
 
     #[test]
     fn absolutize_rewrites_site_links_and_fragments_only() {
