@@ -48,6 +48,14 @@ impl Indexer {
         self.asked = recipes;
         self.waiting.add(changed, self.asked.len());
     }
+
+    /// Takes the index off the site (search was switched off), if it has one.
+    pub(super) fn withdraw(&mut self) {
+        if !self.asked.is_empty() {
+            self.asked.clear();
+            self.waiting.add(Vec::new(), 0);
+        }
+    }
 }
 
 /// The parts asked for and not begun yet, and how many parts the index has now.
@@ -111,8 +119,13 @@ fn serve_requests(incoming: &Request, state: &AppState) {
             removed.extend(published.remove(&number).unwrap_or_default());
         }
         let sink = ServeSink::default();
-        // A sink in memory does not fail.
-        let _ = sink.put(search::parts_file(count));
+        if count == 0 {
+            // No index at all: search was switched off.
+            removed.push(search::PARTS_FILE.to_string());
+        } else {
+            // A sink in memory does not fail.
+            let _ = sink.put(search::parts_file(count));
+        }
         state.write().apply(sink.into_files(), &removed);
     }
 }

@@ -277,6 +277,8 @@ impl Preview {
             let site = session.site();
             if site.config.reader.search {
                 self.indexer.request(site, self.options.drafts);
+            } else {
+                self.indexer.withdraw();
             }
         }
         if let Some(message) = message {

@@ -346,3 +346,21 @@ fn serve_adds_and_removes_parts_of_the_index() {
     });
     assert_eq!(server.get(added).status, 404);
 }
+
+/// Switching search off in `lemma.yaml` while `serve` runs takes the index off the site.
+#[test]
+fn serve_drops_the_index_when_search_is_switched_off() {
+    let site = site();
+    let server = crate::serve::Server::start(site.root(), &[]);
+    let entry = "/blog/pagefind/pagefind-entry.json";
+    server.wait_for(entry, "the index", |r| r.status == 200);
+    assert_eq!(server.get("/blog/pagefind/lemma-parts.json").status, 200);
+    std::fs::write(
+        site.root().join("lemma.yaml"),
+        "title: T\nbase_url: https://x.org/blog/\nreader:\n  search: false\n",
+    )
+    .unwrap();
+    server.wait_for(entry, "the index gone", |r| r.status == 404);
+    assert_eq!(server.get("/blog/pagefind/pagefind.js").status, 404);
+    assert_eq!(server.get("/blog/pagefind/lemma-parts.json").status, 404);
+}
