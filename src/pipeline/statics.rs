@@ -43,7 +43,7 @@ pub(super) fn static_files(
     let names: BTreeSet<&str> = crate::embedded::STATIC_FILES
         .iter()
         .map(|(name, _)| *name)
-        .filter(|name| built_in_asset_used(name, config.math.output))
+        .filter(|name| built_in_asset_used(name, config))
         .chain(site_static.keys().map(String::as_str))
         .chain(assets.keys().copied())
         .collect();
@@ -69,15 +69,22 @@ pub(super) fn static_files(
     files
 }
 
-/// Whether the pages of a site in `output` mode use the built-in asset `name`: KaTeX's CSS and
-/// fonts, or the math font, not both.
-fn built_in_asset_used(name: &str, output: MathOutput) -> bool {
+/// Whether the pages of a site with `config` use the built-in asset `name`: KaTeX's CSS and
+/// fonts or the math font, not both, as the math output asks; the search page's script and the
+/// code colours only when the reader features that use them are on.
+fn built_in_asset_used(name: &str, config: &Config) -> bool {
     let mathml_only = name == "mathml.css" || name.starts_with("math-font/");
     let katex_only = name.starts_with("katex/");
-    match output {
+    let math = match config.math.output {
         MathOutput::Mathml => !katex_only,
         MathOutput::HtmlAndMathml | MathOutput::Html => !mathml_only,
-    }
+    };
+    let reader = match name {
+        "search.js" => config.reader.search,
+        "highlight.css" => config.reader.highlight,
+        _ => true,
+    };
+    math && reader
 }
 
 /// The files in the site's `static/`, by path relative to it.

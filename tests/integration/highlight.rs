@@ -79,5 +79,6 @@ fn switched_off_code_stays_plain() {
     );
     assert_not_contains!(page, "hl-");
     assert_not_contains!(page, "highlight.css");
+    assert!(!b.exists("highlight.css"), "no page links the code colours");
     assert_eq!(page.matches("class=\"katex\"").count(), 1, "{page}");
 }

@@ -123,6 +123,7 @@ fn search_can_be_switched_off() {
     build.assert_success();
     assert!(!build.exists("pagefind"));
     assert!(!build.exists("search/index.html"));
+    assert!(!build.exists("search.js"), "the search page's script");
     assert_not_contains!(build.read("index.html"), "site-search");
     assert_not_contains!(build.stderr, "search index");
 }
