@@ -6,6 +6,7 @@
 
 mod snippet;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -145,8 +146,8 @@ impl Diagnostic {
         if let Some(snippet) = &self.snippet {
             let line = self.position.line;
             let gutter = line.to_string().len();
-            let caret_pad: String = snippet
-                .text
+            let text = visible(&snippet.text);
+            let caret_pad: String = text
                 .chars()
                 .take(snippet.caret.saturating_sub(1))
                 .map(|c| {
@@ -161,11 +162,34 @@ impl Diagnostic {
                 .collect();
             out.push_str(&format!(
                 "\n{:gutter$} |\n{} | {}\n{:gutter$} | {}^",
-                "", line, snippet.text, "", caret_pad
+                "", line, text, "", caret_pad
             ));
         }
         out
     }
+}
+
+/// `text` as a terminal may show it: a file name or a line of an article can hold escape
+/// sequences or bidirectional overrides, which would recolour, move or reorder what the
+/// terminal shows. Each such character becomes one visible character (`␛` for ESC, `�` for the
+/// others), so a caret under the line still lines up. Tabs stay: the caret line copies them.
+pub(crate) fn visible(text: &str) -> Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(hidden) {
+        return Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| match c {
+            '\0'..='\u{1f}' if c != '\t' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            c if hidden(c) => '\u{fffd}',
+            c => c,
+        })
+        .collect::<String>()
+        .into()
 }
 
 impl fmt::Display for Diagnostic {
@@ -174,11 +198,12 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        let (path, message) = (visible(&self.path), visible(&self.message));
         // Line 0 is the whole file: `path:0:0:` would send an editor to a line that is not there.
         if self.position.is_whole_file() {
-            write!(f, "{}: {}: {}", self.path, kind, self.message)
+            write!(f, "{path}: {kind}: {message}")
         } else {
-            let (path, at, message) = (&self.path, self.position, &self.message);
+            let at = self.position;
             write!(f, "{path}:{at}: {kind}: {message}")
         }
     }
@@ -329,7 +354,12 @@ impl fmt::Display for Omitted {
             (Severity::Warning, 1) => "warning",
             (Severity::Warning, _) => "warnings",
         };
-        write!(f, "… and {} more {kind} in {}", self.count, self.path)
+        write!(
+            f,
+            "… and {} more {kind} in {}",
+            self.count,
+            visible(&self.path)
+        )
     }
 }
 
@@ -491,6 +521,28 @@ mod tests {
     fn render_points_a_caret_at_the_column() {
         let d = Diagnostic::warning("a.md", Position::new(2, 3), "here").with_snippet("x\nab$c\n");
         assert!(d.render().ends_with("2 | ab$c\n  |   ^"), "{}", d.render());
+    }
+
+    #[test]
+    fn escape_sequences_and_bidi_overrides_are_shown_not_obeyed() {
+        let d = Diagnostic::error(
+            "a\u{1b}[2J.md",
+            Position::new(1, 4),
+            "link to \u{1b}]8;;x\u{7}y\u{202e}",
+        )
+        .with_snippet("\u{1b}[31m$x\u{9b}\tz\n");
+        let shown = d.render();
+        assert!(
+            !shown.contains(|c: char| c.is_control() && c != '\n' && c != '\t'),
+            "{shown:?}"
+        );
+        assert!(!shown.contains('\u{202e}'), "{shown:?}");
+        assert!(
+            shown.starts_with("a␛[2J.md:1:4: error: link to ␛]8;;x␇y�"),
+            "{shown}"
+        );
+        // One visible character for each hidden one: the caret is still under the `$`.
+        assert!(shown.ends_with("1 | ␛[31m$x�\tz\n  |    ^"), "{shown}");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::{CommandError, Outcome};
 use crate::cli::{CheckArgs, Format};
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics, Entry, Omitted};
+use crate::diagnostics::{Diagnostic, Diagnostics, Entry, Omitted, visible};
 use crate::markdown::ExternalLink;
 use crate::output::Discard;
 use crate::pipeline::{self, BuildOptions};
@@ -88,7 +88,8 @@ fn print_human(report: &Report) {
     if !report.external_links.is_empty() {
         println!("external links (not checked):");
         for link in report.external_links {
-            println!("  {}:{}: {}", link.path, link.position, link.url);
+            let (path, url) = (visible(&link.path), visible(&link.url));
+            println!("  {path}:{}: {url}", link.position);
         }
     }
     eprintln!(

@@ -11,6 +11,7 @@ use super::{CommandError, Outcome, report};
 use crate::cli::{ImportArgs, ImportSource};
 use crate::convert::generators::{self, Generator};
 use crate::convert::{Contents, Import, Planned};
+use crate::diagnostics::visible;
 
 /// Converts the source and writes what it made.
 pub(crate) fn run(args: &ImportArgs) -> Result<Outcome, CommandError> {
@@ -31,10 +32,11 @@ pub(crate) fn run(args: &ImportArgs) -> Result<Outcome, CommandError> {
         }
     }
     for path in &skipped {
-        println!("skipped {} (already there)", path.display());
+        let path = path.display().to_string();
+        println!("skipped {} (already there)", visible(&path));
     }
     for url in &import.downloads {
-        println!("to download: {url}");
+        println!("to download: {}", visible(url));
     }
     report(&import.problems);
     println!(

@@ -176,3 +176,28 @@ fn duplicate_permalink_is_an_error_at_the_id() {
     );
     assert_contains!(errors[0], "content/a.md:4");
 }
+
+/// A file name and a line of an article can hold terminal escape sequences and bidirectional
+/// overrides: the report shows them as visible characters, never sends them to the terminal.
+#[test]
+fn control_characters_in_names_and_lines_are_shown_not_sent() {
+    let build = Site::new()
+        .config("title: T\nbase_url: https://x.org/\n")
+        .file(
+            "content/evil\u{1b}[2J.md",
+            &md(
+                "title: E\ndate: 2024-01-01\nid: 1",
+                "Text \u{1b}]0;pwned\u{7} and \u{202e}[gone](missing.md) and $\\frac{1}{$.\n",
+            ),
+        )
+        .build();
+    build.assert_failure();
+    let hidden = |c: char| (c.is_control() && c != '\n') || c == '\u{202e}';
+    assert!(!build.stderr.contains(hidden), "{:?}", build.stderr);
+    assert_contains!(build.stderr, "content/evil␛[2J.md:");
+    // Control characters in the text were already read as spaces; the override is shown.
+    assert_contains!(build.stderr, "6 | Text  ]0;pwned  and �[gone](missing.md)");
+    let check = build.into_site().run(&["check"]);
+    assert!(!check.stderr.contains(hidden), "{:?}", check.stderr);
+    assert!(!check.stdout.contains(hidden), "{:?}", check.stdout);
+}
