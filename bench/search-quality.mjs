@@ -1,5 +1,6 @@
 // Asks the real search page of two builds of one site the same queries, in headless
-// Chromium, and prints each query's first results as JSON lines: {"site", "query", "urls"}.
+// Chromium, and prints each query's first results, and how many the page says it found, as
+// JSON lines: {"site", "query", "urls", "count"}.
 // Started by bench/search.py; it needs tests/browser's npm packages (`npm ci` there).
 //
 //   node bench/search-quality.mjs QUERIES_JSON CHROMIUM NAME=OUTPUT_DIR...
@@ -42,7 +43,9 @@ for (const site of sites) {
     const urls = await page.$$eval(".search-results li a", (links) =>
       links.slice(0, 5).map((a) => a.getAttribute("href")),
     );
-    console.log(JSON.stringify({ site: name, query, urls }));
+    const status = await page.$eval(".search-status", (p) => p.textContent);
+    const count = Number(status.match(/\d+/)?.[0] ?? 0);
+    console.log(JSON.stringify({ site: name, query, urls, count }));
   }
   await page.close();
   server.close();

@@ -110,7 +110,7 @@ def answers(lemma_outputs, queries, chromium, work):
     got = collections.defaultdict(dict)
     for line in proc.stdout.splitlines():
         row = json.loads(line)
-        got[row["site"]][row["query"]] = row["urls"]
+        got[row["site"]][row["query"]] = (row["urls"], row["count"])
     return got
 
 
@@ -160,14 +160,18 @@ def main():
     titles = title_queries(site, args.seed)
     got = answers([("one", out("one")), ("parts", out("parts"))], titles + planted, args.chromium, args.work)
     print()
-    print("| queries | one part: expected first | parts: expected first |")
-    print("|---|---:|---:|")
+    print("| queries | one part: expected first | parts: expected first | one part / parts: says it found exactly those |")
+    print("|---|---:|---:|---:|")
     for name, queries in (("titles", titles), ("a word only one article has", planted)):
-        hits = {
-            site: sum(1 for q, expected in queries if got[site].get(q) and got[site][q][0] in expected)
+        first = {
+            site: sum(1 for q, expected in queries if got[site].get(q, ([], 0))[0][:1] and got[site][q][0][0] in expected)
             for site in ("one", "parts")
         }
-        print(f"| {name} ({len(queries)}) | {hits['one']} | {hits['parts']} |")
+        exact = {
+            site: sum(1 for q, expected in queries if got[site].get(q, ([], 0))[1] == len(expected))
+            for site in ("one", "parts")
+        }
+        print(f"| {name} ({len(queries)}) | {first['one']} | {first['parts']} | {exact['one']} / {exact['parts']} |")
 
 
 if __name__ == "__main__":

@@ -50,21 +50,22 @@ function item(data) {
   return li;
 }
 
-// The first results to show: the pages holding every word searched (each asked for exactly,
-// which never falls back to a prefix) first, then the others, each group in Pagefind's order.
-// Each part of a merged index ranks its own pages, and a part that does not know a word answers
-// with pages holding its longest known prefix ("s" for "singular"), which can outrank the one
-// page that has the word; a single index ranks a title's own article higher this way too (see
-// bench/search.py). A quoted search is exact already.
-async function best(pagefind, query, results) {
+// The results to show: when some pages hold every word searched, each asked for exactly
+// (which never falls back to a prefix), those pages alone, in Pagefind's order; otherwise all
+// Pagefind found (a word still being typed, or one no page has). Each part of a merged index
+// answers a word it does not know with pages holding its longest known prefix ("s" for
+// "singular"): those pages would outnumber, and could outrank, the one page that has the word.
+// A single index ranks a title's own article higher this way too (see bench/search.py). A
+// quoted search is exact already.
+async function relevant(pagefind, query, results) {
   const words = query.replaceAll('"', " ").split(/\s+/).filter(Boolean);
-  if (!/^\s*".+"\s*$/.test(query) && words.length) {
-    const exact = await Promise.all(words.map((word) => pagefind.search(`"${word}"`)));
-    const holding = exact.map((search) => new Set(search.results.map((r) => r.id)));
-    const holdsAll = (result) => holding.every((ids) => ids.has(result.id));
-    results = [...results.filter(holdsAll), ...results.filter((r) => !holdsAll(r))];
+  if (/^\s*".+"\s*$/.test(query) || !words.length) {
+    return results;
   }
-  return Promise.all(results.slice(0, MAX_RESULTS).map((r) => r.data()));
+  const exact = await Promise.all(words.map((word) => pagefind.search(`"${word}"`)));
+  const holding = exact.map((search) => new Set(search.results.map((r) => r.id)));
+  const holdsAll = results.filter((result) => holding.every((ids) => ids.has(result.id)));
+  return holdsAll.length ? holdsAll : results;
 }
 
 async function run(query) {
@@ -79,11 +80,12 @@ async function run(query) {
   }
   const pagefind = await index();
   const search = await pagefind.search(query);
-  const hits = await best(pagefind, query, search.results);
+  const results = await relevant(pagefind, query, search.results);
+  const hits = await Promise.all(results.slice(0, MAX_RESULTS).map((r) => r.data()));
   if (ticket !== latest) return;
   list.replaceChildren(...hits.map(item));
   status.textContent = hits.length
-    ? root.dataset.found.replace("{count}", search.results.length)
+    ? root.dataset.found.replace("{count}", results.length)
     : root.dataset.none;
   root.dataset.state = "done";
 }

@@ -3,8 +3,9 @@
 //
 //   node search.mjs OUTPUT_DIR BASE_PATH QUERIES_JSON CHROMIUM
 //
-// QUERIES_JSON is a list of {"query", "expect"}: `expect` is the title the first result must
-// have, or null when the query must find nothing. Prints one line per query; exits non-zero
+// QUERIES_JSON is a list of {"query", "expect", "count"}: `expect` is the title the first
+// result must have, or null when the query must find nothing; `count`, when given, is how many
+// articles the page must say it found. Prints one line per query; exits non-zero
 // with a message on failure. Started by tests/integration/search.rs.
 import { chromium } from "playwright-core";
 import fs from "node:fs";
@@ -60,7 +61,7 @@ let failed = false;
 try {
   const page = context.pages()[0] ?? (await context.newPage());
   page.on("pageerror", (error) => console.log(`[page] error: ${error.message}`));
-  for (const { query, expect } of queries) {
+  for (const { query, expect, count } of queries) {
     const url = `${origin}${basePath}search/?q=${encodeURIComponent(query)}`;
     const response = await page.goto(url);
     if (!response || response.status() !== 200) {
@@ -80,6 +81,11 @@ try {
       continue;
     }
     if (!results.length) throw new Error(`${query} found nothing`);
+    if (count !== undefined) {
+      const status = await page.$eval(".search-status", (p) => p.textContent);
+      const found = Number(status.match(/\d+/)?.[0]);
+      if (found !== count) throw new Error(`${query}: the page says "${status}", not ${count}`);
+    }
     if (results[0].title !== expect) {
       throw new Error(`${query}: first result is ${results[0].title}, not ${expect}`);
     }
