@@ -7,9 +7,10 @@ use super::{CommandError, Outcome};
 use crate::cli::ServeArgs;
 use crate::serve::{self, ServeOptions};
 
-/// Runs until the process is stopped; returns only when serving cannot start or go on.
+/// Runs until Ctrl-C (having saved the formulas rendered so far) or until serving cannot
+/// start or go on.
 pub(crate) fn run(args: &ServeArgs) -> Result<Outcome, CommandError> {
-    let never = serve::run(&ServeOptions {
+    serve::run(&ServeOptions {
         root: args.root.clone(),
         bind: args.bind,
         port: args.port,
@@ -18,5 +19,5 @@ pub(crate) fn run(args: &ServeArgs) -> Result<Outcome, CommandError> {
         open: args.open,
         header_timeout: Duration::from_millis(args.header_timeout_ms),
     })?;
-    match never {}
+    Ok(Outcome::Success)
 }

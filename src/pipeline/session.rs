@@ -94,7 +94,7 @@ pub(crate) struct Session {
     config: Config,
     options: BuildOptions,
     cache: Option<DiskCache>,
-    cache_writer: Option<mpsc::Sender<Vec<(JobKey, Compressed)>>>,
+    cache_writer: Option<CacheWriter>,
     theme: Option<Theme>,
     theme_errors: Diagnostics,
     sources: BTreeMap<String, Source>,
@@ -134,7 +134,7 @@ impl Session {
         Session {
             config,
             options,
-            cache_writer: cache.clone().map(spawn_cache_writer),
+            cache_writer: cache.clone().map(CacheWriter::start),
             cache,
             theme: None,
             theme_errors: Diagnostics::new(),
@@ -421,7 +421,7 @@ impl Session {
             }
         }
         if let (Some(writer), false) = (&self.cache_writer, to_cache.is_empty()) {
-            let _ = writer.send(to_cache);
+            writer.send(to_cache);
         }
     }
 
@@ -547,16 +547,36 @@ fn same_targets(a: &LinkTargets, b: &LinkTargets) -> bool {
 }
 
 /// Adds newly rendered formulas to the disk cache off the rebuild path, one batch at a time.
-fn spawn_cache_writer(cache: DiskCache) -> mpsc::Sender<Vec<(JobKey, Compressed)>> {
-    let (sender, receiver) = mpsc::channel::<Vec<(JobKey, Compressed)>>();
-    std::thread::spawn(move || {
-        while let Ok(mut batch) = receiver.recv() {
-            while let Ok(more) = receiver.try_recv() {
-                batch.extend(more);
+/// The thread that adds rendered formulas to the disk cache, so that the session's thread
+/// never waits for the disk.
+struct CacheWriter {
+    batches: mpsc::Sender<Vec<(JobKey, Compressed)>>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl CacheWriter {
+    fn start(cache: DiskCache) -> CacheWriter {
+        let (batches, receiver) = mpsc::channel::<Vec<(JobKey, Compressed)>>();
+        let thread = std::thread::spawn(move || {
+            while let Ok(mut batch) = receiver.recv() {
+                while let Ok(more) = receiver.try_recv() {
+                    batch.extend(more);
+                }
+                // A cache that cannot be written only costs time on a later build.
+                let _ = cache.store(batch.iter().map(|(key, data)| (key, data)));
             }
-            // A cache that cannot be written only costs time on a later build.
-            let _ = cache.store(batch.iter().map(|(key, data)| (key, data)));
-        }
-    });
-    sender
+        });
+        CacheWriter { batches, thread }
+    }
+
+    fn send(&self, batch: Vec<(JobKey, Compressed)>) {
+        // The thread ends only when this writer is finished.
+        let _ = self.batches.send(batch);
+    }
+
+    /// Waits until every batch sent is in the cache.
+    fn finish(self) {
+        drop(self.batches);
+        let _ = self.thread.join();
+    }
 }

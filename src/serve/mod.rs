@@ -17,7 +17,6 @@ pub(crate) mod watch;
 
 use std::collections::BTreeSet;
 use std::collections::HashSet;
-use std::convert::Infallible;
 use std::io;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -193,6 +192,14 @@ impl Preview {
         let sink = ServeSink::default();
         let update = session.ready(file, &sink);
         self.publish(update, sink, false);
+    }
+
+    /// Ends the preview: what the session rendered and has not saved yet goes to the disk
+    /// cache.
+    pub(crate) fn stop(&mut self) {
+        if let Some(session) = self.session.take() {
+            session.close();
+        }
     }
 
     /// Whether articles or pages are still to be done in the background.
@@ -407,9 +414,9 @@ pub(crate) enum ServeError {
     WatcherStopped,
 }
 
-/// Runs `lemma serve` until the process is stopped; returns only when it cannot start or the
-/// file watcher stops.
-pub(crate) fn run(options: &ServeOptions) -> Result<Infallible, ServeError> {
+/// Runs `lemma serve` until Ctrl-C, which it answers by saving the formulas rendered so far;
+/// returns an error when it cannot start or the file watcher stops.
+pub(crate) fn run(options: &ServeOptions) -> Result<(), ServeError> {
     crate::memory::keep_large_blocks_mapped();
     let root = std::fs::canonicalize(&options.root).map_err(|source| ServeError::Root {
         root: options.root.clone(),
@@ -440,6 +447,7 @@ pub(crate) fn run(options: &ServeOptions) -> Result<Infallible, ServeError> {
     );
     // The server takes requests at once; each waits for the page it asks for, not the site.
     server::spawn(listener, preview.state(), options.header_timeout).map_err(ServeError::Server)?;
+    stop_on_interrupt(events.clone());
     watch_in_background(watcher, events);
     preview.begin();
     let url = preview.url();
@@ -468,7 +476,30 @@ pub(crate) fn run(options: &ServeOptions) -> Result<Infallible, ServeError> {
                 let _ = done.send(());
             }
             Some(Event::WatcherStopped) => return Err(ServeError::WatcherStopped),
+            Some(Event::Stop) => {
+                preview.stop();
+                return Ok(());
+            }
         }
+    }
+}
+
+/// Asks the watch loop to stop at Ctrl-C, so that the formulas rendered so far reach the disk
+/// cache; a second Ctrl-C, while that is written, ends the process at once.
+fn stop_on_interrupt(events: mpsc::Sender<Event>) {
+    let asked = std::sync::atomic::AtomicBool::new(false);
+    let handler = move || {
+        if asked.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!("stopping: saving the rendered formulas…");
+        if events.send(Event::Stop).is_err() {
+            std::process::exit(130);
+        }
+    };
+    // Without a handler Ctrl-C still ends `serve`, only without saving.
+    if let Err(e) = ctrlc::set_handler(handler) {
+        eprintln!("warning: Ctrl-C will not save the rendered formulas ({e})");
     }
 }
 

@@ -204,6 +204,8 @@ pub(crate) enum Event {
     },
     /// The file watcher stopped.
     WatcherStopped,
+    /// The user asked `serve` to stop (Ctrl-C).
+    Stop,
 }
 
 /// The state shared by the watch loop and the request handlers.

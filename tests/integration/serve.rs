@@ -186,6 +186,29 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Sends Ctrl-C (SIGINT) and waits for the process to end: its exit status.
+    pub fn interrupt(&mut self) -> std::process::ExitStatus {
+        let signal = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(signal.success(), "kill -INT failed");
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for lemma serve") {
+                return status;
+            }
+            assert!(
+                started.elapsed() < PATIENCE,
+                "lemma serve did not stop at Ctrl-C\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -640,6 +663,48 @@ fn a_browser_reloads_the_edited_page() {
     );
     assert_contains!(stdout, "reloaded with the new text");
     eprintln!("{}", stdout.trim());
+}
+
+/// Ctrl-C in the middle of a cold start's background work: the formulas rendered so far
+/// (at least the first page's) are in the disk cache when `serve` has stopped, so the next
+/// run does not render them again.
+#[test]
+fn ctrl_c_saves_the_formulas_rendered_so_far() {
+    let article = |id: u32| {
+        let formulas: String = (0..20)
+            .map(|k| format!("$$\\prod_{{j=0}}^{{{k}}} b_{{{id}}} y^{{{k}}}$$\n\n"))
+            .collect();
+        md(
+            &format!("title: B{id}\ndate: 2024-02-{id:02}\nid: {id}"),
+            &format!("Opening.\n\n{formulas}"),
+        )
+    };
+    let mut site = Site::new();
+    for id in 1..=24 {
+        site = site.file(&format!("content/b{id:02}.md"), &article(id));
+    }
+    let mut server = Server::start(site.root(), &[]);
+    let first = server.get("/archives/24/");
+    assert_eq!(first.status, 200);
+    assert_ne!(
+        first.pending,
+        "0",
+        "the background work had ended\n{}",
+        server.log()
+    );
+    let status = server.interrupt();
+    assert!(status.success(), "{status:?}\n{}", server.log());
+    assert_contains!(server.log(), "stopping: saving the rendered formulas");
+    let build = site.build();
+    build.assert_success();
+    let from_cache: usize = build
+        .stderr
+        .split(" from cache")
+        .next()
+        .and_then(|head| head.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(from_cache >= 20, "{}", build.stderr);
 }
 
 /// A cold start (no formula cache): the page asked for comes first, with its formulas, while

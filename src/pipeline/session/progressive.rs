@@ -525,11 +525,21 @@ impl Session {
         }
     }
 
+    /// Ends the session: the formulas rendered and not in the disk cache yet are written
+    /// there before this returns, so that stopping `serve` midway through the background work
+    /// loses none of it.
+    pub(crate) fn close(mut self) {
+        self.save_rendered();
+        if let Some(writer) = self.cache_writer.take() {
+            writer.finish();
+        }
+    }
+
     /// Hands the formulas rendered since the last time to the disk cache's writer.
     fn save_rendered(&mut self) {
         let unsaved = std::mem::take(&mut self.unsaved);
         if let (Some(writer), false) = (&self.cache_writer, unsaved.is_empty()) {
-            let _ = writer.send(unsaved);
+            writer.send(unsaved);
         }
     }
 }
