@@ -484,8 +484,8 @@ pub(crate) fn run(options: &ServeOptions) -> Result<(), ServeError> {
     }
 }
 
-/// Asks the watch loop to stop at Ctrl-C, so that the formulas rendered so far reach the disk
-/// cache; a second Ctrl-C, while that is written, ends the process at once.
+/// Asks the watch loop to stop at Ctrl-C (or SIGTERM, SIGHUP), so that the formulas rendered so
+/// far reach the disk cache; a second signal, while that is written, ends the process at once.
 fn stop_on_interrupt(events: mpsc::Sender<Event>) {
     let asked = std::sync::atomic::AtomicBool::new(false);
     let handler = move || {
