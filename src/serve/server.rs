@@ -47,20 +47,15 @@ pub(crate) fn spawn(
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    // Made here, inside the runtime, so that a failure is `serve`'s error, not a server thread
+    // gone quiet.
+    let listener = {
+        let _inside = runtime.enter();
+        tokio::net::TcpListener::from_std(listener)?
+    };
     std::thread::Builder::new()
         .name("lemma-http".into())
-        .spawn(move || {
-            runtime.block_on(async move {
-                let listener = match tokio::net::TcpListener::from_std(listener) {
-                    Ok(listener) => listener,
-                    Err(e) => {
-                        eprintln!("error: cannot serve: {e}");
-                        return;
-                    }
-                };
-                serve(listener, router(state), header_timeout).await;
-            });
-        })?;
+        .spawn(move || runtime.block_on(serve(listener, router(state), header_timeout)))?;
     Ok(())
 }
 
