@@ -82,7 +82,7 @@ pub(crate) struct IndexOutcome {
 
 /// The articles of `site` that go into the index, by index into `site.articles`: drafts only
 /// when `drafts` (the `serve` preview).
-pub(crate) fn indexed_articles(site: &Site, drafts: bool) -> Vec<usize> {
+fn indexed_articles(site: &Site, drafts: bool) -> Vec<usize> {
     (0..site.articles.len())
         .filter(|&i| drafts || !site.articles[i].draft)
         .collect()
@@ -147,10 +147,10 @@ pub(crate) fn part_input(site: &Site, part: Part) -> PartInput {
 }
 
 /// The document the index reads for article `index`.
-pub(crate) fn document(site: &Site, index: usize) -> SearchDocument {
+fn document(site: &Site, index: usize) -> SearchDocument {
     let article = &site.articles[index];
     let title = escape_text(&article.title);
-    let mut html = String::with_capacity(article.body_html.len() * 2 + 200);
+    let mut html = String::with_capacity(text_len(site, index) + 100);
     html.push_str(&format!(
         "<!doctype html><html lang=\"{}\"><head><title>{title}</title></head><body>\
          <h1 data-pagefind-weight=\"10\" data-pagefind-meta=\"title\">{title}</h1>",
@@ -170,7 +170,7 @@ pub(crate) fn document(site: &Site, index: usize) -> SearchDocument {
 
 /// Everything part `number` of the index of `articles` follows from, without assembling their
 /// pages: each article's URL, title, body and formulas (see [`crate::render::content_recipe`]).
-pub(crate) fn index_recipe(site: &Site, number: usize, articles: &[usize]) -> u128 {
+fn index_recipe(site: &Site, number: usize, articles: &[usize]) -> u128 {
     let mut hasher = crate::render::recipe_hasher();
     hasher.update(b"pagefind 1.6 lemma 2\0");
     hasher.update(&(number as u64).to_le_bytes());
