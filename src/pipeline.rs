@@ -187,6 +187,10 @@ impl Sink for Counting<'_> {
         self.progress.step();
         self.sink.put_made(path, recipe, produce)
     }
+
+    fn keeps_files(&self) -> bool {
+        self.sink.keeps_files()
+    }
 }
 
 /// Renders the pages and copies the static files into `sink`: the output paths, sorted, and
