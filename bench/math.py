@@ -27,10 +27,12 @@ def run(cmd, **kw):
     return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw)
 
 
-def timed(cmd):
-    """Wall seconds, CPU seconds and peak RSS (MiB) of a command, via GNU time."""
+def timed(cmd, env=None):
+    """Wall seconds, CPU seconds and peak RSS (MiB) of a command, via GNU time; `env` adds
+    environment variables."""
     start = time.monotonic()
-    proc = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", *cmd], text=True, capture_output=True)
+    proc = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", *cmd], text=True, capture_output=True,
+                          env={**os.environ, **(env or {})})
     wall = time.monotonic() - start
     if proc.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed:\n{proc.stderr[-3000:]}")

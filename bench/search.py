@@ -38,13 +38,7 @@ def load_math_bench():
 
 def build(bench, lemma, site, output, env=None):
     """Wall s, peak MiB and summary line of `lemma build --drafts` into `output`."""
-    old = os.environ.copy()
-    os.environ.update(env or {})
-    try:
-        wall, _, peak, stderr, _ = bench.timed([lemma, "build", "--drafts", "--root", site, "--output", output])
-    finally:
-        os.environ.clear()
-        os.environ.update(old)
+    wall, _, peak, stderr, _ = bench.timed([lemma, "build", "--drafts", "--root", site, "--output", output], env)
     summary = next((line for line in stderr.splitlines() if line.startswith("built ")), "")
     return wall, peak, summary
 

@@ -150,7 +150,7 @@ pub(crate) fn part_input(site: &Site, part: Part) -> PartInput {
 fn document(site: &Site, index: usize) -> SearchDocument {
     let article = &site.articles[index];
     let title = escape_text(&article.title);
-    let mut html = String::with_capacity(text_len(site, index) + 100);
+    let mut html = String::with_capacity(article.body_html.len() + 2 * title.len() + 200);
     html.push_str(&format!(
         "<!doctype html><html lang=\"{}\"><head><title>{title}</title></head><body>\
          <h1 data-pagefind-weight=\"10\" data-pagefind-meta=\"title\">{title}</h1>",
@@ -217,10 +217,10 @@ pub(crate) fn make_part(number: usize, documents: &[SearchDocument]) -> IndexFil
 }
 
 /// The file listing the folders of the parts after the first, for an index of `parts` parts.
-pub(crate) fn parts_file(parts: usize) -> OutputFile {
+pub(crate) fn parts_file(parts: usize) -> (SitePath, Vec<u8>) {
     let folders: Vec<String> = (1..parts).map(|number| format!("{number}/")).collect();
     let json = serde_json::json!({ "parts": folders }).to_string();
-    OutputFile::bytes(SitePath::fixed(PARTS_FILE), json.into_bytes())
+    (SitePath::fixed(PARTS_FILE), json.into_bytes())
 }
 
 /// Pagefind's ready-made interfaces, which the theme's search page does without: it calls
@@ -295,9 +295,8 @@ pub(crate) fn write_index(
         written.extend(paths.into_iter().map(|path| (recipe, path)));
         done();
     }
-    let parts = parts_file(outcome.parts);
-    let path = parts.path.clone();
-    sink.put(parts)
+    let (path, json) = parts_file(outcome.parts);
+    sink.put(OutputFile::bytes(path.clone(), json))
         .map_err(|e| format!("cannot write the search index: {e}"))?;
     if let Some(list) = list {
         // The list only saves work; without it the next build indexes again.
@@ -475,7 +474,7 @@ mod tests {
 
     #[test]
     fn the_parts_file_lists_the_folders_after_the_first() {
-        let text = |parts| String::from_utf8(parts_file(parts).read().unwrap().to_vec()).unwrap();
+        let text = |parts| String::from_utf8(parts_file(parts).1).unwrap();
         assert_eq!(text(1), r#"{"parts":[]}"#);
         assert_eq!(text(3), r#"{"parts":["1/","2/"]}"#);
     }

@@ -222,9 +222,44 @@ struct Formula {
     display: bool,
 }
 
+/// What the placeholder of a formula starts with.
+const PLACEHOLDER: &str = "LEMMAFORMULA";
+
 /// The placeholder for formula `index`: letters and digits, which no Markdown escaping touches.
 fn placeholder(index: usize) -> String {
-    format!("LEMMAFORMULA{index}X")
+    format!("{PLACEHOLDER}{index}X")
+}
+
+/// `markdown` with each placeholder replaced by its formula in lemma's syntax, in one pass.
+fn restore_formulas(markdown: &str, formulas: &[Formula]) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut rest = markdown;
+    while let Some(at) = rest.find(PLACEHOLDER) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + PLACEHOLDER.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let formula = after[..digits]
+            .parse::<usize>()
+            .ok()
+            .filter(|_| after[digits..].starts_with('X'))
+            .and_then(|index| formulas.get(index));
+        match formula {
+            Some(formula) => {
+                let tex = unescape(formula.tex.trim());
+                match formula.display {
+                    true => out.push_str(&format!("$${tex}$$")),
+                    false => out.push_str(&format!("${tex}$")),
+                }
+                rest = &after[digits + 1..];
+            }
+            None => {
+                out.push_str(PLACEHOLDER);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// WordPress's HTML (paragraphs as blank lines when it has no `<p>`) as Markdown, formulas as
@@ -238,16 +273,8 @@ pub(crate) fn to_markdown(html: &str) -> String {
     let (protected, formulas) = set_aside(&html);
     let markdown = htmd::convert(&protected).unwrap_or(protected);
     // A dollar that is no formula stays a dollar in lemma.
-    let mut markdown = markdown.replace('$', "\\$");
-    for (index, formula) in formulas.iter().enumerate().rev() {
-        let tex = unescape(formula.tex.trim());
-        let math = match formula.display {
-            true => format!("$${tex}$$"),
-            false => format!("${tex}$"),
-        };
-        markdown = markdown.replace(&placeholder(index), &math);
-    }
-    markdown.trim().to_string()
+    let markdown = markdown.replace('$', "\\$");
+    restore_formulas(&markdown, &formulas).trim().to_string()
 }
 
 /// Text whose paragraphs are separated by blank lines, as `<p>` elements (WordPress adds
@@ -344,6 +371,23 @@ mod tests {
     fn text_without_paragraph_tags_gets_paragraphs() {
         let markdown = to_markdown("One $$x$$.\n\nTwo [latex]y[/latex].");
         assert_eq!(markdown, "One $$x$$.\n\nTwo $y$.");
+    }
+
+    #[test]
+    fn eleven_formulas_each_come_back_in_place() {
+        let html: String = (0..11)
+            .map(|i| format!("<p>F{i} $x_{{{i}}}$.</p>"))
+            .collect();
+        let markdown = to_markdown(&html);
+        for i in 0..11 {
+            assert_contains(&markdown, &format!("F{i} $x_{{{i}}}$."));
+        }
+        assert!(!markdown.contains(PLACEHOLDER), "{markdown}");
+        // Text that only looks like a placeholder is left as it is.
+        assert_eq!(
+            restore_formulas("LEMMAFORMULA7 and LEMMAFORMULA9X", &[]),
+            "LEMMAFORMULA7 and LEMMAFORMULA9X"
+        );
     }
 
     fn assert_contains(haystack: &str, needle: &str) {

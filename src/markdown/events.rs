@@ -580,7 +580,6 @@ impl UniqueIds {
     }
 }
 
-/// The environment name if `raw` is exactly one `\begin{env}…\end{env}` of a numbered kind.
 /// Whether the formula at `i` shares its paragraph with text (kramdown reads such a `$$…$$`
 /// as inline math), rather than standing alone in it.
 fn in_sentence(stream: &[(Event, Range<usize>)], i: usize) -> bool {
@@ -590,6 +589,7 @@ fn in_sentence(stream: &[(Event, Range<usize>)], i: usize) -> bool {
     !alone
 }
 
+/// The environment name if `raw` is exactly one `\begin{env}…\end{env}` of a numbered kind.
 pub(super) fn bare_environment(raw: &str) -> Option<&str> {
     let raw = raw.trim();
     let name = raw.strip_prefix("\\begin{")?.split('}').next()?;

@@ -769,7 +769,8 @@ fn push_katex(out: &mut String, html: &str, links: &[EqLink], page: &str) {
         }
         None => html,
     };
-    let html = if page.is_empty() {
+    // Only a formula with an equation link has one to point at the page; most have none.
+    let html = if page.is_empty() || !html.contains("href=\"#eq-") {
         Cow::Borrowed(html)
     } else {
         Cow::Owned(html.replace("href=\"#eq-", &format!("href=\"{page}#eq-")))

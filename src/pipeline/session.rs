@@ -44,14 +44,10 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{LinkTarget, LinkTargets};
 use crate::math::cache::DiskCache;
 use crate::math::store::Compressed;
-use crate::math::{self, FormulaStore, Job, JobKey};
+use crate::math::{FormulaStore, Job, JobKey};
 use crate::output::{Sink, SitePath};
 use crate::render::{self, Theme};
 use crate::site::{Article, Site};
-
-/// Past this many formulas new to the session, the disk cache is read before KaTeX runs;
-/// below it, reading a cache of many MB costs more than rendering.
-const DISK_CACHE_THRESHOLD: usize = 100;
 
 /// What changed on disk since the last update. Paths may name files or folders, written,
 /// created or removed; a folder stands for everything that is or was in it.
@@ -390,39 +386,11 @@ impl Session {
 
     /// Renders the formulas of `bulks` the session does not have yet.
     fn render_formulas(&mut self, bulks: &[Bulk]) {
-        if self.progress.is_some() {
-            let jobs: Vec<Job> = bulks
-                .iter()
-                .flat_map(|b| b.math.formulas.iter().filter_map(|f| f.job.clone()))
-                .collect();
-            self.render_jobs(&jobs);
-            return;
-        }
-        let store = &self.site.formulas;
-        let missing: BTreeMap<JobKey, &Job> = bulks
+        let jobs: Vec<Job> = bulks
             .iter()
-            .flat_map(|b| b.math.formulas.iter().filter_map(|f| f.job.as_ref()))
-            .filter(|job| !store.contains(&job.key))
-            .map(|job| (job.key, job))
+            .flat_map(|b| b.math.formulas.iter().filter_map(|f| f.job.clone()))
             .collect();
-        if missing.is_empty() {
-            return;
-        }
-        let from_disk = missing.len() > DISK_CACHE_THRESHOLD;
-        let cache = self.cache.as_ref().filter(|_| from_disk);
-        let (fresh, _) = math::render_all(missing.values().copied(), cache);
-        let mut to_cache = Vec::new();
-        for key in missing.keys() {
-            if let Some(result) = fresh.get(key) {
-                if let (Ok(compressed), false) = (result, from_disk) {
-                    to_cache.push((*key, compressed.clone()));
-                }
-                self.site.formulas.insert(*key, result.clone());
-            }
-        }
-        if let (Some(writer), false) = (&self.cache_writer, to_cache.is_empty()) {
-            writer.send(to_cache);
-        }
+        self.render_jobs(&jobs);
     }
 
     /// Puts `fresh` articles into the site (replacing those with the same content path, or
@@ -546,7 +514,6 @@ fn same_targets(a: &LinkTargets, b: &LinkTargets) -> bool {
     a.base_path == b.base_path && a.articles == b.articles && a.drafts == b.drafts
 }
 
-/// Adds newly rendered formulas to the disk cache off the rebuild path, one batch at a time.
 /// The thread that adds rendered formulas to the disk cache, so that the session's thread
 /// never waits for the disk.
 struct CacheWriter {

@@ -289,8 +289,12 @@ fn recipe(site: &Site, html: &str, splices: &[Splice]) -> u128 {
 
 /// A hasher for a recipe: it starts with this build of lemma (see [`crate::BUILD_ID`]).
 pub(crate) fn recipe_hasher() -> xxhash_rust::xxh3::Xxh3 {
+    hasher_for_build(crate::BUILD_ID)
+}
+
+fn hasher_for_build(build: &str) -> xxhash_rust::xxh3::Xxh3 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    hasher.update(crate::BUILD_ID.as_bytes());
+    hasher.update(build.as_bytes());
     hasher.update(&[0]);
     hasher
 }
@@ -731,12 +735,20 @@ mod tests {
 
     #[test]
     fn recipes_start_with_this_build_of_lemma() {
-        let mut plain = xxhash_rust::xxh3::Xxh3::new();
-        plain.update(b"page");
-        let mut ours = recipe_hasher();
-        ours.update(b"page");
+        let digest = |mut hasher: xxhash_rust::xxh3::Xxh3| {
+            hasher.update(b"page");
+            hasher.digest128()
+        };
         assert_eq!(crate::BUILD_ID.len(), 16, "{}", crate::BUILD_ID);
-        assert_ne!(plain.digest128(), ours.digest128());
+        assert_eq!(
+            digest(recipe_hasher()),
+            digest(hasher_for_build(crate::BUILD_ID))
+        );
+        // The same page made by another build of lemma has another recipe.
+        assert_ne!(
+            digest(hasher_for_build(crate::BUILD_ID)),
+            digest(hasher_for_build("0000000000000000"))
+        );
     }
 
     #[test]

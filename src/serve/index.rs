@@ -9,8 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
-use super::state::{AppState, ServeSink};
-use crate::output::{OutputFile, Sink};
+use super::state::{AppState, Served};
+use crate::output::SitePath;
 use crate::search::{self, PartInput};
 use crate::site::Site;
 
@@ -118,15 +118,14 @@ fn serve_requests(incoming: &Request, state: &AppState) {
         for number in beyond {
             removed.extend(published.remove(&number).unwrap_or_default());
         }
-        let sink = ServeSink::default();
+        let mut files = Vec::new();
         if count == 0 {
             // No index at all: search was switched off.
             removed.push(search::PARTS_FILE.to_string());
         } else {
-            // A sink in memory does not fail.
-            let _ = sink.put(search::parts_file(count));
+            files.push(served(search::parts_file(count)));
         }
-        state.write().apply(sink.into_files(), &removed);
+        state.write().apply(files, &removed);
     }
 }
 
@@ -135,16 +134,18 @@ fn publish(
     state: &AppState,
     published: &mut BTreeMap<usize, BTreeSet<String>>,
     number: usize,
-    files: BTreeMap<crate::output::SitePath, Vec<u8>>,
+    files: BTreeMap<SitePath, Vec<u8>>,
 ) {
-    let sink = ServeSink::default();
-    for (path, bytes) in files {
-        // A sink in memory does not fail.
-        let _ = sink.put(OutputFile::bytes(path, bytes));
-    }
-    let files = sink.into_files();
+    let files: Vec<(String, Served)> = files.into_iter().map(served).collect();
     let now: BTreeSet<String> = files.iter().map(|(path, _)| path.clone()).collect();
     let before = published.insert(number, now.clone()).unwrap_or_default();
     let removed: Vec<String> = before.difference(&now).cloned().collect();
     state.write().apply(files, &removed);
+}
+
+/// A file of the index as the server holds it.
+fn served((path, bytes): (SitePath, Vec<u8>)) -> (String, Served) {
+    let path = path.as_str().to_string();
+    let served = Served::new(&path, bytes.into());
+    (path, served)
 }

@@ -15,6 +15,7 @@ pub(crate) mod server;
 pub(crate) mod state;
 pub(crate) mod watch;
 
+use indicatif::HumanCount;
 use std::collections::BTreeSet;
 use std::collections::HashSet;
 use std::io;
@@ -226,7 +227,7 @@ impl Preview {
             let seconds = progress.started.elapsed().as_secs_f64();
             eprintln!(
                 "formulas done: {} rendered in {seconds:.1} s; every page ready",
-                thousands(progress.done)
+                HumanCount(progress.done as u64)
             );
         } else if self
             .progress_printed
@@ -324,30 +325,15 @@ impl Preview {
 /// `formulas 12,345 / 56,135, about 40 s left`, once the total is known and a formula has
 /// been rendered.
 fn progress_line(progress: &Progress) -> Option<String> {
-    let total = progress.total?;
-    if progress.done == 0 || total == 0 {
-        return None;
-    }
+    let total = progress.total.filter(|&total| total > 0)?;
+    // Known only once a formula has been rendered.
     let left = progress.seconds_left()?;
     Some(format!(
         "formulas {} / {}, about {:.0} s left",
-        thousands(progress.done),
-        thousands(total),
+        HumanCount(progress.done as u64),
+        HumanCount(total as u64),
         left
     ))
-}
-
-/// `56135` as `56,135`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Starts KaTeX on every rendering thread in the background: a build served from the formula

@@ -194,8 +194,9 @@ async fn site_file(State(state): State<AppState>, method: Method, uri: Uri) -> R
             .into_response();
     }
     // A request waits for the site to start, then for its page; an edit can make the page
-    // wait again (when every page is to be rendered again) just as it came, so once more.
-    for _ in 0..3 {
+    // wait again (when every page is to be rendered again) just as it came, so it asks until
+    // the page is there or the session no longer answers.
+    loop {
         let waiting = {
             let site = state.read();
             let needed = match resolve(uri.path(), &site) {
@@ -209,9 +210,9 @@ async fn site_file(State(state): State<AppState>, method: Method, uri: Uri) -> R
                 _ => None,
             }
         };
-        match waiting {
-            Some(file) => state.wait_for(file).await,
-            None => break,
+        let Some(file) = waiting else { break };
+        if !state.wait_for(file).await {
+            break;
         }
     }
     let (target, file, errors, pending) = {

@@ -24,7 +24,7 @@ const PACK_FROM: usize = 1024;
 /// One file ready to send. Text is held LZ4-compressed: a 1,000-article archive's pages are
 /// about 500 MB of HTML (KaTeX's markup is verbose and repetitive) and shrink about tenfold,
 /// while decompressing a 400 KB page takes well under a millisecond.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub(crate) struct Served {
     /// The bytes as held: LZ4 with the length in front when `packed`.
     held: Bytes,
@@ -170,9 +170,9 @@ impl SiteState {
         self.pending.len()
     }
 
-    /// Whether a request for `path` must wait for the session.
+    /// Whether the page at `path` is still to be rendered: a request for it waits.
     pub(crate) fn must_wait(&self, path: &str) -> bool {
-        !self.started || self.pending.contains(path)
+        self.pending.contains(path)
     }
 
     /// Puts the files of a rebuild in place and drops the `removed` ones.
@@ -230,12 +230,10 @@ impl AppState {
     }
 
     /// Waits until the session has rendered the page at output path `file` (`None`: until
-    /// the site has started). A session that is gone answers at once.
-    pub(crate) async fn wait_for(&self, file: Option<String>) {
+    /// the site has started); `false` at once when the session is gone.
+    pub(crate) async fn wait_for(&self, file: Option<String>) -> bool {
         let (done, answer) = oneshot::channel();
-        if self.events.send(Event::Page { file, done }).is_ok() {
-            let _ = answer.await;
-        }
+        self.events.send(Event::Page { file, done }).is_ok() && answer.await.is_ok()
     }
 
     /// A poisoned lock only means a panic elsewhere: the data is whole, so go on serving.

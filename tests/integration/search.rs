@@ -198,13 +198,11 @@ fn an_index_in_parts_lists_them_and_keeps_those_an_edit_leaves_alone() {
             _ => format!("pagefind/{number}/pagefind-entry.json"),
         };
         assert_eq!(page_count(&first.read(&entry)), 1, "{entry}");
-        // Oldest first: part 0 has day 1.
-        let fragments: String = part_files(&first, number)
-            .iter()
-            .filter(|(path, _)| path.ends_with(".pf_fragment"))
-            .map(|(path, _)| path.clone())
-            .collect();
-        assert!(!fragments.is_empty(), "part {number} has no fragment");
+        let files = part_files(&first, number);
+        assert!(
+            files.iter().any(|(path, _)| path.ends_with(".pf_fragment")),
+            "part {number} has no fragment"
+        );
     }
     assert!(first.exists("pagefind/pagefind.js"));
     assert!(

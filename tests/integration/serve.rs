@@ -86,7 +86,6 @@ impl Server {
         server
     }
 
-    /// What the server printed so far.
     /// `node tests/browser/<script> <args…> <chromium>` against this server (see
     /// [`crate::util::browser`]): its output, or a failure showing it and the server's log.
     pub fn in_browser(&self, browser: &(PathBuf, String), script: &str, args: &[String]) -> String {
@@ -94,6 +93,7 @@ impl Server {
         crate::util::run_browser_script(browser, script, args, &context)
     }
 
+    /// What the server printed so far.
     pub fn log(&self) -> String {
         self.stderr.lock().unwrap().join("\n")
     }
